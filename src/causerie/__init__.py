@@ -1,0 +1,3 @@
+"""Causerie: self-hosted comments with a multilingual spam filter."""
+
+__version__ = "0.1.0"
