@@ -2,15 +2,107 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
+from causerie.config import ConfigError, Settings, load_settings, write_config
 from causerie.spam.cli import spam
+
+CONFIG_OPTION = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    envvar="CAUSERIE_CONFIG",
+    help="TOML settings file (environment variables CAUSERIE_* win over it).",
+)
+
+
+def settings_or_exit(config_file: str | None) -> Settings:
+    """Load settings, or stop with a one-line message naming the bad setting."""
+    try:
+        return load_settings(config_file)
+    except ConfigError as exc:
+        click.echo(f"causerie: bad setting: {exc}", err=True)
+        sys.exit(2)
 
 
 @click.group()
 @click.version_option(package_name="causerie")
 def main() -> None:
     """Causerie: self-hosted comments with a multilingual spam filter."""
+
+
+@main.command()
+@CONFIG_OPTION
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
+@click.option("--workers", type=int, default=1, show_default=True, help="Server processes.")
+def serve(config_file: str | None, host: str | None, port: int | None, workers: int) -> None:
+    """Run the server (migrating the database first)."""
+    import os
+
+    import uvicorn
+
+    settings = settings_or_exit(config_file)
+    if config_file:
+        os.environ["CAUSERIE_CONFIG"] = str(Path(config_file).resolve())
+    from causerie.app import create_app
+
+    try:
+        app = create_app(settings)  # migrates once, and fails fast on a bad database
+    except Exception as exc:  # a start-up failure is reported in one line, not a traceback
+        click.echo(f"causerie: cannot start: {exc}", err=True)
+        sys.exit(1)
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    click.echo(
+        f"Causerie listening on http://{bind_host}:{bind_port} (demo: /demo, API docs: /docs)"
+    )
+    if workers > 1:
+        uvicorn.run(
+            "causerie.asgi:app",
+            host=bind_host,
+            port=bind_port,
+            workers=workers,
+            log_level=settings.log_level,
+            proxy_headers=False,
+        )
+    else:
+        uvicorn.run(
+            app, host=bind_host, port=bind_port, log_level=settings.log_level, proxy_headers=False
+        )
+
+
+@main.command()
+@click.option("--path", default="causerie.toml", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: str, force: bool) -> None:
+    """Write a commented TOML config with a freshly generated secret."""
+    target = Path(path)
+    if target.exists() and not force:
+        click.echo(f"causerie: {target} exists; use --force to overwrite it", err=True)
+        sys.exit(1)
+    write_config(target)
+    click.echo(f"wrote {target}; start with: causerie serve --config {target}")
+
+
+@main.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@CONFIG_OPTION
+def db_upgrade(config_file: str | None) -> None:
+    """Apply pending schema migrations."""
+    from causerie.store.database import create_database_engine, upgrade
+
+    settings = settings_or_exit(config_file)
+    engine = create_database_engine(settings.database_url)
+    upgrade(engine)
+    click.echo("database is up to date")
 
 
 main.add_command(spam)

@@ -1,0 +1,82 @@
+"""In-process cache of public thread reads, invalidated on every change.
+
+A read is keyed by (site, uri, sort, cursor, limit, lang) and holds the
+response bytes and their ETag. Any change to a thread drops its entries;
+listeners in other processes (Redis pub/sub) call :meth:`invalidate` too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CachedRead:
+    """Response body and its strong validator."""
+
+    body: bytes
+    etag: str
+
+
+def etag_for(body: bytes) -> str:
+    """A strong ETag derived from the bytes."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class ThreadCache:
+    """A bounded LRU of thread reads, grouped by thread for invalidation."""
+
+    def __init__(self, max_entries: int = 5000) -> None:
+        self._entries: OrderedDict[tuple[str, ...], CachedRead] = OrderedDict()
+        self._by_thread: dict[tuple[str, str], set[tuple[str, ...]]] = {}
+        self._generation: dict[tuple[str, str], int] = {}
+        self._lock = threading.Lock()
+        self.max_entries = max_entries
+
+    def generation(self, site: str, uri: str) -> int:
+        """Bumped on every invalidation; a read computed under an old one is not kept."""
+        with self._lock:
+            return self._generation.get((site, uri), 0)
+
+    def get(self, key: tuple[str, ...]) -> CachedRead | None:
+        """A cached read, if fresh."""
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+            return hit
+
+    def put(
+        self, site: str, uri: str, key: tuple[str, ...], body: bytes, generation: int
+    ) -> CachedRead:
+        """Remember a read unless the thread changed while it was computed."""
+        entry = CachedRead(body, etag_for(body))
+        with self._lock:
+            if self._generation.get((site, uri), 0) != generation:
+                return entry
+            self._entries[key] = entry
+            self._by_thread.setdefault((site, uri), set()).add(key)
+            while len(self._entries) > self.max_entries:
+                old_key, _ = self._entries.popitem(last=False)
+                keys = self._by_thread.get((old_key[0], old_key[1]))
+                if keys:
+                    keys.discard(old_key)
+        return entry
+
+    def invalidate(self, site: str, uri: str) -> None:
+        """Forget every cached read of one thread."""
+        with self._lock:
+            self._generation[(site, uri)] = self._generation.get((site, uri), 0) + 1
+            for key in self._by_thread.pop((site, uri), set()):
+                self._entries.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            for thread in list(self._by_thread):
+                self._generation[thread] = self._generation.get(thread, 0) + 1
+            self._entries.clear()
+            self._by_thread.clear()

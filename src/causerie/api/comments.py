@@ -1,0 +1,225 @@
+"""The public comment API used by the widget (and anyone else)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from causerie.api.http import JSONBody, client_ip, request_lang
+from causerie.core import markup, threads, validation
+from causerie.core.comments import CommentInput, CommentService, Reader
+from causerie.core.errors import CauserieError
+from causerie.core.threads import public_comment
+
+router = APIRouter(prefix="/api", tags=["comments"])
+
+TOKEN_HEADER = "X-Causerie-Tokens"
+
+
+class NewCommentBody(BaseModel):
+    """A reader's new comment."""
+
+    uri: str = Field(description="The page's thread key: its path or canonical URL.")
+    text: str = Field(description="Markdown text of the comment.")
+    author: str | None = Field(None, description="Display name (required unless anonymous).")
+    email: str | None = Field(None, description="Optional; never shown publicly.")
+    website: str | None = Field(None, description="Optional http(s) URL.")
+    parent: int | None = Field(None, description="Id of the comment this one replies to.")
+    title: str | None = Field(None, description="The page's title, stored with a new thread.")
+    site: str | None = Field(None, description="Site name (default site if absent).")
+    lang: str | None = Field(None, description="The page's language (fr, en, ar …).")
+    notify: bool = Field(False, description="Send an e-mail on replies (needs an e-mail).")
+    hp: str | None = Field(None, description="Honeypot field: humans leave it empty.")
+    elapsed: float | None = Field(None, description="Seconds between page load and submit.")
+
+
+class EditBody(BaseModel):
+    """New content for one's own comment."""
+
+    text: str
+    author: str | None = None
+    website: str | None = None
+
+
+class VoteBody(BaseModel):
+    """An up (1) or down (-1) vote."""
+
+    value: int
+
+
+class PreviewBody(BaseModel):
+    """Markdown to render."""
+
+    text: str
+
+
+def _service(request: Request) -> CommentService:
+    service: CommentService = request.app.state.comments
+    return service
+
+
+def _reader(request: Request, lang: str | None = None) -> Reader:
+    settings = request.app.state.settings
+    return Reader(
+        ip=client_ip(request, settings.trusted_proxies),
+        user_agent=request.headers.get("user-agent", ""),
+        lang=(lang or request_lang(request))[:16],
+    )
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip()
+    return None
+
+
+@router.get("/comments", summary="Read a thread as a tree, one page at a time")
+async def read_thread(
+    request: Request,
+    uri: Annotated[str, Query(description="The page's thread key")],
+    site: Annotated[str | None, Query()] = None,
+    sort: Annotated[str | None, Query(description="oldest | newest | top")] = None,
+    cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
+    limit: Annotated[int | None, Query(description="Top-level comments per page (1-200)")] = None,
+    tokens: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None,
+) -> Response:
+    """Approved comments (and the reader's own pending ones) with ETag caching."""
+    page = threads.parse_page_request(sort, cursor, limit)
+    service = _service(request)
+    cache = request.app.state.thread_cache
+    site_name = site or "default"
+    if tokens:
+        body = await run_in_threadpool(_thread_body, service, site, uri, page, tokens)
+        return Response(
+            body, media_type="application/json", headers={"Cache-Control": "private, no-store"}
+        )
+    key = (site_name, uri, page.sort, cursor or "", str(page.limit))
+    entry = cache.get(key)
+    if entry is None:
+        generation = cache.generation(site_name, uri)
+        body = await run_in_threadpool(_thread_body, service, site, uri, page, None)
+        entry = cache.put(site_name, uri, key, body, generation)
+    headers = {"ETag": entry.etag, "Cache-Control": "public, max-age=0, must-revalidate"}
+    if request.headers.get("if-none-match") == entry.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(entry.body, media_type="application/json", headers=headers)
+
+
+def _thread_body(
+    service: CommentService,
+    site_name: str | None,
+    uri: str,
+    page: threads.PageRequest,
+    tokens: str | None,
+) -> bytes:
+    site = service.site(site_name)
+    thread = service.store.thread(site.id, uri)
+    own = threads.own_ids_from_tokens(service.secret, tokens)
+    data = threads.thread_page(
+        service.store, thread.id if thread else None, uri, page, service.secret, own
+    )
+    return orjson.dumps(data)
+
+
+@router.post("/comments", status_code=201, summary="Post a comment (or a reply)")
+def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
+    """Create a comment; the answer holds its state and the token to edit it."""
+    service = _service(request)
+    reader = _reader(request, body.lang)
+    data = CommentInput(
+        uri=body.uri,
+        text=body.text,
+        author=body.author,
+        email=body.email,
+        website=body.website,
+        parent=body.parent,
+        title=body.title,
+        notify=body.notify,
+        honeypot=body.hp,
+        seconds_to_submit=body.elapsed,
+    )
+    comment, token = service.create(body.site, data, reader)
+    window = service.site_settings(service.site(body.site)).edit_window_seconds
+    out: dict[str, Any] = public_comment(comment, service.secret)
+    out.update(
+        uri=validation.check_uri(body.uri),
+        edit_token=token,
+        edit_until=threads.iso(comment.created + window),
+    )
+    return JSONBody(out, status_code=201)
+
+
+@router.patch("/comments/{comment_id}", summary="Edit one's own comment within the window")
+def edit_comment(
+    request: Request,
+    comment_id: int,
+    body: EditBody,
+    authorization: Annotated[str | None, Header()] = None,
+) -> JSONBody:
+    """Change the text (and name or website) of one's own comment."""
+    service = _service(request)
+    comment = service.edit(comment_id, _bearer(authorization), body.text, body.author, body.website)
+    return JSONBody(public_comment(comment, service.secret))
+
+
+@router.delete("/comments/{comment_id}", summary="Delete one's own comment within the window")
+def delete_comment(
+    request: Request, comment_id: int, authorization: Annotated[str | None, Header()] = None
+) -> JSONBody:
+    """Delete; a comment with replies stays in place as "deleted"."""
+    service = _service(request)
+    comment = service.delete(comment_id, _bearer(authorization))
+    return JSONBody({"id": comment.id, "state": comment.state.value})
+
+
+@router.post("/comments/{comment_id}/vote", summary="Vote a comment up or down, once")
+def vote_comment(request: Request, comment_id: int, body: VoteBody) -> JSONBody:
+    """Record a vote; a second vote by the same reader is a 409."""
+    service = _service(request)
+    likes, dislikes = service.vote(comment_id, body.value, _reader(request))
+    return JSONBody({"id": comment_id, "likes": likes, "dislikes": dislikes})
+
+
+@router.get("/counts", summary="Comment counts for several pages")
+def counts(
+    request: Request,
+    uri: Annotated[list[str], Query(description="Repeat for each page")],
+    site: Annotated[str | None, Query()] = None,
+) -> JSONBody:
+    """``{"counts": {uri: n}}`` with approved comments only."""
+    if len(uri) > 200:
+        raise CauserieError("limit_invalid", 422, field="uri", max=200)
+    service = _service(request)
+    found = service.store.counts(service.site(site).id, uri)
+    return JSONBody({"counts": found}, headers={"Cache-Control": "public, max-age=30"})
+
+
+@router.post("/preview", summary="Render markdown as the thread would show it")
+def preview(body: PreviewBody) -> JSONBody:
+    """The sanitized HTML of a comment's text."""
+    if len(body.text) > 100_000:
+        raise CauserieError("text_too_long", 422, field="text", max=100_000)
+    return JSONBody({"html": markup.render(body.text)})
+
+
+@router.get("/config", summary="What the widget needs to know about a site")
+def site_config(request: Request, site: Annotated[str | None, Query()] = None) -> JSONBody:
+    """Public settings: edit window, anonymous comments, moderation, length limit."""
+    service = _service(request)
+    record = service.site(site)
+    conf = service.site_settings(record)
+    return JSONBody(
+        {
+            "site": record.name,
+            "edit_window_seconds": conf.edit_window_seconds,
+            "allow_anonymous": conf.allow_anonymous,
+            "moderation": conf.moderation,
+            "max_comment_length": conf.max_comment_length,
+            "languages": list(conf.languages),
+        }
+    )

@@ -1,0 +1,156 @@
+"""HTTP plumbing shared by every API module: language, client address, errors, JSON."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from causerie.core.errors import CauserieError
+from causerie.core.i18n import negotiate, translate
+
+log = logging.getLogger("causerie.api")
+
+
+class JSONBody(Response):
+    """A JSON response serialised with orjson (fast, UTF-8, no ASCII escapes)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        """Serialise the content."""
+        return orjson.dumps(content)
+
+
+def request_lang(request: Request) -> str:
+    """The language a response should speak: ``lang`` parameter, then Accept-Language."""
+    cached = request.scope.get("causerie.lang")
+    if isinstance(cached, str):
+        return cached
+    default = request.app.state.settings.default_language
+    lang = negotiate(
+        request.query_params.get("lang"), request.headers.get("accept-language"), default
+    )
+    request.scope["causerie.lang"] = lang
+    return lang
+
+
+def error_response(request: Request, code: str, status: int, **params: object) -> JSONBody:
+    """The one error shape: ``{"error", "message"}`` in the request's language."""
+    lang = request_lang(request)
+    body: dict[str, Any] = {"error": code, "message": translate(f"error.{code}", lang, **params)}
+    field = params.get("field")
+    if field:
+        body["field"] = field
+    headers = {"Content-Language": lang}
+    if status == 429:
+        headers["Retry-After"] = "60"
+    return JSONBody(body, status_code=status, headers=headers)
+
+
+async def on_causerie_error(request: Request, exc: Exception) -> Response:
+    """Turn a domain error into its localized JSON response."""
+    assert isinstance(exc, CauserieError)
+    return error_response(request, exc.code, exc.status, **exc.params)
+
+
+async def on_validation_error(request: Request, exc: Exception) -> Response:
+    """Schema errors (wrong type, missing field, bad JSON) as a localized 422/400."""
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    if first.get("type") == "json_invalid":
+        return error_response(request, "invalid_json", 400)
+    location = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path")]
+    field = ".".join(location) or "body"
+    specific = {
+        "text": "text_required",
+        "uri": "uri_required",
+    }
+    if first.get("type") == "missing" and field in specific:
+        return error_response(request, specific[field], 422, field=field)
+    return error_response(request, "field_invalid", 422, field=field)
+
+
+STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method) in our shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = STATUS_CODES.get(exc.status_code, "invalid_request")
+    if exc.status_code == 404 and not request.url.path.startswith("/api/comments"):
+        code = "not_found"
+    params: dict[str, object] = {"detail": str(exc.detail)} if code == "invalid_request" else {}
+    return error_response(request, code, exc.status_code, **params)
+
+
+async def on_unexpected_error(request: Request, exc: Exception) -> Response:
+    """A bug: log it with its traceback, answer a 500 in the reader's language."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(request, "server_error", 500)
+
+
+def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:
+    """The reader's address; forwarded headers count only from trusted proxies."""
+    peer = request.client.host if request.client else ""
+    if not trusted_proxies or not _in_networks(peer, trusted_proxies):
+        return peer
+    forwarded = _forwarded_chain(request)
+    # Walk from the nearest hop back, skipping our own proxies.
+    for address in reversed(forwarded):
+        if not _in_networks(address, trusted_proxies):
+            return address
+    return forwarded[0] if forwarded else peer
+
+
+def _forwarded_chain(request: Request) -> list[str]:
+    chain: list[str] = []
+    header = request.headers.get("forwarded")
+    if header:
+        for element in header.split(","):
+            for pair in element.split(";"):
+                key, _, value = pair.strip().partition("=")
+                if key.lower() == "for":
+                    chain.append(_strip_port(value.strip().strip('"')))
+    else:
+        xff = request.headers.get("x-forwarded-for", "")
+        chain = [_strip_port(part.strip()) for part in xff.split(",") if part.strip()]
+    return [a for a in chain if _is_ip(a)]
+
+
+def _strip_port(value: str) -> str:
+    if value.startswith("["):
+        return value[1 : value.find("]")] if "]" in value else value
+    if value.count(":") == 1:
+        return value.split(":")[0]
+    return value
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _in_networks(address: str, networks: Sequence[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    for net in networks:
+        try:
+            if ip in ipaddress.ip_network(net, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False

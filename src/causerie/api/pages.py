@@ -1,0 +1,59 @@
+"""Pages and files the server serves: the widget's assets, the demo article, health."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+
+from causerie.api.http import JSONBody
+from causerie.core.errors import NotFound
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+STATIC = WEB / "static"
+DEMO_LANGUAGES = ("fr", "ar", "en")
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/health")
+def health(request: Request) -> JSONBody:
+    """Liveness: the process answers and the database is reachable."""
+    request.app.state.runtime.store.meta_get("secret")
+    return JSONBody({"status": "ok"})
+
+
+@router.get("/static/{name:path}")
+def static_file(name: str) -> Response:
+    """Widget and dashboard assets, cached by browsers for an hour."""
+    path = (STATIC / name).resolve()
+    if not path.is_file() or STATIC not in path.parents:
+        raise NotFound("not_found")
+    return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+
+
+@router.get("/embed.js")
+def embed_js() -> Response:
+    """The widget, loaded by the publisher's one script tag."""
+    return FileResponse(
+        STATIC / "embed.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=3600"},
+    )
+
+
+@router.get("/demo")
+@router.get("/demo/{lang}")
+def demo(request: Request, lang: str = "fr") -> Response:
+    """A realistic article page with the comment thread under it (fr, ar, en)."""
+    if not request.app.state.settings.demo or lang not in DEMO_LANGUAGES:
+        raise NotFound("not_found")
+    html = (WEB / "demo" / f"article.{lang}.html").read_text(encoding="utf-8")
+    return HTMLResponse(html)
+
+
+@router.get("/robots.txt")
+def robots() -> PlainTextResponse:
+    """Let search engines read threads; keep them out of the API and admin."""
+    return PlainTextResponse("User-agent: *\nDisallow: /api/\nDisallow: /admin\n")

@@ -1,0 +1,119 @@
+"""Builds the ASGI application: storage, services, routes, middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from causerie import __version__
+from causerie.api import comments as comments_api
+from causerie.api import pages
+from causerie.api.cache import ThreadCache
+from causerie.api.http import (
+    on_causerie_error,
+    on_http_error,
+    on_unexpected_error,
+    on_validation_error,
+)
+from causerie.api.origins import OriginGuard, OriginPolicy
+from causerie.config import Settings, new_secret
+from causerie.core.comments import ChangeEvent, CommentService
+from causerie.core.errors import CauserieError
+from causerie.core.sites import DEFAULT_SITE
+from causerie.spam import PassThroughFilter, SpamFilter
+from causerie.store.database import create_database_engine, upgrade
+from causerie.store.learning import SqlLearningLog
+from causerie.store.store import Store
+
+log = logging.getLogger("causerie")
+
+DESCRIPTION = """\
+Causerie's HTTP API. Errors are always JSON `{"error": code, "message": text}`
+with the message in the request's language (`lang` parameter or
+`Accept-Language`: fr, en, ar)."""
+
+
+@dataclass
+class Runtime:
+    """Everything built once per process and shared by the requests."""
+
+    settings: Settings
+    engine: Engine
+    store: Store
+    secret: str
+    spam: SpamFilter
+    comments: CommentService
+    thread_cache: ThreadCache = field(default_factory=ThreadCache)
+
+
+def build_spam_filter(settings: Settings, engine: Engine) -> SpamFilter:
+    """The shipped model with the site layer learning from the database."""
+    if not settings.spam_filter:
+        return PassThroughFilter()
+    try:
+        from causerie.spam.filter import Filter
+    except ImportError:
+        log.warning("spam filter not available; every comment follows the moderation mode")
+        return PassThroughFilter()
+    loaded: SpamFilter = Filter.load(log=SqlLearningLog(engine))
+    return loaded
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Open the database (migrating it), resolve the secret, wire the services."""
+    engine = create_database_engine(
+        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
+    )
+    upgrade(engine)
+    store = Store(engine)
+    # Without a configured secret, one is generated once and kept in the database.
+    secret = settings.secret or store.meta_setdefault("secret", new_secret())
+    store.ensure_site(DEFAULT_SITE)
+    spam = build_spam_filter(settings, engine)
+    service = CommentService(settings=settings, store=store, secret=secret, spam=spam)
+    runtime = Runtime(settings, engine, store, secret, spam, service)
+    service.listeners.append(lambda event: _invalidate(runtime, event))
+    return runtime
+
+
+def _invalidate(runtime: Runtime, event: ChangeEvent) -> None:
+    runtime.thread_cache.invalidate(event.site, event.uri)
+
+
+def _site_origins(store: Store) -> Iterator[str]:
+    for site in store.sites():
+        origins: Any = site.settings.get("allowed_origins") or []
+        yield from (str(o) for o in origins)
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The Causerie ASGI application for these settings."""
+    runtime = build_runtime(settings)
+    app = FastAPI(
+        title="Causerie",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.comments = runtime.comments
+    app.state.thread_cache = runtime.thread_cache
+    app.add_exception_handler(CauserieError, on_causerie_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected_error)
+    app.include_router(comments_api.router)
+    app.include_router(pages.router)
+    policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
+    app.state.origin_policy = policy
+    app.add_middleware(OriginGuard, policy=policy)
+    return app

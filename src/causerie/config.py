@@ -1,0 +1,233 @@
+"""Settings: defaults < TOML file < environment variables ``CAUSERIE_*``.
+
+Every setting is a field of :class:`Settings`. A TOML file names them in
+lower case (``database_url = "…"``); the environment in upper case with the
+``CAUSERIE_`` prefix (``CAUSERIE_DATABASE_URL``). Lists are written as TOML
+arrays or, in the environment, as comma-separated values. A bad value stops
+start-up with :class:`ConfigError`, whose message names the setting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import secrets
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "CAUSERIE_"
+MODERATION_MODES = ("publish", "hold_all", "hold_first")
+LANGUAGES = ("fr", "en", "ar")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a Causerie server, with its default."""
+
+    database_url: str = "sqlite:///causerie.db"
+    # Origins (scheme://host[:port]) whose pages may post comments.
+    allowed_origins: tuple[str, ...] = ()
+    # Used to sign edit tokens and to hash IP addresses; `causerie init` writes one.
+    secret: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    # The address readers use to reach this server (for links in e-mails).
+    public_url: str = ""
+    default_language: str = "fr"
+    # Defaults for every site; each site may override them from the dashboard.
+    moderation: str = "publish"
+    edit_window_seconds: int = 900
+    allow_anonymous: bool = False
+    anonymous_name: str = ""
+    max_comment_length: int = 10_000
+    max_name_length: int = 80
+    # Serve the demo article page at /demo.
+    demo: bool = True
+    # Proxies whose X-Forwarded-For / Forwarded headers are trusted (IPs or CIDRs).
+    trusted_proxies: tuple[str, ...] = ()
+    # Rate limit for new comments per reader (per hashed IP), per minute; 0 = off.
+    comments_per_minute: int = 6
+    redis_url: str = ""
+    # "FULL" makes each accepted comment survive a power cut, not only a crash.
+    sqlite_synchronous: str = "FULL"
+    spam_filter: bool = True
+    # Days after which spam verdicts of kind `discard` are purged.
+    discard_retention_days: int = 7
+    log_level: str = "info"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True when the database is a SQLite file."""
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings(
+    config_file: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build settings from defaults, then the TOML file, then the environment."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = config_file or environ.get(ENV_PREFIX + "CONFIG")
+    if path:
+        values.update(_read_toml(Path(path)))
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    for name, fld in fields.items():
+        raw = environ.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = _parse_env(name, raw, _field_type(fld))
+    unknown = sorted(set(values) - set(fields))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]!r} in {path}")
+    for name, value in values.items():
+        values[name] = _check_type(name, value, _field_type(fields[name]))
+    settings = Settings(**values)
+    _validate(settings)
+    return settings
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _field_type(fld: dataclasses.Field[Any]) -> Any:
+    hints = typing.get_type_hints(Settings)
+    return hints[fld.name]
+
+
+def _parse_env(name: str, raw: str, kind: Any) -> Any:
+    setting = ENV_PREFIX + name.upper()
+    if kind is bool:
+        lowered = raw.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{setting}: expected true or false, got {raw!r}")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{setting}: expected a whole number, got {raw!r}") from None
+    if typing.get_origin(kind) is tuple:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
+
+
+def _check_type(name: str, value: Any, kind: Any) -> Any:
+    if typing.get_origin(kind) is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{name}: expected a list of strings")
+        return tuple(value)
+    expected = kind if isinstance(kind, type) else str
+    if isinstance(kind, types.UnionType):
+        expected = str
+    if expected is int and isinstance(value, bool):
+        raise ConfigError(f"{name}: expected a whole number, got {value!r}")
+    if not isinstance(value, expected):
+        raise ConfigError(f"{name}: expected {expected.__name__}, got {value!r}")
+    return value
+
+
+def _validate(s: Settings) -> None:
+    if not (s.database_url.startswith("sqlite:///") or s.database_url.startswith("postgresql")):
+        raise ConfigError(
+            f"database_url: expected sqlite:///PATH or postgresql://…, got {s.database_url!r}"
+        )
+    if s.moderation not in MODERATION_MODES:
+        raise ConfigError(f"moderation: expected one of {', '.join(MODERATION_MODES)}")
+    if not 0 < s.port < 65536:
+        raise ConfigError(f"port: expected 1-65535, got {s.port}")
+    if s.edit_window_seconds < 0:
+        raise ConfigError("edit_window_seconds: must not be negative")
+    if s.max_comment_length < 1:
+        raise ConfigError("max_comment_length: must be at least 1")
+    if s.default_language not in LANGUAGES:
+        raise ConfigError(f"default_language: expected one of {', '.join(LANGUAGES)}")
+    if s.sqlite_synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise ConfigError("sqlite_synchronous: expected NORMAL, FULL or EXTRA")
+    for origin in s.allowed_origins:
+        if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
+            raise ConfigError(
+                f"allowed_origins: {origin!r} is not an origin like https://news.example"
+            )
+
+
+def new_secret() -> str:
+    """A fresh random secret for signing tokens and hashing addresses."""
+    return secrets.token_urlsafe(32)
+
+
+CONFIG_TEMPLATE = """\
+# Causerie settings. Every setting can also be given in the environment as
+# CAUSERIE_<NAME>, which wins over this file (lists: comma-separated).
+
+# Where comments are kept: a SQLite file, or PostgreSQL for several processes.
+database_url = "sqlite:///causerie.db"
+# database_url = "postgresql://causerie@127.0.0.1/causerie"
+
+# Pages on these origins may post comments (scheme://host[:port], no path).
+allowed_origins = []
+
+# Signs edit tokens and hashes IP addresses. Keep it private; changing it
+# invalidates open edit windows and vote de-duplication.
+secret = "{secret}"
+
+host = "127.0.0.1"
+port = 8080
+# The address readers use to reach this server, for links in e-mails.
+public_url = ""
+# Language of messages when a request names none: fr, en or ar.
+default_language = "fr"
+
+# Defaults for every site (the dashboard can change them per site):
+# publish = show at once; hold_all = hold every comment; hold_first = hold
+# the first comment of an author until a moderator approved one.
+moderation = "publish"
+edit_window_seconds = 900
+allow_anonymous = false
+max_comment_length = 10000
+
+# Proxies whose X-Forwarded-For / Forwarded headers are trusted.
+trusted_proxies = []
+# New comments per reader and minute (0 turns the limit off).
+comments_per_minute = 6
+
+# Share rate limits and live updates between processes (optional).
+redis_url = ""
+
+# Serve the demo article at /demo.
+demo = true
+"""
+
+
+def write_config(path: Path) -> None:
+    """Write a commented TOML configuration with a freshly generated secret."""
+    path.write_text(CONFIG_TEMPLATE.format(secret=new_secret()), encoding="utf-8")
+
+
+__all__ = [
+    "LANGUAGES",
+    "MODERATION_MODES",
+    "ConfigError",
+    "Settings",
+    "load_settings",
+    "new_secret",
+    "write_config",
+]

@@ -1,0 +1,340 @@
+"""Comment rules: create, edit, delete, vote; moderation and the spam filter's place.
+
+A reader's comment goes: validation → rate limit → spam verdict → moderation
+mode → one insert in the store → change listeners (cache, live updates,
+notifications). Nothing here knows HTTP or SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from causerie.config import Settings
+from causerie.core import identity, markup, validation
+from causerie.core.errors import CauserieError, NotFound
+from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
+from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.schema import CommentState
+from causerie.store.store import Store
+
+Clock = Callable[[], float]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the server knows of the person behind a request."""
+
+    ip: str = ""
+    user_agent: str = ""
+    lang: str = ""
+
+
+@dataclass(frozen=True)
+class CommentInput:
+    """What a reader submits with a new comment."""
+
+    uri: str
+    text: str
+    author: str | None = None
+    email: str | None = None
+    website: str | None = None
+    parent: int | None = None
+    title: str | None = None
+    notify: bool = False
+    # Filled by the widget: a hidden field bots fill, and seconds from page load.
+    honeypot: str | None = None
+    seconds_to_submit: float | None = None
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """Something changed in a thread: listeners invalidate caches, push updates."""
+
+    kind: str  # "created", "edited", "deleted", "voted", "moderated"
+    site: str
+    uri: str
+    thread_id: int
+    comment: CommentRecord
+
+
+Listener = Callable[[ChangeEvent], None]
+
+
+@dataclass
+class CommentService:
+    """The domain's entry point for everything a reader does."""
+
+    settings: Settings
+    store: Store
+    secret: str
+    spam: SpamFilter = field(default_factory=PassThroughFilter)
+    clock: Clock = time.time
+    listeners: list[Listener] = field(default_factory=list)
+
+    # -- helpers --------------------------------------------------------------
+
+    def site(self, name: str | None) -> SiteRecord:
+        """The site a request names (the default site when it names none)."""
+        name = (name or DEFAULT_SITE).strip() or DEFAULT_SITE
+        if name == DEFAULT_SITE:
+            return self.store.ensure_site(DEFAULT_SITE)
+        site = self.store.site(name)
+        if site is None:
+            raise NotFound("site_not_found")
+        return site
+
+    def site_settings(self, site: SiteRecord) -> SiteSettings:
+        """The effective settings of a site."""
+        return SiteSettings.for_site(self.settings, site)
+
+    def emit(
+        self, kind: str, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord
+    ) -> None:
+        """Tell every listener that a thread changed."""
+        event = ChangeEvent(kind, site.name, thread.uri, thread.id, comment)
+        for listener in self.listeners:
+            listener(event)
+
+    # -- create -----------------------------------------------------------------
+
+    def create(
+        self, site_name: str | None, data: CommentInput, reader: Reader
+    ) -> tuple[CommentRecord, str]:
+        """Validate, classify and store a new comment; return it with its edit token."""
+        site = self.site(site_name)
+        conf = self.site_settings(site)
+        uri = validation.check_uri(data.uri)
+        text = validation.check_text(data.text, conf.max_comment_length)
+        author = validation.check_author(
+            data.author,
+            anonymous_ok=conf.allow_anonymous,
+            default=conf.anonymous_name or "",
+            max_length=self.settings.max_name_length,
+        )
+        email = validation.check_email(data.email)
+        website = validation.check_website(data.website)
+        thread = self.store.thread(site.id, uri)
+        if thread is not None and thread.closed:
+            raise CauserieError("thread_closed", 403)
+        parent_id = self._check_parent(data.parent, thread)
+        now = self.clock()
+        ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
+        self._check_rate(ip_hash, now)
+        akey = identity.author_key(self.secret, email, author)
+        verdict = self._verdict(
+            site, conf, text, author, email, website, uri, data, reader, ip_hash
+        )
+        state = self._state_for(verdict, conf, site, akey, text)
+        new = NewComment(
+            parent_id=parent_id,
+            state=state,
+            author=author,
+            email=email,
+            website=website,
+            text=text,
+            html=markup.render(text),
+            lang=reader.lang,
+            created=now,
+            spam_score=round(verdict.score, 4),
+            spam_verdict=verdict.verdict.value,
+            spam_reasons=_reasons_json(verdict),
+            ip_hash=ip_hash,
+            ip_prefix=identity.minimise_ip(reader.ip) or None if reader.ip else None,
+            user_agent=(reader.user_agent or "")[:512] or None,
+            author_key=akey,
+            notify=bool(data.notify and email),
+        )
+        comment = self.store.insert_comment(site.id, uri, validation.check_title(data.title), new)
+        thread = thread or self.store.thread_by_id(comment.thread_id)
+        assert thread is not None
+        self.emit("created", site, thread, comment)
+        return comment, identity.edit_token(self.secret, comment.id)
+
+    def _check_parent(self, parent: int | None, thread: ThreadRecord | None) -> int | None:
+        if parent is None:
+            return None
+        found = self.store.comment(parent)
+        if (
+            found is None
+            or thread is None
+            or found.thread_id != thread.id
+            or found.state in (CommentState.SPAM, CommentState.DELETED)
+        ):
+            raise CauserieError("parent_not_found", 422, field="parent")
+        return found.id
+
+    def _check_rate(self, ip_hash: str | None, now: float) -> None:
+        limit = self.settings.comments_per_minute
+        if limit > 0 and ip_hash and self.store.recent_by_ip(ip_hash, now - 60) >= limit:
+            raise CauserieError("rate_limited", 429)
+
+    def _verdict(
+        self,
+        site: SiteRecord,
+        conf: SiteSettings,
+        text: str,
+        author: str,
+        email: str | None,
+        website: str | None,
+        uri: str,
+        data: CommentInput,
+        reader: Reader,
+        ip_hash: str | None,
+    ) -> SpamVerdict:
+        now = self.clock()
+        sample = CommentSample(
+            content=text,
+            author=author,
+            email=email or "",
+            url=website or "",
+            lang=reader.lang,
+            site=site.name,
+            permalink=uri,
+            user_agent=reader.user_agent,
+            ip_hash=ip_hash or "",
+            site_languages=conf.languages,
+            honeypot_filled=bool(data.honeypot),
+            seconds_to_submit=data.seconds_to_submit,
+            same_text_recent=self.store.recent_same_text(text, now - 600),
+            author_rate_10min=self.store.recent_by_ip(ip_hash, now - 600) if ip_hash else 0,
+        )
+        return self.spam.check(sample)
+
+    def _state_for(
+        self, verdict: SpamVerdict, conf: SiteSettings, site: SiteRecord, akey: str, text: str
+    ) -> CommentState:
+        if verdict.verdict is not Verdict.HAM:
+            return CommentState.SPAM
+        lowered = text.casefold()
+        if any(word.casefold() in lowered for word in conf.reject_words if word):
+            return CommentState.SPAM
+        if any(word.casefold() in lowered for word in conf.hold_words if word):
+            return CommentState.PENDING
+        if conf.moderation == "hold_all":
+            return CommentState.PENDING
+        if conf.moderation == "hold_first" and not self.store.author_has_approved(site.id, akey):
+            return CommentState.PENDING
+        return CommentState.APPROVED
+
+    # -- edit, delete, vote ------------------------------------------------------
+
+    def _own_comment(self, comment_id: int, token: str | None) -> CommentRecord:
+        identity.require_token(self.secret, token, comment_id)
+        comment = self.store.comment(comment_id)
+        if comment is None or comment.state is CommentState.DELETED:
+            raise NotFound()
+        thread = self.store.thread_by_id(comment.thread_id)
+        site = self.store.site_by_id(thread.site_id) if thread else None
+        window = self.site_settings(site).edit_window_seconds if site else 0
+        if self.clock() - comment.created > window:
+            raise CauserieError("edit_window_closed", 403)
+        return comment
+
+    def _context(self, comment: CommentRecord) -> tuple[SiteRecord, ThreadRecord]:
+        thread = self.store.thread_by_id(comment.thread_id)
+        assert thread is not None
+        site = self.store.site_by_id(thread.site_id)
+        assert site is not None
+        return site, thread
+
+    def edit(
+        self,
+        comment_id: int,
+        token: str | None,
+        text: str,
+        author: str | None = None,
+        website: str | None = None,
+    ) -> CommentRecord:
+        """Change one's own comment within the edit window (and check it again for spam)."""
+        comment = self._own_comment(comment_id, token)
+        site, thread = self._context(comment)
+        conf = self.site_settings(site)
+        new_text = validation.check_text(text, conf.max_comment_length)
+        values: dict[str, object] = {
+            "text": new_text,
+            "html": markup.render(new_text),
+            "modified": self.clock(),
+        }
+        if author is not None:
+            values["author"] = validation.check_author(
+                author,
+                anonymous_ok=conf.allow_anonymous,
+                default=conf.anonymous_name,
+                max_length=self.settings.max_name_length,
+            )
+        if website is not None:
+            values["website"] = validation.check_website(website)
+        sample = CommentSample(
+            content=new_text,
+            author=str(values.get("author", comment.author)),
+            url=str(values.get("website", comment.website) or ""),
+            site=site.name,
+            site_languages=conf.languages,
+        )
+        verdict = self.spam.check(sample)
+        if verdict.is_spam:
+            # A spammer editing links into an approved comment goes back to moderation.
+            values.update(
+                state=CommentState.SPAM,
+                spam_score=round(verdict.score, 4),
+                spam_verdict=verdict.verdict.value,
+                spam_reasons=_reasons_json(verdict),
+            )
+        updated = self.store.update_comment(comment_id, **values)
+        assert updated is not None
+        self.emit("edited", site, thread, updated)
+        return updated
+
+    def delete(self, comment_id: int, token: str | None) -> CommentRecord:
+        """Delete one's own comment; its place stays as "deleted" if it has replies."""
+        comment = self._own_comment(comment_id, token)
+        return self.erase(comment)
+
+    def erase(self, comment: CommentRecord) -> CommentRecord:
+        """Mark a comment deleted and drop its content and personal fields."""
+        site, thread = self._context(comment)
+        updated = self.store.update_comment(
+            comment.id,
+            state=CommentState.DELETED,
+            text="",
+            html="",
+            author="",
+            email=None,
+            website=None,
+            ip_hash=None,
+            ip_prefix=None,
+            user_agent=None,
+            author_key=None,
+            notify=False,
+            modified=self.clock(),
+        )
+        assert updated is not None
+        self.emit("deleted", site, thread, updated)
+        return updated
+
+    def vote(self, comment_id: int, value: int, reader: Reader) -> tuple[int, int]:
+        """A reader's up (1) or down (-1) vote, once per reader and comment."""
+        if value not in (1, -1):
+            raise CauserieError("vote_invalid", 422, field="value")
+        comment = self.store.comment(comment_id)
+        if comment is None or comment.state is not CommentState.APPROVED:
+            raise NotFound()
+        voter = identity.keyed_hash(self.secret, "vote", reader.ip or reader.user_agent)
+        result = self.store.add_vote(comment_id, voter, value)
+        if result is None:
+            raise CauserieError("already_voted", 409)
+        site, thread = self._context(comment)
+        likes, dislikes = result
+        self.emit("voted", site, thread, comment)
+        return likes, dislikes
+
+
+def _reasons_json(verdict: SpamVerdict) -> str:
+    return json.dumps(
+        [{"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons],
+        ensure_ascii=False,
+    )

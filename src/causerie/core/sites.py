@@ -1,0 +1,67 @@
+"""Per-site settings: the global defaults, overridden by what a site stores."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from causerie.config import MODERATION_MODES, Settings
+from causerie.core.errors import CauserieError
+from causerie.store.records import SiteRecord
+
+DEFAULT_SITE = "default"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    """What a site may set for itself (the moderation dashboard edits these)."""
+
+    moderation: str
+    edit_window_seconds: int
+    allow_anonymous: bool
+    anonymous_name: str
+    max_comment_length: int
+    allowed_origins: tuple[str, ...]
+    languages: tuple[str, ...] = ("fr", "ar", "en")
+    hold_words: tuple[str, ...] = ()
+    reject_words: tuple[str, ...] = ()
+
+    @classmethod
+    def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
+        """Global defaults, overridden by the site's stored settings."""
+        base = cls(
+            moderation=settings.moderation,
+            edit_window_seconds=settings.edit_window_seconds,
+            allow_anonymous=settings.allow_anonymous,
+            anonymous_name=settings.anonymous_name,
+            max_comment_length=settings.max_comment_length,
+            allowed_origins=settings.allowed_origins,
+        )
+        if site is None or not site.settings:
+            return base
+        return base.merged(site.settings)
+
+    def merged(self, overrides: dict[str, Any]) -> SiteSettings:
+        """A copy with the known, valid overrides applied."""
+        fields = {f.name for f in dataclasses.fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in overrides.items():
+            if key not in fields:
+                continue
+            current = getattr(self, key)
+            if isinstance(current, tuple) and isinstance(value, list | tuple):
+                clean[key] = tuple(str(v) for v in value)
+            elif (
+                (isinstance(current, bool) and isinstance(value, bool))
+                or (
+                    isinstance(current, int)
+                    and not isinstance(current, bool)
+                    and isinstance(value, int)
+                )
+                or (isinstance(current, str) and isinstance(value, str))
+            ):
+                clean[key] = value
+        if clean.get("moderation", self.moderation) not in MODERATION_MODES:
+            raise CauserieError("field_invalid", field="moderation")
+        return dataclasses.replace(self, **clean)

@@ -1,0 +1,174 @@
+"""Reading a thread: pages of top-level comments with their replies, as a tree.
+
+A page holds up to ``limit`` top-level comments (pinned ones first on the
+first page) and, below each, up to ``REPLY_LIMIT`` replies nested by parent.
+``next`` is an opaque keyset cursor, so page 50 of a 5,000-comment thread
+costs what page 1 does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from causerie.core import identity
+from causerie.core.errors import CauserieError
+from causerie.store.records import CommentRecord
+from causerie.store.schema import CommentState
+from causerie.store.store import Cursor, Sort, Store, cursor_for
+
+SORTS: tuple[Sort, ...] = ("oldest", "newest", "top")
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+REPLY_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page of which thread, in which order."""
+
+    sort: Sort = "oldest"
+    cursor: Cursor | None = None
+    limit: int = DEFAULT_LIMIT
+
+
+def parse_page_request(
+    sort: str | None, cursor: str | None, limit: int | str | None
+) -> PageRequest:
+    """Validate the public query parameters of a thread read."""
+    chosen = (sort or "oldest").lower()
+    if chosen not in SORTS:
+        raise CauserieError("sort_invalid", 422, field="sort")
+    try:
+        size = DEFAULT_LIMIT if limit in (None, "") else int(limit)
+    except ValueError:
+        raise CauserieError("limit_invalid", 422, field="limit", max=MAX_LIMIT) from None
+    if not 1 <= size <= MAX_LIMIT:
+        raise CauserieError("limit_invalid", 422, field="limit", max=MAX_LIMIT)
+    return PageRequest(cast(Sort, chosen), decode_cursor(cursor, cast(Sort, chosen)), size)
+
+
+def encode_cursor(sort: Sort, values: Cursor) -> str:
+    """An opaque cursor string for the page after ``values``."""
+    raw = json.dumps([sort, *values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, sort: Sort) -> Cursor | None:
+    """The keyset values in a cursor; a 422 if it is not one of ours."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        data = json.loads(raw)
+    except (binascii.Error, ValueError):
+        raise CauserieError("cursor_invalid", 422, field="cursor") from None
+    width = 3 if sort == "top" else 2
+    if (
+        not isinstance(data, list)
+        or len(data) != width + 1
+        or data[0] != sort
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in data[1:])
+    ):
+        raise CauserieError("cursor_invalid", 422, field="cursor")
+    return tuple(float(v) for v in data[1:])
+
+
+def iso(ts: float | None) -> str | None:
+    """UNIX seconds as ISO 8601 UTC (``2026-11-29T08:00:00.250Z``)."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
+    """What readers may see of a comment (no e-mail, no address, no spam data)."""
+    deleted = c.state is CommentState.DELETED
+    return {
+        "id": c.id,
+        "parent": c.parent_id,
+        "author": None if deleted else c.author,
+        "website": None if deleted else c.website,
+        "html": "" if deleted else c.html,
+        "created": iso(c.created),
+        "modified": iso(c.modified),
+        "likes": c.likes,
+        "dislikes": c.dislikes,
+        "state": c.state.value,
+        "pinned": c.pinned,
+        "by_site": c.by_site,
+        "avatar": None if deleted else identity.avatar_seed(secret, c.email, c.author),
+        "replies": [],
+    }
+
+
+def build_tree(
+    roots: Sequence[CommentRecord], replies: Sequence[CommentRecord], secret: str
+) -> list[dict[str, Any]]:
+    """Nest replies under their parents; a reply whose parent is hidden goes under its root."""
+    nodes: dict[int, dict[str, Any]] = {}
+    out: list[dict[str, Any]] = []
+    for root in roots:
+        node = public_comment(root, secret)
+        node["hidden_replies"] = 0
+        nodes[root.id] = node
+        out.append(node)
+    shown: dict[int, int] = {}
+    for reply in replies:
+        root_id = reply.root_id or 0
+        if root_id not in nodes:
+            continue
+        if shown.get(root_id, 0) >= REPLY_LIMIT:
+            nodes[root_id]["hidden_replies"] += 1
+            continue
+        shown[root_id] = shown.get(root_id, 0) + 1
+        node = public_comment(reply, secret)
+        nodes[reply.id] = node
+        parent = nodes.get(reply.parent_id or 0) or nodes[root_id]
+        parent["replies"].append(node)
+    return out
+
+
+def thread_page(
+    store: Store,
+    thread_id: int | None,
+    uri: str,
+    page: PageRequest,
+    secret: str,
+    own_ids: Sequence[int] = (),
+) -> dict[str, Any]:
+    """One page of a thread as the public API returns it."""
+    if thread_id is None:
+        return {"uri": uri, "total": 0, "sort": page.sort, "comments": [], "next": None}
+    roots = store.roots_page(thread_id, page.sort, page.cursor, page.limit + 1, own_ids)
+    more = len(roots) > page.limit
+    roots = roots[: page.limit]
+    replies = store.replies([r.id for r in roots], own_ids)
+    unpinned = [r for r in roots if not r.pinned or page.cursor is not None]
+    next_cursor = (
+        encode_cursor(page.sort, cursor_for(page.sort, unpinned[-1])) if more and unpinned else None
+    )
+    return {
+        "uri": uri,
+        "total": store.count_approved(thread_id),
+        "sort": page.sort,
+        "comments": build_tree(roots, replies, secret),
+        "next": next_cursor,
+    }
+
+
+def own_ids_from_tokens(secret: str, header: str | None) -> list[int]:
+    """The comment ids a reader proves to own with edit tokens (comma-separated)."""
+    if not header:
+        return []
+    ids = []
+    for token in header.split(",")[:100]:
+        ident = identity.comment_id_from_token(secret, token)
+        if ident is not None:
+            ids.append(ident)
+    return ids

@@ -1,0 +1,388 @@
+"""The comment store: every operation the server needs, on SQLite or PostgreSQL.
+
+Each public method is one short transaction. Writers on SQLite take the write
+lock at ``BEGIN`` (``BEGIN IMMEDIATE``) so that concurrent writers queue up
+instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, and_, exists, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
+
+from causerie.store import schema as t
+from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.schema import CommentState
+
+Sort = Literal["oldest", "newest", "top"]
+Cursor = tuple[float, ...]
+
+
+class Store:
+    """Sites, threads, comments and votes in one relational database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            yield conn
+
+    # -- meta ---------------------------------------------------------------
+
+    def meta_get(self, key: str) -> str | None:
+        """A value of the instance's key/value table."""
+        with self._read() as conn:
+            return conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
+
+    def meta_setdefault(self, key: str, value: str) -> str:
+        """Store ``value`` unless the key exists; return what is stored."""
+        with self._write() as conn:
+            current = conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
+            if current is not None:
+                return current
+            conn.execute(insert(t.meta).values(key=key, value=value))
+            return value
+
+    # -- sites --------------------------------------------------------------
+
+    def site(self, name: str) -> SiteRecord | None:
+        """The site with this name, if any."""
+        with self._read() as conn:
+            row = conn.execute(select(t.sites).where(t.sites.c.name == name)).first()
+        return _site(row._mapping) if row else None
+
+    def site_by_id(self, site_id: int) -> SiteRecord | None:
+        """The site with this id, if any."""
+        with self._read() as conn:
+            row = conn.execute(select(t.sites).where(t.sites.c.id == site_id)).first()
+        return _site(row._mapping) if row else None
+
+    def sites(self) -> list[SiteRecord]:
+        """Every site, by name."""
+        with self._read() as conn:
+            rows = conn.execute(select(t.sites).order_by(t.sites.c.name)).all()
+        return [_site(r._mapping) for r in rows]
+
+    def ensure_site(self, name: str, title: str = "") -> SiteRecord:
+        """The site with this name, created on first use."""
+        existing = self.site(name)
+        if existing:
+            return existing
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(t.sites).values(
+                        name=name, title=title, settings="{}", created=time.time()
+                    )
+                )
+        except IntegrityError:
+            pass  # created concurrently by another process: read it back
+        site = self.site(name)
+        assert site is not None
+        return site
+
+    def update_site_settings(self, name: str, settings: dict[str, Any]) -> None:
+        """Replace a site's overrides of the global settings."""
+        with self._write() as conn:
+            conn.execute(
+                update(t.sites).where(t.sites.c.name == name).values(settings=json.dumps(settings))
+            )
+
+    # -- threads ------------------------------------------------------------
+
+    def thread(self, site_id: int, uri: str) -> ThreadRecord | None:
+        """The thread of a page, if it has one."""
+        with self._read() as conn:
+            return _thread_in(conn, site_id, uri)
+
+    def thread_by_id(self, thread_id: int) -> ThreadRecord | None:
+        """A thread by id."""
+        with self._read() as conn:
+            row = conn.execute(select(t.threads).where(t.threads.c.id == thread_id)).first()
+        return ThreadRecord(**row._mapping) if row else None
+
+    def set_thread_closed(self, thread_id: int, closed: bool) -> None:
+        """Open or close a thread to new comments."""
+        with self._write() as conn:
+            conn.execute(update(t.threads).where(t.threads.c.id == thread_id).values(closed=closed))
+
+    # -- comments -----------------------------------------------------------
+
+    def insert_comment(self, site_id: int, uri: str, title: str, new: NewComment) -> CommentRecord:
+        """Insert a comment, creating its thread on the first one; one transaction."""
+        with self._write() as conn:
+            thread = _thread_in(conn, site_id, uri)
+            if thread is None:
+                thread_id = conn.execute(
+                    insert(t.threads)
+                    .values(
+                        site_id=site_id, uri=uri, title=title, closed=False, created=new.created
+                    )
+                    .returning(t.threads.c.id)
+                ).scalar_one()
+            else:
+                thread_id = thread.id
+            root_id = None
+            if new.parent_id is not None:
+                parent = conn.execute(
+                    select(t.comments.c.root_id, t.comments.c.id).where(
+                        t.comments.c.id == new.parent_id
+                    )
+                ).first()
+                root_id = (parent.root_id or parent.id) if parent else None
+            values = vars(new)
+            row = conn.execute(
+                insert(t.comments)
+                .values(thread_id=thread_id, root_id=root_id, **values)
+                .returning(*t.comments.c)
+            ).one()
+        return CommentRecord(**row._mapping)
+
+    def comment(self, comment_id: int) -> CommentRecord | None:
+        """A comment by id, in any state."""
+        with self._read() as conn:
+            row = conn.execute(select(t.comments).where(t.comments.c.id == comment_id)).first()
+        return CommentRecord(**row._mapping) if row else None
+
+    def update_comment(self, comment_id: int, **values: Any) -> CommentRecord | None:
+        """Change some fields of a comment and return it as it now is."""
+        with self._write() as conn:
+            row = conn.execute(
+                update(t.comments)
+                .where(t.comments.c.id == comment_id)
+                .values(**values)
+                .returning(*t.comments.c)
+            ).first()
+        return CommentRecord(**row._mapping) if row else None
+
+    def has_replies(self, comment_id: int) -> bool:
+        """True when a comment has replies that are not deleted."""
+        with self._read() as conn:
+            return bool(
+                conn.scalar(
+                    select(
+                        exists().where(
+                            t.comments.c.parent_id == comment_id,
+                            t.comments.c.state != CommentState.DELETED,
+                        )
+                    )
+                )
+            )
+
+    def roots_page(
+        self,
+        thread_id: int,
+        sort: Sort,
+        after: Cursor | None,
+        limit: int,
+        own_ids: Sequence[int] = (),
+    ) -> list[CommentRecord]:
+        """One page of top-level comments visible to this reader, pinned first."""
+        c = t.comments.c
+        query = select(t.comments).where(
+            c.thread_id == thread_id, c.parent_id.is_(None), _visible(own_ids)
+        )
+        order = _order(sort)
+        if after is not None:
+            query = query.where(_after(sort, after), c.pinned.is_(False))
+            query = query.order_by(*order)
+        else:
+            query = query.order_by(c.pinned.desc(), *order)
+        with self._read() as conn:
+            rows = conn.execute(query.limit(limit)).all()
+        return [CommentRecord(**r._mapping) for r in rows]
+
+    def replies(self, root_ids: Sequence[int], own_ids: Sequence[int] = ()) -> list[CommentRecord]:
+        """Every visible reply below these top-level comments, oldest first."""
+        if not root_ids:
+            return []
+        c = t.comments.c
+        query = (
+            select(t.comments)
+            .where(c.root_id.in_(list(root_ids)), _visible(own_ids))
+            .order_by(c.created, c.id)
+        )
+        with self._read() as conn:
+            return [CommentRecord(**r._mapping) for r in conn.execute(query)]
+
+    def count_approved(self, thread_id: int) -> int:
+        """How many approved comments a thread has."""
+        c = t.comments.c
+        with self._read() as conn:
+            return int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(t.comments)
+                    .where(c.thread_id == thread_id, c.state == CommentState.APPROVED)
+                )
+                or 0
+            )
+
+    def counts(self, site_id: int, uris: Iterable[str]) -> dict[str, int]:
+        """Approved-comment counts for several pages of a site (0 for unknown pages)."""
+        wanted = list(dict.fromkeys(uris))
+        result = dict.fromkeys(wanted, 0)
+        if not wanted:
+            return result
+        c = t.comments.c
+        query = (
+            select(t.threads.c.uri, func.count(c.id))
+            .select_from(t.threads.join(t.comments, c.thread_id == t.threads.c.id))
+            .where(
+                t.threads.c.site_id == site_id,
+                t.threads.c.uri.in_(wanted),
+                c.state == CommentState.APPROVED,
+            )
+            .group_by(t.threads.c.uri)
+        )
+        with self._read() as conn:
+            for uri, count in conn.execute(query):
+                result[uri] = int(count)
+        return result
+
+    def add_vote(self, comment_id: int, voter: str, value: int) -> tuple[int, int] | None:
+        """Record a reader's vote; None if this reader already voted on it."""
+        column = "likes" if value > 0 else "dislikes"
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(t.votes).values(
+                        comment_id=comment_id, voter=voter, value=value, created=time.time()
+                    )
+                )
+                row = conn.execute(
+                    update(t.comments)
+                    .where(t.comments.c.id == comment_id)
+                    .values({column: getattr(t.comments.c, column) + 1})
+                    .returning(t.comments.c.likes, t.comments.c.dislikes)
+                ).one()
+        except IntegrityError:
+            return None
+        return int(row.likes), int(row.dislikes)
+
+    def author_has_approved(self, site_id: int, author_key: str) -> bool:
+        """True when this author already has an approved comment on the site."""
+        c = t.comments.c
+        query = select(
+            exists()
+            .where(c.author_key == author_key, c.state == CommentState.APPROVED)
+            .where(c.thread_id.in_(select(t.threads.c.id).where(t.threads.c.site_id == site_id)))
+        )
+        with self._read() as conn:
+            return bool(conn.scalar(query))
+
+    def recent_by_ip(self, ip_hash: str, since: float) -> int:
+        """Comments posted from one (hashed) address since a time."""
+        c = t.comments.c
+        with self._read() as conn:
+            return int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(t.comments)
+                    .where(c.ip_hash == ip_hash, c.created >= since)
+                )
+                or 0
+            )
+
+    def recent_same_text(self, text: str, since: float) -> int:
+        """Comments with exactly this text posted since a time (any site)."""
+        c = t.comments.c
+        with self._read() as conn:
+            return int(
+                conn.scalar(
+                    select(func.count())
+                    .select_from(t.comments)
+                    .where(c.created >= since, c.text == text)
+                )
+                or 0
+            )
+
+
+def _thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:
+    row = conn.execute(
+        select(t.threads).where(t.threads.c.site_id == site_id, t.threads.c.uri == uri)
+    ).first()
+    return ThreadRecord(**row._mapping) if row else None
+
+
+def _site(row: Any) -> SiteRecord:
+    return SiteRecord(
+        id=row["id"],
+        name=row["name"],
+        title=row["title"],
+        settings=json.loads(row["settings"] or "{}"),
+        created=row["created"],
+    )
+
+
+def _visible(own_ids: Sequence[int]) -> ColumnElement[bool]:
+    """Approved comments, the reader's own pending ones, deleted ones with live replies."""
+    c = t.comments.c
+    child = t.comments.alias("child")
+    has_live_child = (
+        select(child.c.id)
+        .where(
+            or_(child.c.parent_id == c.id, child.c.root_id == c.id),
+            child.c.state == CommentState.APPROVED,
+        )
+        .exists()
+    )
+    clauses: list[ColumnElement[bool]] = [
+        c.state == CommentState.APPROVED,
+        and_(c.state == CommentState.DELETED, has_live_child),
+    ]
+    if own_ids:
+        clauses.append(and_(c.state == CommentState.PENDING, c.id.in_(list(own_ids))))
+    return or_(*clauses)
+
+
+def _score() -> ColumnElement[int]:
+    return t.comments.c.likes - t.comments.c.dislikes
+
+
+def _order(sort: Sort) -> list[ColumnElement[Any]]:
+    c = t.comments.c
+    if sort == "newest":
+        return [c.created.desc(), c.id.desc()]
+    if sort == "top":
+        return [_score().desc(), c.created.asc(), c.id.asc()]
+    return [c.created.asc(), c.id.asc()]
+
+
+def _after(sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
+    """Keyset condition: rows strictly after the cursor in the sort order."""
+    c = t.comments.c
+    if sort == "top":
+        score, created, ident = cursor
+        return or_(
+            _score() < score,
+            and_(_score() == score, c.created > created),
+            and_(_score() == score, c.created == created, c.id > ident),
+        )
+    created, ident = cursor
+    if sort == "newest":
+        return or_(c.created < created, and_(c.created == created, c.id < ident))
+    return or_(c.created > created, and_(c.created == created, c.id > ident))
+
+
+def cursor_for(sort: Sort, comment: CommentRecord) -> Cursor:
+    """The keyset cursor that resumes after this comment."""
+    if sort == "top":
+        return (float(comment.likes - comment.dislikes), comment.created, float(comment.id))
+    return (comment.created, float(comment.id))
