@@ -1,0 +1,42 @@
+# Causerie — the two commands a newcomer needs:
+#   make demo   install into .venv and start Causerie on SQLite with a demo article
+#   make test   install what the tests need and run the whole suite (CI runs this)
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8080
+
+.PHONY: demo install test test-deps lint check format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+demo: install
+	@echo "Demo article: http://127.0.0.1:$(PORT)/demo  (Arabic: /demo/ar, English: /demo/en)"
+	CAUSERIE_DATABASE_URL=$${CAUSERIE_DATABASE_URL:-sqlite:///causerie.db} \
+		$(BIN)/causerie serve --port $(PORT)
+
+test-deps: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@[ -d node_modules/axe-core ] || npm install --no-audit --no-fund --silent
+
+lint:
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: test-deps lint
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+format:
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,209 @@
+"""Shared fixtures: real SQLite files, the real PostgreSQL, real server processes.
+
+- ``database_url`` is parametrised over SQLite and PostgreSQL: tests that take
+  it run on both. PostgreSQL tests skip with a reason when the server is absent,
+  except under ``CI=true``, where an absent server is a failure.
+- ``make_client(**settings)`` builds the app in-process (Starlette TestClient).
+- ``live_server(**settings)`` runs ``causerie serve`` as a real process.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from causerie.app import create_app
+from causerie.config import Settings
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+POSTGRES_BASE = os.environ.get(
+    "CAUSERIE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("CAUSERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+TEST_SECRET = "test-secret-0123456789abcdef0123456789"
+
+
+def _unavailable(what: str, reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but unavailable: {reason}")
+    pytest.skip(f"{what} unavailable: {reason}")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """The base URL of a reachable PostgreSQL server (skip or fail otherwise)."""
+    try:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_BASE, connect_timeout=3) as conn:
+            conn.execute("select 1")
+    except Exception as exc:  # any failure to connect means "no server here"
+        _unavailable("PostgreSQL", str(exc).strip().splitlines()[0])
+    yield POSTGRES_BASE
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import psycopg
+
+    name = "causerie_test_" + secrets.token_hex(6)
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base, _, _ = postgres_server.rpartition("/")
+    yield f"{base}/{name}"
+    with psycopg.connect(postgres_server, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The URL of a reachable Redis server (skip or fail otherwise)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:  # any failure to connect means "no server here"
+        _unavailable("Redis", str(exc))
+    return REDIS_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind: a SQLite file, then a PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'causerie.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A fresh SQLite database file."""
+    return f"sqlite:///{tmp_path / 'causerie.db'}"
+
+
+def test_settings(database_url: str, **overrides: Any) -> Settings:
+    """Settings for tests: no rate limit, no spam model unless asked, fixed secret."""
+    base = Settings(
+        database_url=database_url,
+        secret=TEST_SECRET,
+        comments_per_minute=0,
+        spam_filter=False,
+        sqlite_synchronous="NORMAL",
+        allowed_origins=("https://news.example",),
+    )
+    return replace(base, **overrides)
+
+
+MakeClient = Callable[..., TestClient]
+
+
+@pytest.fixture
+def make_client(database_url: str) -> Iterator[MakeClient]:
+    """Build in-process clients of an app on the parametrised database."""
+    clients: list[TestClient] = []
+
+    def make(ip: str = "203.0.113.10", **overrides: Any) -> TestClient:
+        app = create_app(test_settings(database_url, **overrides))
+        client = TestClient(app, client=(ip, 50000), raise_server_exceptions=False)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+        client.app.state.runtime.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def client(make_client: MakeClient) -> TestClient:
+    """A client of an app with test settings on the parametrised database."""
+    return make_client()
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    """A ``causerie serve`` process."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    env: dict[str, str]
+    log_path: Path
+
+    def kill(self) -> None:
+        """SIGKILL: no chance to flush or clean up."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        """A clean stop (SIGTERM)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def start_server(env_overrides: dict[str, str], log_path: Path, port: int | None = None) -> LiveServer:
+    """Start ``causerie serve`` and wait until /health answers."""
+    port = port or free_port()
+    env = {
+        **os.environ,
+        "CAUSERIE_SECRET": TEST_SECRET,
+        "CAUSERIE_COMMENTS_PER_MINUTE": "0",
+        "CAUSERIE_LOG_LEVEL": "warning",
+        **env_overrides,
+    }
+    cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    log = log_path.open("ab")
+    process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")
+        try:
+            if httpx.get(url + "/health", timeout=1).status_code == 200:
+                return LiveServer(url, process, env, log_path)
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start: {log_path.read_text(errors='replace')[-2000:]}")
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start real server processes; each is stopped at the end of the test."""
+    servers: list[LiveServer] = []
+
+    def start(**env: str) -> LiveServer:
+        env.setdefault("CAUSERIE_DATABASE_URL", f"sqlite:///{tmp_path / 'live.db'}")
+        server = start_server(env, tmp_path / f"server-{len(servers)}.log")
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()

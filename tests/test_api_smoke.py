@@ -1,0 +1,21 @@
+"""Posting a comment through the API and reading it back, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+
+def test_post_then_read_back(client: TestClient) -> None:
+    posted = client.post(
+        "/api/comments",
+        json={"uri": "/2026/tram", "text": "Bravo pour *l'article*", "author": "Samira"},
+    )
+    assert posted.status_code == 201, posted.text
+    body = posted.json()
+    assert body["state"] == "approved"
+    assert body["edit_token"].startswith(f"{body['id']}.")
+
+    thread = client.get("/api/comments", params={"uri": "/2026/tram"}).json()
+    assert thread["total"] == 1
+    assert thread["comments"][0]["html"] == "<p>Bravo pour <em>l'article</em></p>"
+    assert thread["comments"][0]["author"] == "Samira"
