@@ -62,6 +62,8 @@ class ChangeEvent:
 
 
 Listener = Callable[[ChangeEvent], None]
+# Raises a CauserieError to refuse a comment before it is classified (e.g. blocked authors).
+Gatekeeper = Callable[[SiteRecord, str | None, Reader], None]
 
 
 @dataclass
@@ -74,6 +76,7 @@ class CommentService:
     spam: SpamFilter = field(default_factory=PassThroughFilter)
     clock: Clock = time.time
     listeners: list[Listener] = field(default_factory=list)
+    gatekeepers: list[Gatekeeper] = field(default_factory=list)
 
     # -- helpers --------------------------------------------------------------
 
@@ -117,6 +120,8 @@ class CommentService:
         )
         email = validation.check_email(data.email)
         website = validation.check_website(data.website)
+        for gatekeeper in self.gatekeepers:
+            gatekeeper(site, email, reader)
         thread = self.store.thread(site.id, uri)
         if thread is not None and thread.closed:
             raise CauserieError("thread_closed", 403)
