@@ -166,7 +166,9 @@ class LiveServer:
                 self.kill()
 
 
-def start_server(env_overrides: dict[str, str], log_path: Path, port: int | None = None) -> LiveServer:
+def start_server(
+    env_overrides: dict[str, str], log_path: Path, port: int | None = None
+) -> LiveServer:
     """Start ``causerie serve`` and wait until /health answers."""
     port = port or free_port()
     env = {

@@ -19,3 +19,27 @@ def test_post_then_read_back(client: TestClient) -> None:
     assert thread["total"] == 1
     assert thread["comments"][0]["html"] == "<p>Bravo pour <em>l'article</em></p>"
     assert thread["comments"][0]["author"] == "Samira"
+
+
+def test_openapi_documents_the_public_api(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for path in (
+        "/api/comments",
+        "/api/comments/{comment_id}",
+        "/api/comments/{comment_id}/vote",
+        "/api/counts",
+        "/api/preview",
+    ):
+        assert path in spec["paths"], path
+    assert client.get("/docs").status_code == 200
+
+
+def test_demo_pages_are_served_in_three_languages(client: TestClient) -> None:
+    for path, marker in (
+        ("/demo", 'lang="fr"'),
+        ("/demo/ar", 'dir="rtl"'),
+        ("/demo/en", 'lang="en"'),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200 and marker in page.text
+        assert "/embed.js" in page.text

@@ -1,0 +1,86 @@
+"""Whatever readers type, the thread shows text, never their HTML or scripts."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from starlette.testclient import TestClient
+
+from causerie.core.markup import ALLOWED_TAGS, render
+
+ATTACKS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[clic](javascript:alert(1))",
+    "<a href='javascript:alert(1)'>x</a>",
+    '<svg onload="alert(1)">',
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<iframe src=//evil.example></iframe>",
+    '"><script>alert(1)</script>',
+]
+
+
+class _Elements(HTMLParser):
+    """Collects every element and attribute of an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, list[tuple[str, str | None]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found.append((tag, attrs))
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_markdown_output_carries_no_active_content(attack: str) -> None:
+    parser = _Elements()
+    parser.feed(render(attack))
+    for tag, attrs in parser.found:
+        assert tag in ALLOWED_TAGS
+        for name, value in attrs:
+            assert name in ("href", "rel", "start"), (tag, name)
+            if name == "href":
+                assert (value or "").startswith(("http://", "https://", "mailto:"))
+
+
+def test_links_get_safe_rel() -> None:
+    html = render("Voir [le site](https://example.org) et https://autre.example")
+    assert html.count('rel="nofollow ugc noopener"') == 2
+
+
+def test_allowed_subset_renders() -> None:
+    html = render("**gras** _it_ `code`\n\n> cité\n\n1. un\n2. deux\n\nfin\n\n```\nbloc\n```")
+    for tag in ("<strong>", "<em>", "<code>", "<blockquote>", "<ol>", "<li>", "<pre>"):
+        assert tag in html
+    assert "<h1" not in render("# Titre") and "<img" not in render("![a](https://x.example/a.png)")
+
+
+def test_xss_in_author_and_website_is_neutralised(client: TestClient) -> None:
+    posted = client.post(
+        "/api/comments",
+        json={
+            "uri": "/a",
+            "text": "<script>alert('t')</script>",
+            "author": "<img src=x onerror=alert('a')>",
+            "website": "javascript:alert('w')",
+        },
+    )
+    assert posted.status_code == 422 and posted.json()["error"] == "website_invalid"
+    posted = client.post(
+        "/api/comments",
+        json={
+            "uri": "/a",
+            "text": "<script>alert('t')</script>",
+            "author": "<img src=x onerror=alert('a')>",
+            "website": 'https://ok.example/"><script>alert(1)</script>',
+        },
+    )
+    # A website with spaces or quotes breaking out of an attribute is refused or kept as data.
+    if posted.status_code == 201:
+        assert posted.json()["website"].startswith("https://ok.example/")
+    thread = client.get("/api/comments", params={"uri": "/a"}).json()
+    for comment in thread["comments"]:
+        assert "<script" not in comment["html"]
+        # The name is returned as data; the widget inserts it as text, never as HTML.
+        assert comment["author"] == "<img src=x onerror=alert('a')>"
