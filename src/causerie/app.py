@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
+from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
 from causerie.api import pages
 from causerie.api.cache import ThreadCache
@@ -113,6 +114,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
+    app.include_router(akismet_api.router)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(OriginGuard, policy=policy)

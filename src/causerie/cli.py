@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from causerie.cli_keys import key
 from causerie.config import ConfigError, Settings, load_settings, write_config
 from causerie.spam.cli import spam
 
@@ -106,3 +107,4 @@ def db_upgrade(config_file: str | None) -> None:
 
 
 main.add_command(spam)
+main.add_command(key)

@@ -1,0 +1,445 @@
+"""The Akismet-compatible API, at the server's root (``/1.1/…``, ``/1.2/…``).
+
+Form-encoded in; Akismet's exact plain-text bodies out (``valid``/``invalid``,
+``true``/``false``, ``Thanks for making the web a better place.``), always
+with status 200 like Akismet, and its headers: ``X-akismet-guid`` on every
+check, ``X-akismet-pro-tip: discard`` for blatant spam,
+``X-akismet-debug-help`` on every ``invalid``. The only non-200 answers are a
+body over :data:`MAX_BODY` (413) and a key over its rate limit (429, with
+``X-akismet-error``), where a 200 would be a lie.
+
+The key is read from ``api_key``, then ``key`` (form or query string), then
+the first label of the Host header (``<key>.causerie.example``), because the
+known clients each do one of these.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from starlette.responses import PlainTextResponse, Response
+
+from causerie.api.http import JSONBody
+from causerie.core.apikeys import ApiKeys, RateLimiter, UsageMeter, current_month, looks_like_key
+from causerie.core.identity import hash_ip
+from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
+from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
+
+log = logging.getLogger("causerie.akismet")
+
+MAX_BODY = 256 * 1024
+MAX_CONTENT = 20_000
+THANKS = "Thanks for making the web a better place."
+SPAM_TRIGGERS = frozenset({"akismet-guaranteed-spam", "viagra-test-123"})
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+# Parameters with a meaning of their own, which cannot name the honeypot field.
+KNOWN_FIELDS = frozenset(
+    [
+        "api_key",
+        "key",
+        "blog",
+        "user_ip",
+        "user_agent",
+        "referrer",
+        "permalink",
+        "comment_type",
+        "comment_author",
+        "comment_author_email",
+        "comment_author_url",
+        "comment_content",
+        "comment_date_gmt",
+        "comment_post_modified_gmt",
+        "blog_lang",
+        "blog_charset",
+        "user_role",
+        "is_test",
+        "recheck_reason",
+        "honeypot_field_name",
+        "comment_parent",
+    ]
+)
+
+
+@dataclass
+class AkismetState:
+    """What the Akismet API keeps per application: keys, counters, limits."""
+
+    keys: ApiKeys
+    meter: UsageMeter
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+
+
+@dataclass
+class AkismetRequest:
+    """A parsed request: its parameters, the key it names, or why it is malformed."""
+
+    params: dict[str, str]
+    context: list[str]
+    key: str
+    problem: str = ""
+    too_large: bool = False
+
+
+def akismet_state(app: Any) -> AkismetState:
+    """The app's Akismet state, created on first use."""
+    state = getattr(app.state, "akismet", None)
+    if state is None:
+        runtime = app.state.runtime
+        store = ApiKeyStore(runtime.engine)
+        fresh = AkismetState(ApiKeys(runtime.store, store), UsageMeter(store))
+        # dict.setdefault is atomic: two first requests end up sharing one state.
+        state = app.state._state.setdefault("akismet", fresh)
+    assert isinstance(state, AkismetState)
+    return state
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    state = getattr(app.state, "akismet", None)
+    if isinstance(state, AkismetState):
+        state.meter.close()  # the last second of counts is written before exit
+
+
+router = APIRouter(tags=["akismet"], lifespan=_lifespan)
+
+
+# -- request parsing -----------------------------------------------------------
+
+
+async def _read_body(request: Request) -> bytes | None:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return bytes(body)
+
+
+def _parse_form(raw: str, charset: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw, keep_blank_values=True, encoding=charset, errors="replace")
+    except LookupError:  # an unknown blog_charset: UTF-8 is what everyone sends
+        return parse_qsl(raw, keep_blank_values=True, errors="replace")
+
+
+async def read_request(request: Request) -> AkismetRequest:
+    """Parse query string and form body (bounded) into Akismet parameters."""
+    pairs = list(parse_qsl(request.url.query, keep_blank_values=True, errors="replace"))
+    problem = ""
+    body = await _read_body(request)
+    if body is None:
+        return AkismetRequest({}, [], "", f"Request body larger than {MAX_BODY} bytes.", True)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if body and content_type == "multipart/form-data":
+        form = await request.form(max_files=0)
+        pairs += [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
+    elif body and content_type in ("", FORM_TYPES[0]):
+        raw = body.decode("latin-1")
+        form_pairs = _parse_form(raw, "utf-8")
+        charset = dict(form_pairs).get("blog_charset", "").strip().lower()
+        if charset.replace("-", "") not in ("utf8", ""):
+            form_pairs = _parse_form(raw, charset)
+        pairs += form_pairs
+    elif body:
+        problem = "Requests must be form-encoded (application/x-www-form-urlencoded)."
+    params: dict[str, str] = {}
+    context: list[str] = []
+    for name, value in pairs:
+        if name in ("comment_context[]", "comment_context"):
+            context.append(value)
+        params[name] = value
+    return AkismetRequest(params, context, _key_of(params, request), problem)
+
+
+def _key_of(params: dict[str, str], request: Request) -> str:
+    for name in ("api_key", "key"):
+        value = params.get(name, "").strip()
+        if value:
+            return value
+    host = request.headers.get("host", "").split(":")[0]
+    label, dot, _ = host.partition(".")
+    return label.lower() if dot and looks_like_key(label) else ""
+
+
+Parsed = Annotated[AkismetRequest, Depends(read_request)]
+
+
+# -- responses -----------------------------------------------------------------
+
+
+def _text(body: str, headers: dict[str, str] | None = None, status: int = 200) -> Response:
+    return PlainTextResponse(body, status_code=status, headers=headers)
+
+
+def _invalid(help_text: str) -> Response:
+    return _text("invalid", {"X-akismet-debug-help": help_text})
+
+
+def _too_large(parsed: AkismetRequest) -> Response:
+    return _text("invalid", {"X-akismet-debug-help": parsed.problem}, 413)
+
+
+def _authorise(
+    state: AkismetState, parsed: AkismetRequest, *, need_blog: bool
+) -> ApiKeyRecord | Response:
+    """The caller's key, or the Akismet-style answer explaining why there is none."""
+    if parsed.too_large:
+        return _too_large(parsed)
+    if parsed.problem:
+        return _invalid(parsed.problem)
+    if not parsed.key:
+        return _invalid('Empty "api_key" value')
+    record = state.keys.lookup(parsed.key)
+    if record is None:
+        return _invalid("Your API key is not valid for this Causerie server.")
+    if record.revoked is not None:
+        return _invalid("This API key has been revoked.")
+    if need_blog and not parsed.params.get("blog", "").strip():
+        return _invalid('Empty "blog" value')
+    return record
+
+
+def _rate_limited(state: AkismetState, record: ApiKeyRecord) -> Response | None:
+    if state.limiter.allow(record.id, record.rate_per_minute):
+        return None
+    retry = str(state.limiter.seconds_to_next_window())
+    headers = {
+        "Retry-After": retry,
+        "X-akismet-error": "rate limit exceeded",
+        "X-akismet-debug-help": f"This key allows {record.rate_per_minute} calls per minute.",
+    }
+    return _text("Rate limit exceeded.", headers, 429)
+
+
+def sample_of(params: dict[str, str], site: str, secret: str) -> CommentSample:
+    """Map comment-check parameters onto what the filter looks at (no raw IP)."""
+    languages = tuple(
+        part.strip().lower()[:8] for part in params.get("blog_lang", "").split(",") if part.strip()
+    )
+    honeypot = params.get("honeypot_field_name", "").strip()
+    user_ip = params.get("user_ip", "").strip()
+    return CommentSample(
+        content=params.get("comment_content", "")[:MAX_CONTENT],
+        author=params.get("comment_author", "")[:200],
+        email=params.get("comment_author_email", "")[:320],
+        url=params.get("comment_author_url", "")[:512],
+        lang=languages[0] if languages else "",
+        site=site,
+        permalink=params.get("permalink", "")[:1024],
+        user_agent=params.get("user_agent", "")[:512],
+        ip_hash=hash_ip(secret, user_ip) if user_ip else "",
+        site_languages=languages,
+        honeypot_filled=bool(
+            honeypot and honeypot not in KNOWN_FIELDS and params.get(honeypot, "").strip()
+        ),
+        comment_type=params.get("comment_type", "").strip()[:32] or "comment",
+    )
+
+
+def _is_test(params: dict[str, str]) -> bool:
+    return params.get("is_test", "").strip().lower() in ("1", "true", "yes")
+
+
+def _spam_filter(request: Request) -> SpamFilter:
+    spam: SpamFilter = request.app.state.runtime.spam
+    return spam
+
+
+# -- 1.1 endpoints -------------------------------------------------------------
+
+
+@router.post("/1.1/verify-key", response_class=PlainTextResponse)
+def verify_key(request: Request, parsed: Parsed) -> Response:
+    """``valid`` if the key (``key``, ``api_key`` or Host) is active, else ``invalid``."""
+    key = parsed.params.get("key", "").strip() or parsed.key
+    parsed.key = key
+    answer = _authorise(akismet_state(request.app), parsed, need_blog=True)
+    if isinstance(answer, Response):
+        return answer
+    return _text("valid")
+
+
+@router.post("/1.1/comment-check", response_class=PlainTextResponse)
+def comment_check(request: Request, parsed: Parsed) -> Response:
+    """``true`` (spam) or ``false`` (ham); blatant spam adds ``X-akismet-pro-tip: discard``."""
+    state = akismet_state(request.app)
+    answer = _authorise(state, parsed, need_blog=True)
+    if isinstance(answer, Response):
+        return answer
+    limited = _rate_limited(state, answer)
+    if limited is not None:
+        return limited
+    params = parsed.params
+    verdict = Verdict.HAM
+    if params.get("comment_author", "").strip().lower() in SPAM_TRIGGERS:
+        verdict = Verdict.SPAM
+    elif params.get("user_role", "").strip().lower() != "administrator":
+        sample = sample_of(params, answer.site_name, request.app.state.runtime.secret)
+        verdict = _spam_filter(request).check(sample).verdict
+    is_spam = verdict is not Verdict.HAM
+    state.meter.count(
+        answer.id, params["blog"], api_calls=1, spam=int(is_spam), ham=int(not is_spam)
+    )
+    headers = {"X-akismet-guid": secrets.token_hex(16)}
+    if verdict is Verdict.DISCARD:
+        headers["X-akismet-pro-tip"] = "discard"
+    return _text("true" if is_spam else "false", headers)
+
+
+def _submit(request: Request, parsed: AkismetRequest, is_spam: bool) -> Response:
+    state = akismet_state(request.app)
+    answer = _authorise(state, parsed, need_blog=True)
+    if isinstance(answer, Response):
+        return answer
+    limited = _rate_limited(state, answer)
+    if limited is not None:
+        return limited
+    params = parsed.params
+    counter = "missed_spam" if is_spam else "false_positives"
+    if _is_test(params):
+        state.meter.count(answer.id, params["blog"], api_calls=1)
+    else:
+        sample = sample_of(params, answer.site_name, request.app.state.runtime.secret)
+        # The same path as a moderator's decision: the site's layer learns from it.
+        _spam_filter(request).learn(sample, is_spam, source="akismet_key")
+        state.meter.count(answer.id, params["blog"], api_calls=1, **{counter: 1})
+    return _text(THANKS)
+
+
+@router.post("/1.1/submit-spam", response_class=PlainTextResponse)
+def submit_spam(request: Request, parsed: Parsed) -> Response:
+    """Teach the key's site that this comment is spam (unless ``is_test``)."""
+    return _submit(request, parsed, True)
+
+
+@router.post("/1.1/submit-ham", response_class=PlainTextResponse)
+def submit_ham(request: Request, parsed: Parsed) -> Response:
+    """Teach the key's site that this comment is not spam (unless ``is_test``)."""
+    return _submit(request, parsed, False)
+
+
+# -- 1.2 statistics --------------------------------------------------------------
+
+
+@router.api_route("/1.2/usage-limit", methods=["GET", "POST"], response_model=None)
+def usage_limit(request: Request, parsed: Parsed) -> Response:
+    """This month's calls against the key's monthly limit, as Akismet's JSON."""
+    state = akismet_state(request.app)
+    answer = _authorise(state, parsed, need_blog=False)
+    if isinstance(answer, Response):
+        return answer
+    state.meter.flush()  # include this process's last second of calls
+    usage = state.keys.calls_in_month(answer.id, current_month())
+    limit = answer.monthly_limit
+    body: dict[str, Any] = {
+        "limit": limit or "none",
+        "usage": usage,
+        "percentage": f"{100 * usage / limit:.2f}" if limit else "0.00",
+        "throttled": bool(limit) and usage > limit,
+    }
+    if parsed.params.get("extended", "").strip().lower() in ("1", "true"):
+        body["notice_level"] = None
+        body["upgrade"] = None
+    return JSONBody(body)
+
+
+ORDERS = {
+    "total": "api_calls",
+    "spam": "spam",
+    "ham": "ham",
+    "missed_spam": "missed_spam",
+    "false_positives": "false_positives",
+}
+CSV_HEADER = ["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives"]
+
+
+@dataclass(frozen=True)
+class _SitesQuery:
+    month: str
+    url_filter: str
+    fmt: str
+    order: str
+    limit: int
+    offset: int
+
+
+def _sites_query(params: dict[str, str]) -> _SitesQuery | str:
+    month = params.get("month", "").strip() or current_month()
+    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+        return 'Invalid "month" value: expected YYYY-MM'
+    fmt = params.get("format", "").strip().lower() or "json"
+    order = params.get("order", "").strip().lower() or "total"
+    if fmt not in ("json", "csv"):
+        return 'Invalid "format" value: expected json or csv'
+    if order not in ORDERS:
+        return f'Invalid "order" value: expected one of {", ".join(ORDERS)}'
+    numbers: list[int] = []
+    for name, default in (("limit", 500), ("offset", 0)):
+        raw = params.get(name, "").strip() or str(default)
+        if not raw.isdigit() or len(raw) > 9:
+            return f'Invalid "{name}" value: expected a whole number'
+        numbers.append(int(raw))
+    return _SitesQuery(month, params.get("filter", "").strip(), fmt, order, *numbers)
+
+
+@router.api_route("/1.2/key-sites", methods=["GET", "POST"], response_model=None)
+def key_sites(request: Request, parsed: Parsed) -> Response:
+    """The blogs that used the key in a month with their counters (JSON or CSV)."""
+    state = akismet_state(request.app)
+    answer = _authorise(state, parsed, need_blog=False)
+    if isinstance(answer, Response):
+        return answer
+    query = _sites_query(parsed.params)
+    if isinstance(query, str):
+        return _invalid(query)
+    state.meter.flush()
+    rows = [r for r in state.keys.usage(answer.id, query.month) if query.url_filter in r.blog]
+    column = ORDERS[query.order]
+    rows.sort(key=lambda r: (-int(getattr(r, column)), r.blog))
+    total = len(rows)
+    page = rows[query.offset : query.offset + query.limit]
+    if query.fmt == "csv":
+        return _sites_csv(parsed.key, query, page, total)
+    sites = [
+        {
+            "site": r.blog,
+            # Akismet sends the counts as strings; clients expect them so.
+            "api_calls": str(r.api_calls),
+            "spam": str(r.spam),
+            "ham": str(r.ham),
+            "missed_spam": str(r.missed_spam),
+            "false_positives": str(r.false_positives),
+            "is_revoked": False,
+        }
+        for r in page
+    ]
+    body = {query.month: sites, "limit": query.limit, "offset": query.offset, "total": total}
+    return JSONBody(body)
+
+
+def _sites_csv(key: str, query: _SitesQuery, page: list[Any], total: int) -> Response:
+    out = io.StringIO()
+    out.write(
+        f"Active sites for {key} during {query.month} "
+        f"(limit:{query.limit}, offset: {query.offset}, total: {total})\n"
+    )
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*CSV_HEADER, "Is Revoked"])
+    for r in page:
+        writer.writerow(
+            [r.blog, r.api_calls, r.spam, r.ham, r.missed_spam, r.false_positives, "false"]
+        )
+    return PlainTextResponse(out.getvalue().rstrip("\n"), media_type="text/csv")

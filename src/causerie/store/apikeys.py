@@ -1,0 +1,220 @@
+"""API keys of the Akismet-compatible API and their monthly usage counters.
+
+One row of ``api_keys``::
+
+    id=3 key_hash='5e88…' (SHA-256 hex of the 12-character key) prefix='k7q2'
+    site_id=2 site_url='https://news.example' rate_per_minute=0 monthly_limit=0
+    created=1764403200.5 revoked=None
+
+One row of ``api_usage`` (primary key: key_id, month, blog)::
+
+    key_id=3 month='2026-11' blog='https://news.example' api_calls=2072
+    spam=2069 ham=3 missed_spam=0 false_positives=4
+
+The key itself is never stored: only its hash, and four characters to tell
+keys apart in ``causerie key list``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from causerie.store.schema import metadata, sites
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(8), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("site_url", String(512), nullable=False, default=""),
+    # Checks per minute and per process; 0 means no limit.
+    Column("rate_per_minute", Integer, nullable=False, default=0),
+    # Reported by usage-limit (0 = "none"); Akismet reports, it does not refuse.
+    Column("monthly_limit", Integer, nullable=False, default=0),
+    Column("created", Float, nullable=False),
+    Column("revoked", Float, nullable=True),
+)
+
+api_usage = Table(
+    "api_usage",
+    metadata,
+    Column("key_id", Integer, ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("blog", String(255), primary_key=True),
+    Column("api_calls", Integer, nullable=False, default=0),
+    Column("spam", Integer, nullable=False, default=0),
+    Column("ham", Integer, nullable=False, default=0),
+    Column("missed_spam", Integer, nullable=False, default=0),
+    Column("false_positives", Integer, nullable=False, default=0),
+)
+
+COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+UsageKey = tuple[int, str, str]  # (key_id, month "YYYY-MM", blog)
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """One API key as stored, with the name of the site it teaches."""
+
+    id: int
+    prefix: str
+    site_id: int
+    site_name: str
+    site_url: str
+    rate_per_minute: int
+    monthly_limit: int
+    created: float
+    revoked: float | None
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One blog's counters for one key and month."""
+
+    blog: str
+    api_calls: int
+    spam: int
+    ham: int
+    missed_spam: int
+    false_positives: int
+
+
+class ApiKeyStore:
+    """Keys and usage counters in the comment database (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def create(
+        self,
+        key_hash: str,
+        prefix: str,
+        site_id: int,
+        site_url: str,
+        rate_per_minute: int = 0,
+        monthly_limit: int = 0,
+    ) -> int:
+        """Store a new key's hash and return its id."""
+        values = {
+            "key_hash": key_hash,
+            "prefix": prefix,
+            "site_id": site_id,
+            "site_url": site_url,
+            "rate_per_minute": rate_per_minute,
+            "monthly_limit": monthly_limit,
+            "created": time.time(),
+        }
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                query = insert(api_keys).values(**values).returning(api_keys.c.id)
+                return int(conn.execute(query).scalar_one())
+
+    def by_hash(self, key_hash: str) -> ApiKeyRecord | None:
+        """The key with this hash, revoked or not."""
+        with self.engine.connect() as conn:
+            row = conn.execute(_key_query().where(api_keys.c.key_hash == key_hash)).first()
+        return _record(row._mapping) if row else None
+
+    def all(self) -> list[ApiKeyRecord]:
+        """Every key, oldest first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_key_query().order_by(api_keys.c.id)).all()
+        return [_record(r._mapping) for r in rows]
+
+    def revoke(self, key_id: int) -> bool:
+        """Mark a key revoked; False if it does not exist or was revoked already."""
+        query = (
+            update(api_keys)
+            .where(api_keys.c.id == key_id, api_keys.c.revoked.is_(None))
+            .values(revoked=time.time())
+        )
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                return conn.execute(query).rowcount == 1
+
+    def add_usage(self, increments: Mapping[UsageKey, Mapping[str, int]]) -> None:
+        """Add counts to the usage rows, creating them on first use; one transaction."""
+        if not increments:
+            return
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                for (key_id, month, blog), counts in increments.items():
+                    row = {c: int(counts.get(c, 0)) for c in COUNTERS}
+                    conn.execute(self._upsert(key_id, month, blog, row))
+
+    def _upsert(self, key_id: int, month: str, blog: str, row: dict[str, int]) -> Any:
+        # One atomic statement: concurrent processes add, never overwrite.
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        statement = dialect.insert(api_usage).values(key_id=key_id, month=month, blog=blog, **row)
+        added = {c: api_usage.c[c] + statement.excluded[c] for c in COUNTERS}
+        return statement.on_conflict_do_update(
+            index_elements=[api_usage.c.key_id, api_usage.c.month, api_usage.c.blog],
+            set_=added,
+        )
+
+    def usage(self, key_id: int, month: str) -> list[UsageRow]:
+        """Every blog's counters for a key and month, busiest first."""
+        query = (
+            select(api_usage)
+            .where(api_usage.c.key_id == key_id, api_usage.c.month == month)
+            .order_by(api_usage.c.api_calls.desc(), api_usage.c.blog)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            UsageRow(**{k: v for k, v in r._mapping.items() if k in _USAGE_FIELDS}) for r in rows
+        ]
+
+    def calls_in_month(self, key_id: int, month: str) -> int:
+        """Total API calls of a key in a month, over all blogs."""
+        query = select(func.coalesce(func.sum(api_usage.c.api_calls), 0)).where(
+            api_usage.c.key_id == key_id, api_usage.c.month == month
+        )
+        with self.engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+
+_USAGE_FIELDS = {"blog", *COUNTERS}
+
+
+def _key_query() -> Any:
+    return select(api_keys, sites.c.name.label("site_name")).join(
+        sites, sites.c.id == api_keys.c.site_id
+    )
+
+
+def _record(row: Any) -> ApiKeyRecord:
+    return ApiKeyRecord(
+        id=row["id"],
+        prefix=row["prefix"],
+        site_id=row["site_id"],
+        site_name=row["site_name"],
+        site_url=row["site_url"],
+        rate_per_minute=row["rate_per_minute"],
+        monthly_limit=row["monthly_limit"],
+        created=row["created"],
+        revoked=row["revoked"],
+    )
