@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from causerie import __version__
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
-from causerie.api import pages
+from causerie.api import pages, widget
 from causerie.api.cache import ThreadCache
 from causerie.api.http import (
     on_causerie_error,
@@ -115,6 +115,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(comments_api.router)
     app.include_router(pages.router)
     app.include_router(akismet_api.router)
+    widget.install(app, runtime.comments)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(OriginGuard, policy=policy)
