@@ -2,9 +2,127 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import click
+
+if TYPE_CHECKING:
+    from causerie.spam.filter import Filter
+
+DEFAULT_DATA = Path("../shared/data")
+# Same place as ``causerie.spam.model.MODEL_DIR``, without importing numpy here.
+MODEL_DIR = Path(__file__).parent / "model"
+
+
+def _load_filter(model_dir: Path | None, *, remember_spam: bool = True) -> Filter:
+    # Imported here so that ``causerie --help`` does not pay for numpy.
+    from causerie.spam.filter import Filter
+    from causerie.spam.model import ModelError
+
+    try:
+        return Filter.load(model_dir or MODEL_DIR, remember_spam=remember_spam)
+    except ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group(name="spam")
 def spam() -> None:
     """Check, train and evaluate the spam filter."""
+
+
+@spam.command()
+@click.argument("text")
+@click.option("--author", default="", help="Name the commenter gave.")
+@click.option("--url", default="", help="Website the commenter gave.")
+@click.option("--email", default="", help="E-mail the commenter gave.")
+@click.option("--lang", default="en", help="Language of the reasons (en, fr, ar).")
+@click.option("--site-lang", multiple=True, help="A language of the site (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Model directory.")
+def check(
+    text: str,
+    author: str,
+    url: str,
+    email: str,
+    lang: str,
+    site_lang: tuple[str, ...],
+    as_json: bool,
+    model_dir: Path | None,
+) -> None:
+    """Print the verdict, score and reasons for one comment TEXT."""
+    from causerie.spam.messages import reason_text
+    from causerie.spam.verdict import CommentSample
+
+    spam_filter = _load_filter(model_dir)
+    sample = CommentSample(
+        text, author=author, email=email, url=url, lang=lang, site_languages=site_lang
+    )
+    verdict = spam_filter.check(sample)
+    reasons = [reason_text(r, lang) for r in verdict.reasons]
+    if as_json:
+        payload = {
+            "verdict": verdict.verdict.value,
+            "score": verdict.score,
+            "reasons": [
+                {"code": r.code, "params": dict(r.params), "weight": r.weight, "text": t}
+                for r, t in zip(verdict.reasons, reasons, strict=True)
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    click.echo(f"{verdict.verdict.value} (score {verdict.score:.3f})")
+    for line in reasons:
+        click.echo(f"  - {line}")
+
+
+@spam.command()
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Folder of the public data sets.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=MODEL_DIR,
+    show_default=True,
+    help="Where to write global.npz and global.json.",
+)
+def train(data_dir: Path, out: Path) -> None:
+    """Train the global model from the public data sets (reproducible)."""
+    from causerie.spam.train import train_model
+
+    if not data_dir.is_dir():
+        raise click.ClickException(f"{data_dir}: no such data folder")
+    train_model(data_dir, out, log=click.echo)
+
+
+@spam.command(name="eval")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@click.option("--model", "model_dir", type=click.Path(path_type=Path), help="Model directory.")
+def eval_command(csv_file: Path, model_dir: Path | None) -> None:
+    """Score a labelled CSV (content,label[,author,email,url,lang,…]) without learning."""
+    from causerie.spam.csv_eval import EvalInputError, evaluate_csv
+
+    spam_filter = _load_filter(model_dir, remember_spam=False)
+    try:
+        counts, errors = evaluate_csv(csv_file, spam_filter)
+    except EvalInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    metrics = counts.metrics()
+    click.echo(
+        f"{csv_file}: {metrics['n']} comments ({metrics['spam']} spam, {metrics['ham']} ham)"
+    )
+    click.echo(f"  spam caught   {counts.tp:6d}   spam missed  {counts.fn:6d}")
+    click.echo(f"  ham wrongly   {counts.fp:6d}   ham kept     {counts.tn:6d}")
+    for name in ("precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"):
+        click.echo(f"  {name:<12} {metrics[name]}")
+    for line, truth, score in errors[:10]:
+        label = "spam" if truth else "ham"
+        click.echo(f"  line {line}: {label} scored {score:.3f}")
+    click.echo(json.dumps(metrics, separators=(",", ":")))

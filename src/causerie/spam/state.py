@@ -53,7 +53,9 @@ class MemoryLearningLog:
         import time
 
         with self._lock:
-            example = LearnedExample(len(self._items) + 1, site, is_spam, sample, source, time.time())
+            example = LearnedExample(
+                len(self._items) + 1, site, is_spam, sample, source, time.time()
+            )
             self._items.append(example)
             return example.id
 

@@ -1,0 +1,186 @@
+"""The filter the server calls: global model + rules + each site's learned layer.
+
+    >>> from causerie.spam.filter import Filter
+    >>> spam_filter = Filter.load()                      # the shipped model
+    >>> verdict = spam_filter.check(CommentSample("Merci pour cet article !"))
+    >>> verdict.verdict
+    <Verdict.HAM: 'ham'>
+
+Score = sigmoid(bias + n-gram weights + text-signal weights + hand-set
+context weights + the site's clipped correction + near-duplicate boost).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons
+from causerie.spam.features import HashedText, hash_text
+from causerie.spam.memory import minhash
+from causerie.spam.model import MODEL_DIR, GlobalModel
+from causerie.spam.reasons import collect_reasons
+from causerie.spam.signals import TextSignals, text_signals
+from causerie.spam.site import TRUSTED_SOURCES, LearningLimits, SiteLayer
+from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
+from causerie.spam.text import normalize
+from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
+
+NEAR_DUPLICATE_FROM = 0.5
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything measured on one comment before the site layer is applied."""
+
+    normalized: str
+    hashed: HashedText
+    signals: TextSignals
+    text_logit: float
+    base_logit: float
+    context: tuple[SpamReason, ...]
+
+
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-min(max(x, -40.0), 40.0)))
+
+
+class Filter:
+    """Multilingual spam filter that learns per site from trusted decisions."""
+
+    def __init__(
+        self,
+        model: GlobalModel,
+        log: LearningLog | None = None,
+        *,
+        spam_threshold: float | None = None,
+        discard_threshold: float | None = None,
+        limits: LearningLimits | None = None,
+        refresh_interval: float = 1.0,
+        max_reasons: int = 3,
+        remember_spam: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.model = model
+        self.log: LearningLog = log if log is not None else MemoryLearningLog()
+        self.spam_threshold = spam_threshold if spam_threshold is not None else model.spam_threshold
+        self.discard_threshold = (
+            discard_threshold if discard_threshold is not None else model.discard_threshold
+        )
+        self.limits = limits or LearningLimits()
+        self.refresh_interval = refresh_interval
+        self.max_reasons = max_reasons
+        # Off for evaluation: remembering verdicts would be learning from the test.
+        self.remember_spam = remember_spam
+        self._clock = clock
+        self._sites: dict[str, SiteLayer] = {}
+        self._last_id = 0
+        self._last_sync = -math.inf
+        self._lock = threading.RLock()
+
+    @classmethod
+    def load(
+        cls, directory: Path | str = MODEL_DIR, log: LearningLog | None = None, **options: Any
+    ) -> Filter:
+        """A filter with the model shipped in the package (or another model directory)."""
+        return cls(GlobalModel.load(directory), log, **options)
+
+    def analyse(self, sample: CommentSample) -> Analysis:
+        """Measure a comment with the global model and the rules (no site layer)."""
+        normalized = normalize(sample.content)
+        hashed = hash_text(normalized)
+        signals = text_signals(sample.content, normalized)
+        text_logit = self.model.text_logit(hashed)
+        dense = float(self.model.dense_contributions(signals.values).sum())
+        context = tuple(context_reasons(sample))
+        base = self.model.bias + text_logit + dense + sum(r.weight for r in context)
+        return Analysis(normalized, hashed, signals, text_logit, base, context)
+
+    def check(self, sample: CommentSample) -> SpamVerdict:
+        """Classify one comment without learning from it."""
+        self._maybe_sync()
+        analysis = self.analyse(sample)
+        site_reasons: list[SpamReason] = []
+        signature = minhash(analysis.hashed.shingles)
+        with self._lock:
+            site = self._sites.get(sample.site)
+            if site is not None:
+                site_logit = site.logit(analysis.hashed)
+                if abs(site_logit) >= 0.3:
+                    code = "site_learned" if site_logit > 0 else "site_learned_ham"
+                    site_reasons.append(SpamReason(code, {}, site_logit))
+                similarity, count = site.memory.best_match(signature)
+                if similarity >= NEAR_DUPLICATE_FROM:
+                    boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
+                    params = {"percent": round(similarity * 100), "count": count}
+                    site_reasons.append(SpamReason("near_duplicate", params, boost))
+        logit = analysis.base_logit + sum(r.weight for r in site_reasons)
+        score = _sigmoid(logit)
+        verdict = self._decide(score, sample)
+        sure = _sigmoid(analysis.base_logit) >= self.spam_threshold
+        if self.remember_spam and verdict is not Verdict.HAM and sure:
+            # Remember spam the model is sure of, so edited copies are caught too.
+            with self._lock:
+                self._site(sample.site).memory.add(signature)
+        reasons = collect_reasons(self.model, analysis, site_reasons, verdict, self.max_reasons)
+        return SpamVerdict(verdict, round(score, 4), reasons)
+
+    def _decide(self, score: float, sample: CommentSample) -> Verdict:
+        if sample.honeypot_filled or score >= self.discard_threshold:
+            return Verdict.DISCARD
+        return Verdict.SPAM if score >= self.spam_threshold else Verdict.HAM
+
+    def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
+        """Teach the site's layer from a trusted decision; other sources are ignored."""
+        if source not in TRUSTED_SOURCES:
+            return
+        self.log.append(sample.site, is_spam, sample, source)
+        self.sync()
+
+    def sync(self) -> int:
+        """Replay log entries this process has not seen yet; return how many."""
+        applied = 0
+        with self._lock:
+            while True:
+                batch = self.log.since(self._last_id)
+                for example in batch:
+                    self._apply(example)
+                    self._last_id = max(self._last_id, example.id)
+                applied += len(batch)
+                if len(batch) < 1000:
+                    break
+            self._last_sync = self._clock()
+        return applied
+
+    def _maybe_sync(self) -> None:
+        if self._clock() - self._last_sync >= self.refresh_interval:
+            self.sync()
+
+    def _site(self, site: str) -> SiteLayer:
+        layer = self._sites.get(site)
+        if layer is None:
+            layer = self._sites[site] = SiteLayer(self.limits)
+        return layer
+
+    def _apply(self, example: LearnedExample) -> None:
+        if example.source not in TRUSTED_SOURCES:
+            return
+        analysis = self.analyse(example.sample)
+        layer = self._site(example.site)
+        # Context (speed, honeypot) is left out: the lesson is about the text.
+        current = analysis.base_logit - sum(r.weight for r in analysis.context)
+        layer.learn(analysis.hashed, example.is_spam, current + layer.logit(analysis.hashed))
+
+    def site_decisions(self, site: str) -> int:
+        """How many trusted decisions this process has applied for ``site``."""
+        with self._lock:
+            layer = self._sites.get(site)
+            return layer.decisions if layer else 0
+
+
+__all__ = ["HONEYPOT_WEIGHT", "Analysis", "Filter"]

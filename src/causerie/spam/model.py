@@ -1,0 +1,105 @@
+"""The global model: linear weights over hashed n-grams and text signals.
+
+Files (in ``causerie/spam/model/``)::
+
+    global.npz   text_weights float16[2**20], dense_weights float32[len(FEATURE_NAMES)]
+    global.json  {"bias": -1.2, "spam_threshold": 0.7, "discard_threshold": 0.99,
+                  "feature_names": [...], "hash_bits": 20, "trained": {...}}
+
+Serving needs numpy only; scikit-learn is used by ``train.py``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText
+from causerie.spam.signals import FEATURE_NAMES
+
+MODEL_DIR = Path(__file__).parent / "model"
+
+
+class ModelError(Exception):
+    """The model files are missing or do not match this version of the code."""
+
+
+@dataclass
+class GlobalModel:
+    """Weights shared by every site, with the thresholds chosen at training time."""
+
+    text_weights: npt.NDArray[np.float32]
+    dense_weights: npt.NDArray[np.float32]
+    bias: float
+    spam_threshold: float = 0.5
+    discard_threshold: float = 0.99
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, directory: Path | str = MODEL_DIR) -> GlobalModel:
+        """Read ``global.npz`` and ``global.json`` from a model directory."""
+        directory = Path(directory)
+        try:
+            meta = json.loads((directory / "global.json").read_text(encoding="utf-8"))
+            with np.load(directory / "global.npz") as arrays:
+                text = arrays["text_weights"].astype(np.float32)
+                dense = arrays["dense_weights"].astype(np.float32)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
+        if (
+            meta.get("hash_bits") != HASH_BITS
+            or tuple(meta.get("feature_names", ())) != FEATURE_NAMES
+        ):
+            raise ModelError(f"the spam model in {directory} was trained for other features")
+        return cls(
+            text_weights=text,
+            dense_weights=dense,
+            bias=float(meta["bias"]),
+            spam_threshold=float(meta["spam_threshold"]),
+            discard_threshold=float(meta["discard_threshold"]),
+            meta=meta,
+        )
+
+    def save(self, directory: Path | str) -> None:
+        """Write the model as compressed float16 text weights plus JSON metadata."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        np.savez_compressed(
+            directory / "global.npz",
+            text_weights=self.text_weights.astype(np.float16),
+            dense_weights=self.dense_weights.astype(np.float32),
+        )
+        meta = dict(self.meta)
+        meta.update(
+            bias=self.bias,
+            spam_threshold=self.spam_threshold,
+            discard_threshold=self.discard_threshold,
+            feature_names=list(FEATURE_NAMES),
+            hash_bits=HASH_BITS,
+        )
+        text = json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True)
+        (directory / "global.json").write_text(text + "\n", encoding="utf-8")
+
+    def text_logit(self, hashed: HashedText) -> float:
+        """How much the wording alone pushes towards spam."""
+        if len(hashed.indices) == 0:
+            return 0.0
+        return float(self.text_weights[hashed.indices] @ hashed.values)
+
+    def dense_contributions(self, values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Per-signal push towards spam (weight x value), in ``FEATURE_NAMES`` order."""
+        return self.dense_weights * values
+
+    @classmethod
+    def blank(cls) -> GlobalModel:
+        """A model that knows nothing (every weight zero), for tests."""
+        return cls(
+            np.zeros(DIMENSIONS, dtype=np.float32),
+            np.zeros(len(FEATURE_NAMES), dtype=np.float32),
+            bias=0.0,
+        )

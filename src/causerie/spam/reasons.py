@@ -1,0 +1,58 @@
+"""Turn what pushed a score into the few reasons a moderator reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from causerie.spam.features import word_bucket
+from causerie.spam.model import GlobalModel
+from causerie.spam.signals import FEATURE_INDEX
+from causerie.spam.text import words
+from causerie.spam.verdict import SpamReason, Verdict
+
+if TYPE_CHECKING:
+    from causerie.spam.filter import Analysis
+
+# Below this many logits, a signal is not worth showing as a reason.
+MIN_WEIGHT = 0.3
+
+
+def spammy_words(model: GlobalModel, normalized: str, limit: int = 3) -> list[str]:
+    """The words of the text the global model finds most typical of spam."""
+    scored = {w: float(model.text_weights[word_bucket(w)]) for w in set(words(normalized))}
+    ranked = sorted(
+        (w for w, s in scored.items() if s > 0 and len(w) > 1), key=lambda w: -scored[w]
+    )
+    return ranked[:limit]
+
+
+def _text_reasons(model: GlobalModel, analysis: Analysis) -> list[SpamReason]:
+    out: list[SpamReason] = []
+    for name, params in analysis.signals.facts.items():
+        idx = FEATURE_INDEX[name]
+        weight = float(model.dense_weights[idx] * analysis.signals.values[idx])
+        out.append(SpamReason(name, params, round(weight, 3)))
+    if analysis.text_logit >= MIN_WEIGHT:
+        found = spammy_words(model, analysis.normalized)
+        if found:
+            params = {"words": ", ".join(found)}
+            out.append(SpamReason("wording", params, round(analysis.text_logit, 3)))
+    elif analysis.text_logit <= -MIN_WEIGHT:
+        out.append(SpamReason("ham_wording", {}, round(analysis.text_logit, 3)))
+    return out
+
+
+def collect_reasons(
+    model: GlobalModel,
+    analysis: Analysis,
+    site_reasons: list[SpamReason],
+    verdict: Verdict,
+    limit: int,
+) -> tuple[SpamReason, ...]:
+    """The strongest reasons in the verdict's direction, strongest first."""
+    candidates = _text_reasons(model, analysis) + list(analysis.context) + site_reasons
+    if verdict is Verdict.HAM:
+        chosen = sorted((r for r in candidates if r.weight <= -MIN_WEIGHT), key=lambda r: r.weight)
+    else:
+        chosen = sorted((r for r in candidates if r.weight >= MIN_WEIGHT), key=lambda r: -r.weight)
+    return tuple(chosen[:limit])

@@ -1,0 +1,88 @@
+"""The per-site layer: what one site's moderators taught the filter.
+
+It holds a sparse correction to the global n-gram weights and a memory of
+recent spam. Both are rebuilt from the learning log, so every process of a
+site converges to the same corrections. Poisoning is bounded three ways:
+only trusted sources teach; each decision moves its own comment's score by at
+most ``step_spam`` / ``step_ham`` logits; and however many decisions pile up,
+the whole correction is clipped to ``[-max_ham_shift, +max_spam_shift]``, so a
+few hundred "not spam" clicks cannot whitewash a blatant spam.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from causerie.spam.features import HashedText
+from causerie.spam.memory import SpamMemory, minhash
+
+TRUSTED_SOURCES = frozenset({"moderator", "admin", "akismet_key"})
+
+
+@dataclass(frozen=True)
+class LearningLimits:
+    """How far one site's decisions may move the filter (logit units)."""
+
+    step_spam: float = 3.0
+    step_ham: float = 1.0
+    target_margin: float = 4.0
+    weight_cap: float = 1.5
+    max_spam_shift: float = 6.0
+    max_ham_shift: float = 2.0
+    max_weights: int = 400_000
+    memory_size: int = 2000
+
+
+@dataclass
+class SiteLayer:
+    """Per-site weight corrections plus the near-duplicate spam memory."""
+
+    limits: LearningLimits = field(default_factory=LearningLimits)
+    delta: dict[int, float] = field(default_factory=dict)
+    memory: SpamMemory = field(init=False)
+    decisions: int = 0
+
+    def __post_init__(self) -> None:
+        self.memory = SpamMemory(self.limits.memory_size)
+
+    def logit(self, hashed: HashedText) -> float:
+        """The site's correction to the score of one comment, already clipped."""
+        if not self.delta:
+            return 0.0
+        get = self.delta.get
+        indices = hashed.indices.tolist()
+        weights = np.fromiter((get(i, 0.0) for i in indices), dtype=np.float32, count=len(indices))
+        total = float(weights @ hashed.values)
+        return min(max(total, -self.limits.max_ham_shift), self.limits.max_spam_shift)
+
+    def learn(self, hashed: HashedText, is_spam: bool, current_logit: float) -> None:
+        """Move the site's weights towards one trusted decision, by a bounded step."""
+        self.decisions += 1
+        signature = minhash(hashed.shingles)
+        if is_spam:
+            self.memory.add(signature)
+        else:
+            self.memory.forget_similar(signature)
+        sign = 1.0 if is_spam else -1.0
+        margin = sign * current_logit
+        step_max = self.limits.step_spam if is_spam else self.limits.step_ham
+        step = min(step_max, max(self.limits.target_margin - margin, 0.0))
+        if step <= 0.0 or len(hashed.indices) == 0:
+            return
+        norm = float(hashed.values @ hashed.values) or 1.0
+        scale = sign * step / norm
+        cap = self.limits.weight_cap
+        for i, v in zip(hashed.indices.tolist(), hashed.values.tolist(), strict=True):
+            updated = self.delta.get(i, 0.0) + scale * v
+            self.delta[i] = min(max(updated, -cap), cap)
+        if len(self.delta) > self.limits.max_weights:
+            self._prune()
+
+    def _prune(self) -> None:
+        # Keep the strongest corrections; weak ones barely move any score.
+        values = np.fromiter(self.delta.values(), dtype=np.float64, count=len(self.delta))
+        keep = int(self.limits.max_weights * 0.8)
+        cut = float(np.partition(np.abs(values), -keep)[-keep])
+        self.delta = {i: w for i, w in self.delta.items() if abs(w) >= cut}

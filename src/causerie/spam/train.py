@@ -1,0 +1,176 @@
+"""Train the global model from the public data sets (``causerie spam train``).
+
+Reproducible: splits come from stable text hashes and the solver is
+deterministic (liblinear). Thresholds are chosen on the validation part only;
+the test parts are never seen here (``evaluate.py`` reports on them).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from causerie.spam import datasets as ds
+from causerie.spam.features import DIMENSIONS, hash_text
+from causerie.spam.model import GlobalModel
+from causerie.spam.signals import FEATURE_NAMES, text_signals
+from causerie.spam.text import normalize
+
+# Ham counts more than spam: a lost reader comment is worse than a missed spam.
+HAM_WEIGHT = 1.0
+REGULARISATION_C = 16.0
+MAX_VALIDATION_FPR = 0.003
+MAX_VALIDATION_FPR_PER_SET = 0.01
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Knobs of one training run (defaults are the shipped model's)."""
+
+    c: float = REGULARISATION_C
+    ham_weight: float = HAM_WEIGHT
+    max_validation_fpr: float = MAX_VALIDATION_FPR
+
+
+def featurize(texts: Sequence[str]) -> sp.csr_matrix:
+    """Rows of [hashed n-grams | text signals] for many texts."""
+    indptr = [0]
+    indices: list[npt.NDArray[np.int64]] = []
+    values: list[npt.NDArray[np.float32]] = []
+    dense_offset = np.arange(len(FEATURE_NAMES), dtype=np.int64) + DIMENSIONS
+    for text in texts:
+        normalized = normalize(text)
+        hashed = hash_text(normalized)
+        dense = text_signals(text, normalized).values
+        keep = dense != 0
+        indices += [hashed.indices, dense_offset[keep]]
+        values += [hashed.values, dense[keep]]
+        indptr.append(indptr[-1] + len(hashed.indices) + int(keep.sum()))
+    matrix = sp.csr_matrix(
+        (np.concatenate(values), np.concatenate(indices), np.asarray(indptr)),
+        shape=(len(texts), DIMENSIONS + len(FEATURE_NAMES)),
+    )
+    matrix.sum_duplicates()
+    return matrix
+
+
+def sample_weights(rows: Sequence[ds.Example], ham_weight: float) -> npt.NDArray[np.float64]:
+    """Give each (source, label) group the same total weight, ham groups ``ham_weight`` x."""
+    sizes = Counter((r.source, r.label) for r in rows)
+    mean = len(rows) / max(len(sizes), 1)
+    weights = [mean / sizes[(r.source, r.label)] * (1.0 if r.label else ham_weight) for r in rows]
+    return np.asarray(weights)
+
+
+def fit(
+    matrix: sp.csr_matrix, rows: Sequence[ds.Example], settings: TrainingSettings
+) -> GlobalModel:
+    """Fit the linear model on already featurized rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    labels = np.asarray([r.label for r in rows])
+    clf = LogisticRegression(C=settings.c, solver="liblinear", max_iter=200, random_state=0)
+    clf.fit(matrix, labels, sample_weight=sample_weights(rows, settings.ham_weight))
+    coef = clf.coef_[0].astype(np.float32)
+    return GlobalModel(coef[:DIMENSIONS], coef[DIMENSIONS:], float(clf.intercept_[0]))
+
+
+def scores(model: GlobalModel, matrix: sp.csr_matrix) -> npt.NDArray[np.float64]:
+    """Spam probability of featurized rows under ``model`` (no context signals)."""
+    weights = np.concatenate([model.text_weights.astype(np.float64), model.dense_weights])
+    logits = matrix @ weights + model.bias
+    return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
+
+
+def _threshold_for(ham: list[float], max_fpr: float, at_least: int = 0) -> float:
+    ranked = sorted(ham, reverse=True)
+    allowed = max(int(max_fpr * len(ranked)), at_least)
+    return ranked[allowed] + 1e-6 if allowed < len(ranked) else 0.0
+
+
+def choose_thresholds(
+    score: npt.NDArray[np.float64], rows: Sequence[ds.Example], max_fpr: float
+) -> tuple[float, float]:
+    """Spam threshold: pooled validation ham FPR under ``max_fpr``, every set under 1%.
+
+    Validation ham sets are small (a few hundred rows), so one odd review
+    would set a per-set threshold alone (one outlier per set is let through).
+    """
+    groups: dict[str, list[float]] = {}
+    for s, r in zip(score, rows, strict=True):
+        if r.label == 0:
+            groups.setdefault(r.source, []).append(float(s))
+    pooled = [s for ham in groups.values() for s in ham]
+    threshold = max(0.5, _threshold_for(pooled, max_fpr))
+    for ham in groups.values():
+        threshold = max(threshold, _threshold_for(ham, MAX_VALIDATION_FPR_PER_SET, 1))
+    discard = float(min(max(0.99, max(pooled, default=0.9) + 0.005), 0.999))
+    threshold = float(min(threshold, 0.95))
+    return threshold, max(discard, threshold + 0.01)
+
+
+def shipped_rows(root: Path) -> list[ds.Example]:
+    """All rows for the shipped model; YouTube is deduplicated and split train/validation."""
+    rows = ds.load_all(root)
+    youtube = [
+        replace(r, part=ds.VALIDATION if ds.hash_part(r.text) == ds.VALIDATION else ds.TRAIN)
+        for r in ds.dedupe(r for r in rows if r.source == "youtube")
+    ]
+    return [r for r in rows if r.source != "youtube"] + youtube
+
+
+def train_on(
+    rows: Sequence[ds.Example],
+    matrix: sp.csr_matrix,
+    settings: TrainingSettings,
+    log: Callable[[str], None] = print,
+) -> GlobalModel:
+    """Fit on the train part, then pick thresholds on the validation part."""
+    train_idx = [i for i, r in enumerate(rows) if r.part == ds.TRAIN]
+    val_idx = [i for i, r in enumerate(rows) if r.part == ds.VALIDATION]
+    started = time.perf_counter()
+    model = fit(matrix[train_idx], [rows[i] for i in train_idx], settings)
+    val_rows = [rows[i] for i in val_idx]
+    spam_t, discard_t = choose_thresholds(
+        scores(model, matrix[val_idx]), val_rows, settings.max_validation_fpr
+    )
+    model.spam_threshold, model.discard_threshold = spam_t, discard_t
+    log(
+        f"fitted {len(train_idx)} rows in {time.perf_counter() - started:.1f}s; "
+        f"thresholds spam={spam_t:.3f} discard={discard_t:.3f}"
+    )
+    return model
+
+
+def train_model(
+    root: Path,
+    out: Path,
+    settings: TrainingSettings | None = None,
+    log: Callable[[str], None] = print,
+) -> GlobalModel:
+    """Train the shipped model from ``root`` and write it to ``out``."""
+    settings = settings or TrainingSettings()
+    rows = shipped_rows(root)
+    started = time.perf_counter()
+    matrix = featurize([r.text for r in rows])
+    log(f"featurized {len(rows)} rows in {time.perf_counter() - started:.1f}s")
+    model = train_on(rows, matrix, settings, log)
+    counts = Counter(f"{r.source}/{r.part}/{'spam' if r.label else 'ham'}" for r in rows)
+    model.meta = {
+        "trained": {
+            "rows": dict(sorted(counts.items())),
+            "c": settings.c,
+            "ham_weight": settings.ham_weight,
+            "max_validation_fpr": settings.max_validation_fpr,
+        }
+    }
+    model.save(out)
+    log(f"wrote {out}")
+    return model
