@@ -23,6 +23,14 @@ from typing import Any
 ENV_PREFIX = "CAUSERIE_"
 MODERATION_MODES = ("publish", "hold_all", "hold_first")
 LANGUAGES = ("fr", "en", "ar")
+RETENTION_SETTINGS = (
+    "discard_retention_days",
+    "personal_data_retention_days",
+    "spam_retention_days",
+    "unconfirmed_retention_days",
+    "privacy_log_retention_days",
+    "purge_interval_minutes",
+)
 
 
 class ConfigError(ValueError):
@@ -62,6 +70,22 @@ class Settings:
     spam_filter: bool = True
     # Days after which spam verdicts of kind `discard` are purged.
     discard_retention_days: int = 7
+    # Privacy (docs/privacy.md): days before e-mail, IP hash/prefix and user agent
+    # leave a comment; spam comments; unconfirmed reply subscriptions; request log.
+    personal_data_retention_days: int = 90
+    spam_retention_days: int = 30
+    unconfirmed_retention_days: int = 7
+    privacy_log_retention_days: int = 365
+    # Who answers for the data (name and e-mail or postal address), shown on /privacy.
+    privacy_contact: str = ""
+    purge_interval_minutes: int = 60
+    # Outgoing mail (reply notifications, privacy confirmations); no host = no mail.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
     log_level: str = "info"
 
     @property
@@ -162,6 +186,9 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"default_language: expected one of {', '.join(LANGUAGES)}")
     if s.sqlite_synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
         raise ConfigError("sqlite_synchronous: expected NORMAL, FULL or EXTRA")
+    for name in RETENTION_SETTINGS:
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{name}: must be at least 1")
     for origin in s.allowed_origins:
         if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
             raise ConfigError(
@@ -214,6 +241,22 @@ redis_url = ""
 
 # Serve the demo article at /demo.
 demo = true
+
+# Privacy: who answers for readers' data (shown on /privacy), and how long
+# personal data is kept (days). See docs/privacy.md.
+privacy_contact = ""
+personal_data_retention_days = 90
+spam_retention_days = 30
+discard_retention_days = 7
+unconfirmed_retention_days = 7
+
+# Outgoing mail for reply notifications and privacy requests (empty host: off).
+smtp_host = ""
+smtp_port = 587
+smtp_starttls = true
+smtp_user = ""
+smtp_password = ""
+smtp_from = ""
 """
 
 

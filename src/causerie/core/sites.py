@@ -26,6 +26,12 @@ class SiteSettings:
     languages: tuple[str, ...] = ("fr", "ar", "en")
     hold_words: tuple[str, ...] = ()
     reject_words: tuple[str, ...] = ()
+    # Retention in days (docs/privacy.md) and the controller shown on /privacy.
+    personal_data_retention_days: int = 90
+    spam_retention_days: int = 30
+    discard_retention_days: int = 7
+    unconfirmed_retention_days: int = 7
+    privacy_contact: str = ""
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -37,6 +43,11 @@ class SiteSettings:
             anonymous_name=settings.anonymous_name,
             max_comment_length=settings.max_comment_length,
             allowed_origins=settings.allowed_origins,
+            personal_data_retention_days=settings.personal_data_retention_days,
+            spam_retention_days=settings.spam_retention_days,
+            discard_retention_days=settings.discard_retention_days,
+            unconfirmed_retention_days=settings.unconfirmed_retention_days,
+            privacy_contact=settings.privacy_contact,
         )
         if site is None or not site.settings:
             return base
