@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from causerie import __version__
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
+from causerie.api import privacy as privacy_api
 from causerie.api import pages, widget
 from causerie.api.cache import ThreadCache
 from causerie.api.http import (
@@ -116,6 +117,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(akismet_api.router)
     widget.install(app, runtime.comments)
+    privacy_api.install(app, runtime)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(OriginGuard, policy=policy)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from causerie.cli_keys import key
+from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
 from causerie.config import ConfigError, Settings, load_settings, write_config
 from causerie.spam.cli import spam
 
@@ -108,3 +109,5 @@ def db_upgrade(config_file: str | None) -> None:
 
 main.add_command(spam)
 main.add_command(key)
+for command in PRIVACY_COMMANDS:
+    main.add_command(command)
