@@ -128,11 +128,28 @@ class CommentService:
         parent_id = self._check_parent(data.parent, thread)
         now = self.clock()
         ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
-        self._check_rate(ip_hash, now)
+        activity = self.store.recent_activity(ip_hash, text, now)
+        limit = self.settings.comments_per_minute
+        if limit > 0 and activity.by_ip_last_minute >= limit:
+            raise CauserieError("rate_limited", 429)
         akey = identity.author_key(self.secret, email, author)
-        verdict = self._verdict(
-            site, conf, text, author, email, website, uri, data, reader, ip_hash
+        sample = CommentSample(
+            content=text,
+            author=author,
+            email=email or "",
+            url=website or "",
+            lang=reader.lang,
+            site=site.name,
+            permalink=uri,
+            user_agent=reader.user_agent,
+            ip_hash=ip_hash or "",
+            site_languages=conf.languages,
+            honeypot_filled=bool(data.honeypot),
+            seconds_to_submit=data.seconds_to_submit,
+            same_text_recent=activity.same_text_last_10_minutes,
+            author_rate_10min=activity.by_ip_last_10_minutes,
         )
+        verdict = self.spam.check(sample)
         state = self._state_for(verdict, conf, site, akey, text)
         new = NewComment(
             parent_id=parent_id,
@@ -171,43 +188,6 @@ class CommentService:
         ):
             raise CauserieError("parent_not_found", 422, field="parent")
         return found.id
-
-    def _check_rate(self, ip_hash: str | None, now: float) -> None:
-        limit = self.settings.comments_per_minute
-        if limit > 0 and ip_hash and self.store.recent_by_ip(ip_hash, now - 60) >= limit:
-            raise CauserieError("rate_limited", 429)
-
-    def _verdict(
-        self,
-        site: SiteRecord,
-        conf: SiteSettings,
-        text: str,
-        author: str,
-        email: str | None,
-        website: str | None,
-        uri: str,
-        data: CommentInput,
-        reader: Reader,
-        ip_hash: str | None,
-    ) -> SpamVerdict:
-        now = self.clock()
-        sample = CommentSample(
-            content=text,
-            author=author,
-            email=email or "",
-            url=website or "",
-            lang=reader.lang,
-            site=site.name,
-            permalink=uri,
-            user_agent=reader.user_agent,
-            ip_hash=ip_hash or "",
-            site_languages=conf.languages,
-            honeypot_filled=bool(data.honeypot),
-            seconds_to_submit=data.seconds_to_submit,
-            same_text_recent=self.store.recent_same_text(text, now - 600),
-            author_rate_10min=self.store.recent_by_ip(ip_hash, now - 600) if ip_hash else 0,
-        )
-        return self.spam.check(sample)
 
     def _state_for(
         self, verdict: SpamVerdict, conf: SiteSettings, site: SiteRecord, akey: str, text: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +54,30 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
         cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
+    # One writer at a time inside this process: waiting on a lock is instant,
+    # while SQLite's own busy handler sleeps up to 100 ms between retries.
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        # Writers take the lock up front: no "database is locked" upgrade deadlocks.
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.pop("write", False) else "BEGIN")
+        if conn.info.pop("write", False):
+            write_lock.acquire()
+            conn.info["holds_write_lock"] = True
+            try:
+                # Writers take the database lock up front: no upgrade deadlocks.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                _release(conn)
+                raise
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+    def _release(conn: Any) -> None:
+        if conn.info.pop("holds_write_lock", False):
+            write_lock.release()
+
+    event.listen(engine, "commit", _release)
+    event.listen(engine, "rollback", _release)
 
     return engine
 

@@ -126,6 +126,7 @@ comments = Table(
     Index("ix_comments_root_id", "root_id"),
     Index("ix_comments_author_key", "author_key"),
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
+    Index("ix_comments_created", "created"),
 )
 
 votes = Table(

@@ -11,9 +11,22 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, and_, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -287,31 +300,28 @@ class Store:
         with self._read() as conn:
             return bool(conn.scalar(query))
 
-    def recent_by_ip(self, ip_hash: str, since: float) -> int:
-        """Comments posted from one (hashed) address since a time."""
+    def recent_activity(self, ip_hash: str | None, text: str, now: float) -> Activity:
+        """Comments in the last 10 minutes from one (hashed) address, and with the same text."""
         c = t.comments.c
+        since = now - 600
+        same_ip = c.ip_hash == ip_hash if ip_hash else literal(False)
+        query = select(
+            func.coalesce(func.sum(case((and_(same_ip, c.created >= now - 60), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((same_ip, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((c.text == text, 1), else_=0)), 0),
+        ).where(c.created >= since, or_(same_ip, c.text == text))
         with self._read() as conn:
-            return int(
-                conn.scalar(
-                    select(func.count())
-                    .select_from(t.comments)
-                    .where(c.ip_hash == ip_hash, c.created >= since)
-                )
-                or 0
-            )
+            minute, ten, same = conn.execute(query).one()
+        return Activity(int(minute), int(ten), int(same))
 
-    def recent_same_text(self, text: str, since: float) -> int:
-        """Comments with exactly this text posted since a time (any site)."""
-        c = t.comments.c
-        with self._read() as conn:
-            return int(
-                conn.scalar(
-                    select(func.count())
-                    .select_from(t.comments)
-                    .where(c.created >= since, c.text == text)
-                )
-                or 0
-            )
+
+@dataclass(frozen=True)
+class Activity:
+    """Recent behaviour around a new comment, for rate limits and the spam filter."""
+
+    by_ip_last_minute: int
+    by_ip_last_10_minutes: int
+    same_text_last_10_minutes: int
 
 
 def _thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:

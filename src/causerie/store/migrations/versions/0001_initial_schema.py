@@ -111,6 +111,7 @@ def upgrade() -> None:
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.create_index("ix_comments_author_key", ["author_key"], unique=False)
         batch_op.create_index("ix_comments_ip_hash_created", ["ip_hash", "created"], unique=False)
+        batch_op.create_index("ix_comments_created", ["created"], unique=False)
         batch_op.create_index("ix_comments_root_id", ["root_id"], unique=False)
         batch_op.create_index(
             "ix_comments_thread_state_created", ["thread_id", "state", "created"], unique=False
@@ -139,6 +140,7 @@ def downgrade() -> None:
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_thread_state_created")
         batch_op.drop_index("ix_comments_root_id")
+        batch_op.drop_index("ix_comments_created")
         batch_op.drop_index("ix_comments_ip_hash_created")
         batch_op.drop_index("ix_comments_author_key")
 
