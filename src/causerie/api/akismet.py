@@ -29,7 +29,15 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from starlette.responses import PlainTextResponse, Response
 
 from causerie.api.http import JSONBody
-from causerie.core.apikeys import ApiKeys, RateLimiter, UsageMeter, current_month, looks_like_key
+from causerie.core.apikeys import (
+    SITES_ORDERS,
+    ApiKeys,
+    RateLimiter,
+    SitesQuery,
+    UsageMeter,
+    current_month,
+    looks_like_key,
+)
 from causerie.core.identity import hash_ip
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
 from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
@@ -356,43 +364,7 @@ def usage_limit(request: Request, parsed: Parsed) -> Response:
     return JSONBody(body)
 
 
-ORDERS = {
-    "total": "api_calls",
-    "spam": "spam",
-    "ham": "ham",
-    "missed_spam": "missed_spam",
-    "false_positives": "false_positives",
-}
 CSV_HEADER = ["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives"]
-
-
-@dataclass(frozen=True)
-class _SitesQuery:
-    month: str
-    url_filter: str
-    fmt: str
-    order: str
-    limit: int
-    offset: int
-
-
-def _sites_query(params: dict[str, str]) -> _SitesQuery | str:
-    month = params.get("month", "").strip() or current_month()
-    if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
-        return 'Invalid "month" value: expected YYYY-MM'
-    fmt = params.get("format", "").strip().lower() or "json"
-    order = params.get("order", "").strip().lower() or "total"
-    if fmt not in ("json", "csv"):
-        return 'Invalid "format" value: expected json or csv'
-    if order not in ORDERS:
-        return f'Invalid "order" value: expected one of {", ".join(ORDERS)}'
-    numbers: list[int] = []
-    for name, default in (("limit", 500), ("offset", 0)):
-        raw = params.get(name, "").strip() or str(default)
-        if not raw.isdigit() or len(raw) > 9:
-            return f'Invalid "{name}" value: expected a whole number'
-        numbers.append(int(raw))
-    return _SitesQuery(month, params.get("filter", "").strip(), fmt, order, *numbers)
 
 
 @router.api_route("/1.2/key-sites", methods=["GET", "POST"], response_model=None)
@@ -402,12 +374,12 @@ def key_sites(request: Request, parsed: Parsed) -> Response:
     answer = _authorise(state, parsed, need_blog=False)
     if isinstance(answer, Response):
         return answer
-    query = _sites_query(parsed.params)
+    query = SitesQuery.parse(parsed.params)
     if isinstance(query, str):
         return _invalid(query)
     state.meter.flush()
     rows = [r for r in state.keys.usage(answer.id, query.month) if query.url_filter in r.blog]
-    column = ORDERS[query.order]
+    column = SITES_ORDERS[query.order]
     rows.sort(key=lambda r: (-int(getattr(r, column)), r.blog))
     total = len(rows)
     page = rows[query.offset : query.offset + query.limit]
@@ -430,7 +402,7 @@ def key_sites(request: Request, parsed: Parsed) -> Response:
     return JSONBody(body)
 
 
-def _sites_csv(key: str, query: _SitesQuery, page: list[Any], total: int) -> Response:
+def _sites_csv(key: str, query: SitesQuery, page: list[Any], total: int) -> Response:
     out = io.StringIO()
     out.write(
         f"Active sites for {key} during {query.month} "

@@ -23,7 +23,8 @@ import secrets
 import string
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -242,3 +243,45 @@ class RateLimiter:
     def seconds_to_next_window(self) -> int:
         """Seconds until the allowance is renewed."""
         return 60 - int(self._clock()) % 60
+
+
+# key-sites ``order`` values and the counter each sorts by (busiest first).
+SITES_ORDERS = {
+    "total": "api_calls",
+    "spam": "spam",
+    "ham": "ham",
+    "missed_spam": "missed_spam",
+    "false_positives": "false_positives",
+}
+
+
+@dataclass(frozen=True)
+class SitesQuery:
+    """What a key-sites request asks for, with Akismet's defaults."""
+
+    month: str
+    url_filter: str
+    fmt: str
+    order: str
+    limit: int
+    offset: int
+
+    @classmethod
+    def parse(cls, params: Mapping[str, str]) -> SitesQuery | str:
+        """The query, or a sentence saying which parameter is wrong."""
+        month = params.get("month", "").strip() or current_month()
+        if len(month) != 7 or month[4] != "-" or not (month[:4] + month[5:]).isdigit():
+            return 'Invalid "month" value: expected YYYY-MM'
+        fmt = params.get("format", "").strip().lower() or "json"
+        order = params.get("order", "").strip().lower() or "total"
+        if fmt not in ("json", "csv"):
+            return 'Invalid "format" value: expected json or csv'
+        if order not in SITES_ORDERS:
+            return f'Invalid "order" value: expected one of {", ".join(SITES_ORDERS)}'
+        numbers: list[int] = []
+        for name, default in (("limit", 500), ("offset", 0)):
+            raw = params.get(name, "").strip() or str(default)
+            if not raw.isdigit() or len(raw) > 9:
+                return f'Invalid "{name}" value: expected a whole number'
+            numbers.append(int(raw))
+        return cls(month, params.get("filter", "").strip(), fmt, order, *numbers)
