@@ -155,6 +155,7 @@ class PrivacyService:
         )
         removed = self.records.delete_learning([row["id"] for row in learning])
         self.records.forget_pending(self.email_hash(email), self.clock())
+        self.records.flush_erased()
         return len(ids) + removed
 
     def erase_comment(self, token: str) -> int:
@@ -167,7 +168,9 @@ class PrivacyService:
         learning = self.records.learning_of(
             lambda s: s.get("site") == site.name and (s.get("content"), s.get("author")) == pair
         )
-        return 1 + self.records.delete_learning([row["id"] for row in learning])
+        removed = self.records.delete_learning([row["id"] for row in learning])
+        self.records.flush_erased()
+        return 1 + removed
 
     def _comment_for_token(self, token: str) -> CommentRecord:
         comment_id = identity.comment_id_from_token(self.secret, token or "")
@@ -252,6 +255,7 @@ class PrivacyService:
             return items, document
         items = self.erase(confirmed.email)
         self.records.finish_request(confirmed.request_id, "done", items, self.clock())
+        self.records.flush_erased()  # the request row held the address until now
         return items, None
 
     # -- retention --------------------------------------------------------------

@@ -151,6 +151,13 @@ class PrivacyStore:
             result = conn.execute(delete(t.spam_learning).where(t.spam_learning.c.id.in_(ids)))
         return int(result.rowcount or 0)
 
+    def flush_erased(self) -> None:
+        """On SQLite, move the WAL into the file and empty it, so erased rows leave the disk."""
+        if self.engine.dialect.name != "sqlite":
+            return  # PostgreSQL reuses dead row space after VACUUM (docs/privacy.md)
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- retention --------------------------------------------------------------
 
     def clear_personal(self, site_id: int, before: float) -> int:
