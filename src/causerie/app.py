@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from causerie import __version__
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
+from causerie.api import moderation as moderation_api
 from causerie.api import privacy as privacy_api
 from causerie.api import pages, widget
 from causerie.api.cache import ThreadCache
@@ -115,6 +116,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
+    moderation_api.install(app)
     app.include_router(akismet_api.router)
     widget.install(app, runtime.comments)
     privacy_api.install(app, runtime)

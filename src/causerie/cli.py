@@ -9,6 +9,7 @@ import click
 
 from causerie.cli_keys import key
 from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
+from causerie.cli_users import user
 from causerie.config import ConfigError, Settings, load_settings, write_config
 from causerie.spam.cli import spam
 
@@ -111,3 +112,4 @@ main.add_command(spam)
 main.add_command(key)
 for command in PRIVACY_COMMANDS:
     main.add_command(command)
+main.add_command(user)

@@ -1,0 +1,222 @@
+"""Per-site settings and the overview (counts, 30-day SVG chart, precision / recall)."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from html import escape
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import Response
+
+from causerie.api.admin_pages import admin_catalog
+from causerie.api.http import JSONBody, request_lang
+from causerie.api.moderation import Changing, Reading, moderation
+from causerie.config import MODERATION_MODES
+from causerie.core.accounts import Session
+from causerie.core.errors import CauserieError
+from causerie.core.moderation import ModerationService
+
+router = APIRouter(tags=["moderation"])
+
+DAY = 86400
+DAYS = 30
+MAX_WORDS = 500
+# name: (type, minimum, maximum) — the settings a site may change from the dashboard.
+EDITABLE: dict[str, tuple[type, int, int]] = {
+    "moderation": (str, 0, 0),
+    "allowed_origins": (list, 0, 100),
+    "edit_window_seconds": (int, 0, 7 * DAY),
+    "allow_anonymous": (bool, 0, 0),
+    "hold_words": (list, 0, MAX_WORDS),
+    "reject_words": (list, 0, MAX_WORDS),
+    # Retention periods (fields of SiteSettings owned by the privacy work).
+    "personal_data_retention_days": (int, 1, 3650),
+    "spam_retention_days": (int, 1, 3650),
+    "discard_retention_days": (int, 1, 3650),
+    "unconfirmed_retention_days": (int, 1, 3650),
+}
+SERIES = (
+    ("received", "#1f5fa8"),
+    ("caught", "#8a5a00"),
+    ("missed", "#b3261e"),
+    ("false_positives", "#2e7d32"),
+)
+
+
+def _site_settings_view(service: ModerationService, name: str, session: Session) -> dict[str, Any]:
+    site = service.site(session, name)
+    conf = service.comments.site_settings(site)
+    return {"site": site.name, **{k: _jsonable(getattr(conf, k, None)) for k in EDITABLE}}
+
+
+def _jsonable(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+@router.get("/api/admin/sites/{name}/settings", summary="A site's effective settings")
+def get_settings(request: Request, name: str, session: Reading) -> JSONBody:
+    """Moderation mode, origins, edit window, anonymous comments, word lists, retention."""
+    return JSONBody(_site_settings_view(moderation(request), name, session))
+
+
+@router.put("/api/admin/sites/{name}/settings", summary="Change a site's settings")
+def put_settings(request: Request, name: str, body: dict[str, Any], session: Changing) -> JSONBody:
+    """Change some settings; unknown names and bad values are a 422 naming the field."""
+    service = moderation(request)
+    site = service.site(session, name)
+    clean = {key: _check(key, value) for key, value in body.items()}
+    merged = {**site.settings, **clean}
+    service.comments.store.update_site_settings(site.name, merged)
+    request.app.state.origin_policy.refresh()
+    service.store.audit(
+        [
+            {
+                "user_id": session.user.id,
+                "actor": session.user.email,
+                "site": site.name,
+                "action": "settings",
+                "detail": {"changed": sorted(clean)},
+            }
+        ]
+    )
+    return JSONBody(_site_settings_view(service, name, session))
+
+
+def _check(key: str, value: Any) -> Any:
+    if key not in EDITABLE:
+        raise CauserieError("field_invalid", 422, field=key)
+    kind, low, high = EDITABLE[key]
+    ok = False
+    if kind is bool:
+        ok = isinstance(value, bool)
+    elif kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    elif kind is str:
+        ok = value in MODERATION_MODES
+    elif isinstance(value, list) and len(value) <= high:
+        value = [v.strip() for v in value if isinstance(v, str) and v.strip()]
+        ok = all(len(v) <= 200 for v in value) and (
+            key != "allowed_origins" or all(_is_origin(v) for v in value)
+        )
+    if not ok:
+        raise CauserieError("field_invalid", 422, field=key)
+    return value
+
+
+def _is_origin(value: str) -> bool:
+    if not value.startswith(("http://", "https://")) or value.endswith("/"):
+        return False
+    return "/" not in value.split("://", 1)[1]
+
+
+# -- overview ---------------------------------------------------------------------
+
+
+def overview_data(service: ModerationService, session: Session, site: str | None) -> dict[str, Any]:
+    """Counts per state, the last 30 days, and precision / recall from moderators."""
+    site_ids = [service.site(session, site).id] if site else service.site_ids(session)
+    today = int(time.time() // DAY)
+    since = (today - DAYS + 1) * DAY
+    days = {
+        d: {"received": 0, "caught": 0, "missed": 0, "false_positives": 0}
+        for d in range(today - DAYS + 1, today + 1)
+    }
+    for created, called_spam in service.store.received_since(site_ids, since):
+        bucket = days.get(int(created // DAY))
+        if bucket is not None:
+            bucket["received"] += 1
+            bucket["caught"] += int(called_spam)
+    tp = fp = fn = 0
+    for created, filter_spam, moderator_spam in service.store.decisions_since(site_ids, since):
+        bucket = days.get(int(created // DAY))
+        tp += int(filter_spam and moderator_spam)
+        fp += int(filter_spam and not moderator_spam)
+        fn += int(moderator_spam and not filter_spam)
+        if bucket is not None:
+            bucket["missed"] += int(moderator_spam and not filter_spam)
+            bucket["false_positives"] += int(filter_spam and not moderator_spam)
+    return {
+        "counts": service.store.state_counts(site_ids),
+        "days": [{"date": _date(d), **v} for d, v in days.items()],
+        "decisions": {"true_positives": tp, "false_positives": fp, "false_negatives": fn},
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+    }
+
+
+def _date(day: int) -> str:
+    return datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
+
+
+def chart_svg(days: list[dict[str, Any]], labels: dict[str, str], title: str) -> str:
+    """A line chart of the 30 days as a standalone, accessible SVG document."""
+    width, height, left, right, top, bottom = 720, 260, 44, 12, 16, 64
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max([1] + [d[name] for d in days for name, _ in SERIES])
+    step = plot_w / max(1, len(days) - 1)
+
+    def y(value: float) -> float:
+        return round(top + plot_h - value / peak * plot_h, 1)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="chart-title" font-family="sans-serif" font-size="11">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" '
+        'fill="#fff" stroke="#767676"/>',
+    ]
+    for fraction in (0, 0.5, 1):
+        value = round(peak * fraction)
+        parts.append(_text(left - 6, y(value) + 4, str(value), "end"))
+    for i in (0, len(days) // 2, len(days) - 1):
+        parts.append(_text(left + i * step, top + plot_h + 16, days[i]["date"][5:], "middle"))
+    for index, (name, color) in enumerate(SERIES):
+        points = " ".join(f"{round(left + i * step, 1)},{y(d[name])}" for i, d in enumerate(days))
+        parts.append(
+            f'<polyline data-series="{name}" fill="none" stroke="{color}" '
+            f'stroke-width="2" points="{points}"/>'
+        )
+        lx = left + index * (plot_w / len(SERIES))
+        ly = height - 18
+        parts.append(
+            f'<rect x="{round(lx, 1)}" y="{ly - 9}" width="12" height="12" fill="{color}"/>'
+        )
+        parts.append(_text(lx + 16, ly + 1, labels.get(name, name), "start"))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _text(x: float, y: float, label: str, anchor: str) -> str:
+    return (
+        f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="{anchor}" '
+        f'fill="#222">{escape(label)}</text>'
+    )
+
+
+def _labels(lang: str) -> tuple[dict[str, str], str]:
+    text = admin_catalog(lang)
+    labels = {name: text.get(f"admin.chart.{name}", name) for name, _ in SERIES}
+    return labels, text.get("admin.chart.title", "Last 30 days")
+
+
+@router.get("/api/admin/overview", summary="Counts, 30-day history, precision and recall")
+def overview(
+    request: Request, session: Reading, site: Annotated[str | None, Query()] = None
+) -> JSONBody:
+    """Everything the overview page shows, the chart included as SVG markup."""
+    data = overview_data(moderation(request), session, site)
+    labels, title = _labels(request_lang(request))
+    data["chart_svg"] = chart_svg(data["days"], labels, title)
+    return JSONBody(data)
+
+
+@router.get("/admin/chart.svg", summary="The 30-day chart alone", include_in_schema=False)
+def chart(
+    request: Request, session: Reading, site: Annotated[str | None, Query()] = None
+) -> Response:
+    """The overview chart as an image (for embedding or download)."""
+    data = overview_data(moderation(request), session, site)
+    labels, title = _labels(request_lang(request))
+    return Response(chart_svg(data["days"], labels, title), media_type="image/svg+xml")

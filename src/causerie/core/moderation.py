@@ -1,0 +1,399 @@
+"""What moderators do: queues, decisions that teach the filter, blocks, undo, site settings.
+
+Every change is checked against the moderator's sites first (an admin has
+them all), written with its "before" values to the audit log so that it can
+be undone, and announced through :meth:`CommentService.emit` so caches and
+live readers see it. Spam / not-spam decisions go to the site's filter
+(``source="moderator"``) and to the ``decisions`` table behind the overview's
+precision and recall.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from causerie.core import identity, markup, validation
+from causerie.core.accounts import Session
+from causerie.core.comments import CommentService, Reader
+from causerie.core.errors import CauserieError, Forbidden, NotFound
+from causerie.spam import CommentSample
+from causerie.store.moderation import ModerationStore, QueueFilter, QueueRow
+from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.schema import CommentState
+
+ACTIONS = ("approve", "delete", "spam", "not_spam", "pin", "unpin")
+UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block")
+BLOCK_KINDS = ("email", "ip_range", "ip_hash")
+MAX_BULK = 200
+
+
+@dataclass
+class ModerationService:
+    """The moderator's entry point; every method takes the acting session first."""
+
+    comments: CommentService
+    store: ModerationStore
+
+    # -- permissions ------------------------------------------------------------
+
+    def site_ids(self, session: Session) -> list[int] | None:
+        """The sites a session may see (None: every site)."""
+        return None if session.is_admin else list(session.user.site_ids)
+
+    def sites(self, session: Session) -> list[SiteRecord]:
+        """The sites a session may see, by name."""
+        allowed = self.site_ids(session)
+        return [s for s in self.comments.store.sites() if allowed is None or s.id in allowed]
+
+    def site(self, session: Session, name: str) -> SiteRecord:
+        """A site by name, if the session may act on it."""
+        site = self.comments.store.site(name)
+        if site is None:
+            raise NotFound("site_not_found")
+        self._require(session, site.id)
+        return site
+
+    def _require(self, session: Session, site_id: int) -> None:
+        allowed = self.site_ids(session)
+        if allowed is not None and site_id not in allowed:
+            raise Forbidden("forbidden")
+
+    def _context(
+        self, session: Session, comment_id: int
+    ) -> tuple[CommentRecord, SiteRecord, ThreadRecord]:
+        comment = self.comments.store.comment(comment_id)
+        if comment is None:
+            raise NotFound("not_found")
+        site, thread = self.comments._context(comment)
+        self._require(session, site.id)
+        return comment, site, thread
+
+    # -- queues -----------------------------------------------------------------
+
+    def queue(
+        self, session: Session, f: QueueFilter, site: str | None, limit: int, offset: int
+    ) -> tuple[list[QueueRow], int]:
+        """A page of a queue restricted to what the session may see."""
+        allowed = self.site_ids(session)
+        if site:
+            allowed = [self.site(session, site).id]
+        if f.thread_id is not None:
+            thread = self.comments.store.thread_by_id(f.thread_id)
+            if thread is None:
+                raise NotFound("thread_not_found")
+            self._require(session, thread.site_id)
+        f = QueueFilter(f.state, allowed, f.thread_id, f.text, f.author, f.email, f.ip_prefix)
+        return self.store.queue(f, limit, offset)
+
+    # -- decisions ----------------------------------------------------------------
+
+    def act(self, session: Session, action: str, ids: Sequence[int]) -> list[CommentRecord]:
+        """Apply one action to a selection (all or nothing on permissions)."""
+        if action not in ACTIONS:
+            raise CauserieError("field_invalid", 422, field="action")
+        unique = list(dict.fromkeys(ids))
+        if not unique or len(unique) > MAX_BULK:
+            raise CauserieError("field_invalid", 422, field="ids")
+        found = [self._context(session, i) for i in unique]
+        batch = secrets.token_hex(8)
+        audit: list[dict[str, Any]] = []
+        decisions: list[dict[str, Any]] = []
+        out = []
+        for comment, site, thread in found:
+            values, learned = _effect(action, comment)
+            updated = self.comments.store.update_comment(comment.id, **values)
+            assert updated is not None
+            if learned is not None:
+                self._learn(site, thread, comment, learned)
+                decisions.append(
+                    {
+                        "site_id": site.id,
+                        "comment_id": comment.id,
+                        "filter_spam": comment.spam_verdict != "ham",
+                        "moderator_spam": learned,
+                        "batch": batch,
+                    }
+                )
+            before = {k: _plain(getattr(comment, k)) for k in values}
+            audit.append(_entry(session, action, site, thread, comment.id, batch, before, learned))
+            self.comments.emit("moderated", site, thread, updated)
+            out.append(updated)
+        self.store.add_decisions(decisions)
+        self.store.audit(audit)
+        return out
+
+    def _learn(
+        self, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord, is_spam: bool
+    ) -> None:
+        conf = self.comments.site_settings(site)
+        sample = CommentSample(
+            content=comment.text,
+            author=comment.author,
+            email=comment.email or "",
+            url=comment.website or "",
+            lang=comment.lang,
+            site=site.name,
+            permalink=thread.uri,
+            user_agent=comment.user_agent or "",
+            ip_hash=comment.ip_hash or "",
+            site_languages=conf.languages,
+        )
+        self.comments.spam.learn(sample, is_spam, source="moderator")
+
+    def edit(self, session: Session, comment_id: int, text: str) -> CommentRecord:
+        """Change a comment's text (the author's name and data stay)."""
+        comment, site, thread = self._context(session, comment_id)
+        conf = self.comments.site_settings(site)
+        clean = validation.check_text(text, conf.max_comment_length)
+        updated = self.comments.store.update_comment(
+            comment.id, text=clean, html=markup.render(clean), modified=self.comments.clock()
+        )
+        assert updated is not None
+        before = {"text": comment.text, "html": comment.html, "modified": comment.modified}
+        batch = secrets.token_hex(8)
+        self.store.audit([_entry(session, "edit", site, thread, comment.id, batch, before)])
+        self.comments.emit("edited", site, thread, updated)
+        return updated
+
+    def reply(self, session: Session, comment_id: int, text: str) -> CommentRecord:
+        """Answer a comment in the site's name (shown with a "by the site" badge)."""
+        parent, site, thread = self._context(session, comment_id)
+        if parent.state in (CommentState.SPAM, CommentState.DELETED):
+            raise CauserieError("parent_not_found", 422, field="parent")
+        conf = self.comments.site_settings(site)
+        clean = validation.check_text(text, conf.max_comment_length)
+        new = NewComment(
+            parent_id=parent.id,
+            state=CommentState.APPROVED,
+            author=site.title or site.name,
+            text=clean,
+            html=markup.render(clean),
+            created=self.comments.clock(),
+            lang=parent.lang,
+            by_site=True,
+        )
+        reply = self.comments.store.insert_comment(site.id, thread.uri, thread.title, new)
+        batch = secrets.token_hex(8)
+        entry = _entry(session, "reply", site, thread, reply.id, batch, {"state": "deleted"})
+        self.store.audit([entry])
+        self.comments.emit("created", site, thread, reply)
+        return reply
+
+    def close_thread(self, session: Session, thread_id: int, closed: bool) -> ThreadRecord:
+        """Close a thread to new comments, or open it again."""
+        thread = self.comments.store.thread_by_id(thread_id)
+        if thread is None:
+            raise NotFound("thread_not_found")
+        self._require(session, thread.site_id)
+        site = self.comments.store.site_by_id(thread.site_id)
+        assert site is not None
+        self.comments.store.set_thread_closed(thread.id, closed)
+        action = "close" if closed else "open"
+        batch = secrets.token_hex(8)
+        entry = _entry(session, action, site, thread, None, batch, {"closed": thread.closed})
+        self.store.audit([entry])
+        self._emit_thread(site, thread)
+        updated = self.comments.store.thread_by_id(thread.id)
+        assert updated is not None
+        return updated
+
+    def _emit_thread(self, site: SiteRecord, thread: ThreadRecord) -> None:
+        rows, _ = self.store.queue(QueueFilter(CommentState.APPROVED, None, thread.id), 1, 0)
+        if rows:  # listeners want a comment; any one of the thread's will do
+            self.comments.emit("moderated", site, thread, rows[0].comment)
+
+    # -- undo ---------------------------------------------------------------------
+
+    def undo(self, session: Session) -> list[dict[str, Any]]:
+        """Revert the session user's last undoable action (a whole bulk selection)."""
+        entries = self.store.last_batch(session.user.id, UNDOABLE)
+        if not entries:
+            raise CauserieError("nothing_to_undo", 409)
+        for entry in entries:
+            self._revert(session, entry)
+        self.store.mark_undone(str(entries[0]["batch"]))
+        first = entries[0]
+        self.store.audit(
+            [
+                {
+                    "user_id": session.user.id,
+                    "actor": session.user.email,
+                    "site": first["site"],
+                    "action": "undo",
+                    "comment_id": first["comment_id"],
+                    "thread_id": first["thread_id"],
+                    "detail": {"undid": first["action"], "count": len(entries)},
+                }
+            ]
+        )
+        return entries
+
+    def _revert(self, session: Session, entry: dict[str, Any]) -> None:
+        before: dict[str, Any] = entry["detail"].get("before", {})
+        if entry["action"] == "block":
+            self.store.remove_block(int(entry["detail"]["block_id"]))
+            return
+        if entry["action"] in ("close", "open"):
+            thread = self.comments.store.thread_by_id(int(entry["thread_id"]))
+            if thread is not None:
+                self._require(session, thread.site_id)
+                self.comments.store.set_thread_closed(thread.id, bool(before["closed"]))
+                site = self.comments.store.site_by_id(thread.site_id)
+                assert site is not None
+                self._emit_thread(site, thread)
+            return
+        comment, site, thread = self._context(session, int(entry["comment_id"]))
+        values = {k: CommentState(v) if k == "state" else v for k, v in before.items()}
+        updated = self.comments.store.update_comment(comment.id, **values)
+        assert updated is not None
+        learned = entry["detail"].get("learned")
+        if learned is not None:
+            # The log is append-only: the opposite lesson cancels the mistaken one.
+            self._learn(site, thread, comment, not learned)
+        self.comments.emit("moderated", site, thread, updated)
+
+    # -- blocks ---------------------------------------------------------------------
+
+    def add_block(
+        self, session: Session, site_name: str, kind: str, value: str, days: int, note: str = ""
+    ) -> dict[str, Any]:
+        """Block an e-mail, an IP range or one (hashed) address for ``days`` (0: for good)."""
+        site = self.site(session, site_name)
+        value = _block_value(kind, value)
+        if not 0 <= days <= 3650:
+            raise CauserieError("field_invalid", 422, field="days")
+        now = self.comments.clock()
+        block_id = self.store.add_block(
+            site_id=site.id,
+            kind=kind,
+            value=value,
+            note=(note or "")[:200],
+            expires=now + days * 86400 if days else None,
+            created_by=session.user.email,
+        )
+        batch = secrets.token_hex(8)
+        detail_entry = _entry(session, "block", site, None, None, batch, {})
+        detail_entry["detail"].update(block_id=block_id, kind=kind)
+        self.store.audit([detail_entry])
+        block = self.store.block(block_id)
+        assert block is not None
+        return block
+
+    def block_author(self, session: Session, comment_id: int, by: str, days: int) -> dict[str, Any]:
+        """Block the author of a comment by e-mail, IP range (/24, /48) or exact address."""
+        comment, site, _ = self._context(session, comment_id)
+        value = {"email": comment.email, "ip_range": comment.ip_prefix, "ip_hash": comment.ip_hash}
+        if by not in value or not value[by]:
+            raise CauserieError("field_invalid", 422, field="by")
+        return self.add_block(session, site.name, by, str(value[by]), days)
+
+    def remove_block(self, session: Session, block_id: int) -> None:
+        """Lift a block."""
+        block = self.store.block(block_id)
+        if block is None:
+            raise NotFound("not_found")
+        self._require(session, int(block["site_id"]))
+        self.store.remove_block(block_id)
+        site = self.comments.store.site_by_id(int(block["site_id"]))
+        entry = _entry(session, "unblock", site, None, None, None, {})
+        entry["detail"].update(block_id=block_id)
+        self.store.audit([entry])
+
+    def blocks(self, session: Session) -> list[dict[str, Any]]:
+        """Blocks in force on the session's sites."""
+        return self.store.active_blocks(self.site_ids(session), self.comments.clock())
+
+    def gatekeeper(self, site: SiteRecord, email: str | None, reader: Reader) -> None:
+        """Refuse a new comment from a blocked author (hooked into comment creation)."""
+        active = self.store.active_blocks([site.id], self.comments.clock())
+        if active and _matches(active, email, reader.ip, self.comments.secret):
+            raise CauserieError("author_blocked", 403)
+
+
+def _matches(active: list[dict[str, Any]], email: str | None, ip: str, secret: str) -> bool:
+    address = _address(ip)
+    ip_hash = identity.hash_ip(secret, ip) if ip else ""
+    for block in active:
+        kind, value = block["kind"], block["value"]
+        if kind == "email" and email and email.strip().lower() == value:
+            return True
+        if kind == "ip_hash" and ip_hash and ip_hash == value:
+            return True
+        if kind == "ip_range" and address is not None:
+            network = ipaddress.ip_network(value, strict=False)
+            if address.version == network.version and address in network:
+                return True
+    return False
+
+
+def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _block_value(kind: str, value: str) -> str:
+    value = (value or "").strip()
+    if kind == "email":
+        if "@" not in value or len(value) > 320:
+            raise CauserieError("email_invalid", 422, field="value")
+        return value.lower()
+    if kind == "ip_range":
+        try:
+            return str(ipaddress.ip_network(value, strict=False))
+        except ValueError:
+            raise CauserieError("field_invalid", 422, field="value") from None
+    if kind == "ip_hash" and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
+        return value
+    raise CauserieError("field_invalid", 422, field="kind" if kind not in BLOCK_KINDS else "value")
+
+
+def _effect(action: str, comment: CommentRecord) -> tuple[dict[str, Any], bool | None]:
+    """The new field values of an action, and what it teaches the filter (None: nothing)."""
+    called_spam = comment.spam_verdict != "ham" or comment.state is CommentState.SPAM
+    if action == "approve":
+        return {"state": CommentState.APPROVED}, (False if called_spam else None)
+    if action == "not_spam":
+        return {"state": CommentState.APPROVED}, False
+    if action == "spam":
+        return {"state": CommentState.SPAM}, True
+    if action == "delete":
+        return {"state": CommentState.DELETED}, None
+    return {"pinned": action == "pin"}, None
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, CommentState) else value
+
+
+def _entry(
+    session: Session,
+    action: str,
+    site: SiteRecord | None,
+    thread: ThreadRecord | None,
+    comment_id: int | None,
+    batch: str | None,
+    before: dict[str, Any],
+    learned: bool | None = None,
+) -> dict[str, Any]:
+    detail: dict[str, Any] = {"before": before}
+    if learned is not None:
+        detail["learned"] = learned
+    return {
+        "user_id": session.user.id,
+        "actor": session.user.email,
+        "site": site.name if site else None,
+        "action": action,
+        "comment_id": comment_id,
+        "thread_id": thread.id if thread else None,
+        "batch": batch,
+        "detail": detail,
+    }

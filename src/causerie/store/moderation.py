@@ -1,0 +1,466 @@
+"""What the moderation dashboard keeps: accounts, sessions, audit log, blocks, decisions.
+
+One row of each table looks like::
+
+    users       id=1 email='ines@news.example' role='moderator' password_hash='$argon2id$…'
+                failed_logins=0 locked_until=None created=1764403200.0
+    user_sites  user_id=1 site_id=2            (a moderator's sites; admins have none)
+    sessions    id=<sha256 of the cookie> user_id=1 csrf='Xq…' created=… expires=…
+    audit_log   id=9 user_id=1 actor='ines@news.example' site='lemonde' action='spam'
+                comment_id=42 thread_id=7 batch='b3f…' detail='{"before":{"state":"pending"}}'
+                undone=False created=…
+    blocks      id=3 site_id=2 kind='email'|'ip_range'|'ip_hash' value='spam@x.example'
+                note='' created=… expires=… created_by='ines@news.example'
+    decisions   id=5 site_id=2 comment_id=42 filter_spam=False moderator_spam=True
+                batch='b3f…' created=…   (one per spam / not-spam decision)
+
+The queue and statistics queries over ``comments`` live here too, so that the
+public :class:`~causerie.store.store.Store` stays about what readers do.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import ColumnElement
+
+from causerie.store import schema as t
+from causerie.store.records import CommentRecord
+from causerie.store.schema import CommentState, metadata
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=True),
+    Column("created", Float, nullable=False),
+)
+
+user_sites = Table(
+    "user_sites",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # A hash of the cookie value: a leaked database does not hand out live sessions.
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("actor", String(320), nullable=False),
+    Column("site", String(64), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("comment_id", Integer, nullable=True),
+    Column("thread_id", Integer, nullable=True),
+    Column("batch", String(32), nullable=True),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("undone", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    Index("ix_audit_log_site_created", "site", "created"),
+    Index("ix_audit_log_user_id_id", "user_id", "id"),
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(320), nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=True),
+    Column("created_by", String(320), nullable=False),
+    Index("ix_blocks_site_id_kind", "site_id", "kind"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("comment_id", Integer, nullable=False),
+    Column("filter_spam", Boolean, nullable=False),
+    Column("moderator_spam", Boolean, nullable=False),
+    Column("batch", String(32), nullable=True),
+    Column("created", Float, nullable=False),
+    Index("ix_decisions_site_id_created", "site_id", "created"),
+)
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A dashboard account; ``site_ids`` are a moderator's sites."""
+
+    id: int
+    email: str
+    role: str
+    password_hash: str
+    failed_logins: int
+    locked_until: float | None
+    created: float
+    site_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which comments a queue page shows."""
+
+    state: CommentState
+    site_ids: Sequence[int] | None = None  # None: every site
+    thread_id: int | None = None
+    text: str = ""
+    author: str = ""
+    email: str = ""
+    ip_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A comment in a queue, with its site and page."""
+
+    comment: CommentRecord
+    site: str
+    uri: str
+    thread_title: str
+    thread_closed: bool
+
+
+class ModerationStore:
+    """Accounts, sessions, audit log, blocks and the moderators' view of comments."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.info["write"] = True
+            with conn.begin():
+                yield conn
+
+    # -- users ----------------------------------------------------------------
+
+    def add_user(self, email: str, role: str, password_hash: str, site_ids: Sequence[int]) -> int:
+        """Create an account and return its id."""
+        with self._write() as conn:
+            user_id = int(
+                conn.execute(
+                    insert(users)
+                    .values(
+                        email=email,
+                        role=role,
+                        password_hash=password_hash,
+                        failed_logins=0,
+                        created=time.time(),
+                    )
+                    .returning(users.c.id)
+                ).scalar_one()
+            )
+            _set_sites(conn, user_id, site_ids)
+        return user_id
+
+    def update_user(
+        self, user_id: int, site_ids: Sequence[int] | None = None, **values: Any
+    ) -> None:
+        """Change some fields of an account (and its sites when given)."""
+        with self._write() as conn:
+            if values:
+                conn.execute(update(users).where(users.c.id == user_id).values(**values))
+            if site_ids is not None:
+                _set_sites(conn, user_id, site_ids)
+
+    def user_by_email(self, email: str) -> UserRecord | None:
+        """The account with this e-mail (case-insensitive), if any."""
+        return self._user(func.lower(users.c.email) == email.strip().lower())
+
+    def user(self, user_id: int) -> UserRecord | None:
+        """The account with this id, if any."""
+        return self._user(users.c.id == user_id)
+
+    def _user(self, where: ColumnElement[bool]) -> UserRecord | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(where)).first()
+            if row is None:
+                return None
+            ids = conn.scalars(select(user_sites.c.site_id).where(user_sites.c.user_id == row.id))
+            return UserRecord(**row._mapping, site_ids=tuple(sorted(ids)))
+
+    def users(self) -> list[UserRecord]:
+        """Every account, by e-mail."""
+        with self.engine.connect() as conn:
+            ids = conn.execute(select(users.c.id).order_by(users.c.email)).scalars().all()
+        return [u for u in (self.user(i) for i in ids) if u is not None]
+
+    # -- sessions -------------------------------------------------------------
+
+    def add_session(self, key: str, user_id: int, csrf: str, expires: float) -> None:
+        """Open a session (``key`` is the hash of the cookie value)."""
+        with self._write() as conn:
+            conn.execute(delete(sessions).where(sessions.c.expires < time.time()))
+            conn.execute(
+                insert(sessions).values(
+                    id=key, user_id=user_id, csrf=csrf, created=time.time(), expires=expires
+                )
+            )
+
+    def session(self, key: str) -> tuple[int, str, float] | None:
+        """``(user_id, csrf, expires)`` of a session, if it exists."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(sessions.c.user_id, sessions.c.csrf, sessions.c.expires).where(
+                    sessions.c.id == key
+                )
+            ).first()
+        return (int(row.user_id), str(row.csrf), float(row.expires)) if row else None
+
+    def drop_sessions(self, key: str | None = None, user_id: int | None = None) -> None:
+        """Close one session, or every session of a user."""
+        where = sessions.c.id == key if key is not None else sessions.c.user_id == user_id
+        with self._write() as conn:
+            conn.execute(delete(sessions).where(where))
+
+    # -- audit log and decisions ----------------------------------------------
+
+    def audit(self, entries: Sequence[dict[str, Any]]) -> None:
+        """Append entries (``detail`` as a dict) to the audit log."""
+        if not entries:
+            return
+        now = time.time()
+        rows = [
+            {"created": now, "undone": False, **e, "detail": json.dumps(e.get("detail") or {})}
+            for e in entries
+        ]
+        with self._write() as conn:
+            conn.execute(insert(audit_log), rows)
+
+    def last_batch(self, user_id: int, actions: Sequence[str]) -> list[dict[str, Any]]:
+        """The user's newest batch of undoable actions that is not undone yet."""
+        a = audit_log.c
+        with self.engine.connect() as conn:
+            batch = conn.scalar(
+                select(a.batch)
+                .where(a.user_id == user_id, a.undone.is_(False), a.action.in_(list(actions)))
+                .where(a.batch.is_not(None))
+                .order_by(a.id.desc())
+                .limit(1)
+            )
+            if batch is None:
+                return []
+            rows = conn.execute(select(audit_log).where(a.batch == batch).order_by(a.id)).all()
+        return [_audit_row(r._mapping) for r in rows]
+
+    def mark_undone(self, batch: str) -> None:
+        """Flag a batch as undone and forget its spam decisions."""
+        with self._write() as conn:
+            conn.execute(update(audit_log).where(audit_log.c.batch == batch).values(undone=True))
+            conn.execute(delete(decisions).where(decisions.c.batch == batch))
+
+    def audit_page(
+        self, site_names: Sequence[str] | None, limit: int, offset: int
+    ) -> list[dict[str, Any]]:
+        """Audit entries, newest first (of these sites only, when given)."""
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit).offset(offset)
+        if site_names is not None:
+            query = query.where(audit_log.c.site.in_(list(site_names)))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [_audit_row(r._mapping) for r in rows]
+
+    def add_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Record moderators' spam / not-spam decisions (for precision and recall)."""
+        if rows:
+            with self._write() as conn:
+                conn.execute(insert(decisions), [{"created": time.time(), **r} for r in rows])
+
+    # -- blocks ---------------------------------------------------------------
+
+    def add_block(self, **values: Any) -> int:
+        """Add a block and return its id."""
+        with self._write() as conn:
+            return int(
+                conn.execute(
+                    insert(blocks).values(created=time.time(), **values).returning(blocks.c.id)
+                ).scalar_one()
+            )
+
+    def block(self, block_id: int) -> dict[str, Any] | None:
+        """One block by id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(blocks).where(blocks.c.id == block_id)).first()
+        return dict(row._mapping) if row else None
+
+    def remove_block(self, block_id: int) -> None:
+        """Lift a block."""
+        with self._write() as conn:
+            conn.execute(delete(blocks).where(blocks.c.id == block_id))
+
+    def active_blocks(self, site_ids: Sequence[int] | None, now: float) -> list[dict[str, Any]]:
+        """Blocks in force now (of these sites when given), newest first."""
+        query = (
+            select(blocks)
+            .where(or_(blocks.c.expires.is_(None), blocks.c.expires > now))
+            .order_by(blocks.c.id.desc())
+        )
+        if site_ids is not None:
+            query = query.where(blocks.c.site_id.in_(list(site_ids)))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- queues and statistics ------------------------------------------------
+
+    def queue(self, f: QueueFilter, limit: int, offset: int) -> tuple[list[QueueRow], int]:
+        """One page of a queue, newest first, and how many comments it holds."""
+        where = _queue_where(f)
+        joined = t.comments.join(t.threads, t.threads.c.id == t.comments.c.thread_id).join(
+            t.sites, t.sites.c.id == t.threads.c.site_id
+        )
+        query = (
+            select(
+                t.comments,
+                t.sites.c.name.label("site_name"),
+                t.threads.c.uri.label("thread_uri"),
+                t.threads.c.title.label("thread_title"),
+                t.threads.c.closed.label("thread_closed"),
+            )
+            .select_from(joined)
+            .where(where)
+            .order_by(t.comments.c.created.desc(), t.comments.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        count = select(func.count()).select_from(joined).where(where)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            total = int(conn.scalar(count) or 0)
+        fields = set(t.comments.c.keys())
+        out = [
+            QueueRow(
+                CommentRecord(**{k: v for k, v in r._mapping.items() if k in fields}),
+                r.site_name,
+                r.thread_uri,
+                r.thread_title,
+                bool(r.thread_closed),
+            )
+            for r in rows
+        ]
+        return out, total
+
+    def state_counts(self, site_ids: Sequence[int] | None) -> dict[str, int]:
+        """How many comments are in each state."""
+        c = t.comments.c
+        query = select(c.state, func.count()).group_by(c.state)
+        if site_ids is not None:
+            query = query.where(c.thread_id.in_(_threads_of(site_ids)))
+        result = {s.value: 0 for s in CommentState}
+        with self.engine.connect() as conn:
+            for state, count in conn.execute(query):
+                result[CommentState(state).value] = int(count)
+        return result
+
+    def received_since(
+        self, site_ids: Sequence[int] | None, since: float
+    ) -> list[tuple[float, bool]]:
+        """``(created, filter called it spam)`` of every comment received since a time."""
+        c = t.comments.c
+        query = select(c.created, c.spam_verdict).where(c.created >= since)
+        if site_ids is not None:
+            query = query.where(c.thread_id.in_(_threads_of(site_ids)))
+        with self.engine.connect() as conn:
+            return [(float(r.created), r.spam_verdict != "ham") for r in conn.execute(query)]
+
+    def decisions_since(
+        self, site_ids: Sequence[int] | None, since: float
+    ) -> list[tuple[float, bool, bool]]:
+        """``(created, filter_spam, moderator_spam)`` of moderators' decisions since a time."""
+        d = decisions.c
+        query = select(d.created, d.filter_spam, d.moderator_spam).where(d.created >= since)
+        if site_ids is not None:
+            query = query.where(d.site_id.in_(list(site_ids)))
+        with self.engine.connect() as conn:
+            return [
+                (float(r.created), bool(r.filter_spam), bool(r.moderator_spam))
+                for r in conn.execute(query)
+            ]
+
+
+def _audit_row(row: Any) -> dict[str, Any]:
+    # Plain str keys (SQLAlchemy's are a str subclass that orjson refuses).
+    out = {str(k): v for k, v in row.items()}
+    out["detail"] = json.loads(out["detail"] or "{}")
+    return out
+
+
+def _set_sites(conn: Connection, user_id: int, site_ids: Sequence[int]) -> None:
+    conn.execute(delete(user_sites).where(user_sites.c.user_id == user_id))
+    if site_ids:
+        conn.execute(insert(user_sites), [{"user_id": user_id, "site_id": s} for s in site_ids])
+
+
+def _threads_of(site_ids: Sequence[int]) -> Any:
+    return select(t.threads.c.id).where(t.threads.c.site_id.in_(list(site_ids)))
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _queue_where(f: QueueFilter) -> ColumnElement[bool]:
+    c = t.comments.c
+    clauses: list[ColumnElement[bool]] = [c.state == f.state]
+    if f.site_ids is not None:
+        clauses.append(t.sites.c.id.in_(list(f.site_ids)))
+    if f.thread_id is not None:
+        clauses.append(c.thread_id == f.thread_id)
+    if f.text:
+        clauses.append(func.lower(c.text).like(_like(f.text.lower()), escape="\\"))
+    if f.author:
+        clauses.append(func.lower(c.author).like(_like(f.author.lower()), escape="\\"))
+    if f.email:
+        clauses.append(func.lower(c.email).like(_like(f.email.lower()), escape="\\"))
+    if f.ip_prefix:
+        clauses.append(c.ip_prefix.like(f.ip_prefix.replace("%", "") + "%"))
+    return and_(*clauses)
