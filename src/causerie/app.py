@@ -15,9 +15,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from causerie import __version__
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
+from causerie.api import fanout, pages, widget
 from causerie.api import moderation as moderation_api
 from causerie.api import privacy as privacy_api
-from causerie.api import pages, widget
 from causerie.api.cache import ThreadCache
 from causerie.api.http import (
     on_causerie_error,
@@ -29,6 +29,7 @@ from causerie.api.origins import OriginGuard, OriginPolicy
 from causerie.config import Settings, new_secret
 from causerie.core.comments import ChangeEvent, CommentService
 from causerie.core.errors import CauserieError
+from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE
 from causerie.spam import PassThroughFilter, SpamFilter
 from causerie.store.database import create_database_engine, upgrade
@@ -54,6 +55,8 @@ class Runtime:
     spam: SpamFilter
     comments: CommentService
     thread_cache: ThreadCache = field(default_factory=ThreadCache)
+    # Logins, API keys and (with Redis) comments count their attempts here.
+    rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
 
 
 def build_spam_filter(settings: Settings, engine: Engine) -> SpamFilter:
@@ -80,10 +83,29 @@ def build_runtime(settings: Settings) -> Runtime:
     secret = settings.secret or store.meta_setdefault("secret", new_secret())
     store.ensure_site(DEFAULT_SITE)
     spam = build_spam_filter(settings, engine)
-    service = CommentService(settings=settings, store=store, secret=secret, spam=spam)
-    runtime = Runtime(settings, engine, store, secret, spam, service)
+    limiter = _rate_limiter(settings)
+    service = CommentService(
+        settings=settings,
+        store=store,
+        secret=secret,
+        spam=spam,
+        rate_limiter=limiter if settings.redis_url else None,
+    )
+    runtime = Runtime(settings, engine, store, secret, spam, service, rate_limiter=limiter)
     service.listeners.append(lambda event: _invalidate(runtime, event))
     return runtime
+
+
+def _rate_limiter(settings: Settings) -> RateLimiter:
+    """Counters shared through Redis when configured, else in this process."""
+    if settings.redis_url:
+        import redis
+
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=2, socket_connect_timeout=2
+        )
+        return RedisRateLimiter(client)
+    return MemoryRateLimiter()
 
 
 def _invalidate(runtime: Runtime, event: ChangeEvent) -> None:
@@ -120,6 +142,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(akismet_api.router)
     widget.install(app, runtime.comments)
     privacy_api.install(app, runtime)
+    fanout.install(app, runtime)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(OriginGuard, policy=policy)

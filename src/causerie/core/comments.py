@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from causerie.config import Settings
 from causerie.core import identity, markup, validation
 from causerie.core.errors import CauserieError, NotFound
+from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
@@ -76,6 +77,8 @@ class CommentService:
     spam: SpamFilter = field(default_factory=PassThroughFilter)
     clock: Clock = time.time
     listeners: list[Listener] = field(default_factory=list)
+    # Shared counters (Redis) when several processes serve; else the store counts.
+    rate_limiter: RateLimiter | None = None
     gatekeepers: list[Gatekeeper] = field(default_factory=list)
 
     # -- helpers --------------------------------------------------------------
@@ -129,9 +132,7 @@ class CommentService:
         now = self.clock()
         ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
         activity = self.store.recent_activity(ip_hash, text, now)
-        limit = self.settings.comments_per_minute
-        if limit > 0 and activity.by_ip_last_minute >= limit:
-            raise CauserieError("rate_limited", 429)
+        self._check_rate(ip_hash, activity.by_ip_last_minute)
         akey = identity.author_key(self.secret, email, author)
         sample = CommentSample(
             content=text,
@@ -175,6 +176,18 @@ class CommentService:
         assert thread is not None
         self.emit("created", site, thread, comment)
         return comment, identity.edit_token(self.secret, comment.id)
+
+    def _check_rate(self, ip_hash: str | None, stored_last_minute: int) -> None:
+        limit = self.settings.comments_per_minute
+        if limit <= 0 or not ip_hash:
+            return
+        if self.rate_limiter is not None:
+            allowed = self.rate_limiter.hit(f"comment:{ip_hash}", limit, 60)
+        else:
+            # Without a shared limiter the database is the shared counter.
+            allowed = stored_last_minute < limit
+        if not allowed:
+            raise CauserieError("rate_limited", 429)
 
     def _check_parent(self, parent: int | None, thread: ThreadRecord | None) -> int | None:
         if parent is None:

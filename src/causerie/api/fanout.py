@@ -1,0 +1,137 @@
+"""Several processes, one truth: thread changes travel between them over Redis.
+
+Every change a process makes (new comment, edit, vote, moderation) is
+published on one Redis channel. Every other process then drops its cached
+reads of that thread and pushes the public part of the change to its own
+live-update subscribers. Without ``redis_url`` none of this runs and one
+process works exactly as before.
+
+A message on the channel::
+
+    {"origin": "9f2c…", "site": "default", "uri": "/2026/tram",
+     "event": {"kind": "comment", "data": {"id": 12, "html": "<p>…</p>", …}}}
+
+``event`` is null for changes readers do not see live (a vote, a pending
+comment) that still make cached reads stale. If the subscription drops,
+the process clears its whole cache when it resubscribes, since it may have
+missed invalidations meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from causerie.api.cache import ThreadCache
+from causerie.api.events import EventHub, ThreadEvent, thread_event
+from causerie.core.comments import ChangeEvent
+
+log = logging.getLogger("causerie.fanout")
+
+CHANNEL = "causerie:threads"
+
+
+class RedisFanout:
+    """Publishes this process's changes; applies the other processes' changes."""
+
+    def __init__(self, redis_url: str, cache: ThreadCache, hub: EventHub, secret: str) -> None:
+        import redis
+
+        self.redis_url = redis_url
+        self.origin = uuid.uuid4().hex
+        self._client = redis.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
+        self._cache = cache
+        self._hub = hub
+        self._secret = secret
+        self.subscribed = asyncio.Event()
+
+    def on_change(self, change: ChangeEvent) -> None:
+        """Service listener (worker thread): publish the change for the others."""
+        event = thread_event(change, self._secret)
+        message = {
+            "origin": self.origin,
+            "site": change.site,
+            "uri": change.uri,
+            "event": {"kind": event.kind, "data": event.data} if event else None,
+        }
+        try:
+            self._client.publish(CHANNEL, json.dumps(message, ensure_ascii=False))
+        except Exception:  # Redis down must never fail a comment; readers catch up on reload
+            log.exception("could not publish a change of %s to Redis", change.uri)
+
+    def apply(self, raw: bytes | str) -> None:
+        """Apply one message from another process."""
+        try:
+            message = json.loads(raw)
+            site, uri = str(message["site"]), str(message["uri"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring a malformed message on %s", CHANNEL)
+            return
+        if message.get("origin") == self.origin:
+            return
+        self._cache.invalidate(site, uri)
+        event = message.get("event")
+        if isinstance(event, dict):
+            self._hub.publish(ThreadEvent(str(event["kind"]), site, uri, dict(event["data"])))
+
+    async def run(self) -> None:
+        """Listen until cancelled, resubscribing (and clearing the cache) after failures."""
+        import redis.asyncio as aioredis
+
+        while True:
+            client = aioredis.Redis.from_url(self.redis_url)
+            try:
+                async with client.pubsub() as pubsub:
+                    await pubsub.subscribe(CHANNEL)
+                    self._cache.clear()
+                    self.subscribed.set()
+                    async for message in pubsub.listen():
+                        if message.get("type") == "message":
+                            self.apply(message["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                self.subscribed.clear()
+                log.exception("lost the Redis subscription; retrying in 1 s")
+                await asyncio.sleep(1)
+            finally:
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+
+    def close(self) -> None:
+        """Release the publishing connection."""
+        self._client.close()
+
+
+def install(app: Any, runtime: Any) -> RedisFanout | None:
+    """With ``redis_url`` set: share cache invalidation and live updates over Redis."""
+    if not runtime.settings.redis_url:
+        return None
+    fanout = RedisFanout(
+        runtime.settings.redis_url, runtime.thread_cache, app.state.events, runtime.secret
+    )
+    runtime.comments.listeners.append(fanout.on_change)
+    app.state.fanout = fanout
+    app.router.lifespan_context = _with_listener(app.router.lifespan_context, fanout)
+    return fanout
+
+
+def _with_listener(inner: Callable[[Any], Any], fanout: RedisFanout) -> Callable[[Any], Any]:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[Any]:
+        task = asyncio.create_task(fanout.run(), name="causerie-redis-fanout")
+        try:
+            async with inner(app) as state:
+                yield state
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            fanout.close()
+
+    return lifespan
