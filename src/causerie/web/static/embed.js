@@ -82,7 +82,7 @@
     }
   }
   const countText = (n) => {
-    const key = 'count_' + plural.select(n);
+    const key = 'count_' + (n ? plural.select(n) : 'zero');
     return t(key in M ? key : 'count_other', { n: n.toLocaleString(lang) });
   };
 
@@ -193,7 +193,16 @@
     const node = byId(id);
     if (!node) return;
     if (node.querySelector('.cz-r .cz-c')) place({ id, parent: null, state: 'deleted' });
-    else node.remove();
+    else {
+      // A deleted comment stays only as long as it has replies under it.
+      let up = node.parentNode.closest('.cz-c');
+      node.remove();
+      while (up && up.classList.contains('cz-del') && !up.querySelector('.cz-r .cz-c')) {
+        const next = up.parentNode.closest('.cz-c');
+        up.remove();
+        up = next;
+      }
+    }
     state.total = Math.max(0, state.total - 1);
     showTotal();
   }
@@ -227,7 +236,10 @@
 
   function showErrors(f, errors) {
     let first = null;
-    for (const [name, message] of Object.entries(errors)) first = first || fieldError(f, name, message);
+    for (const [name, message] of Object.entries(errors)) {
+      const input = fieldError(f, name, message);
+      first = first || input;
+    }
     if (first) first.focus();
   }
 
@@ -384,6 +396,7 @@
   function listen() {
     if (!conf.live || !window.EventSource) return;
     const source = new EventSource(ORIGIN + '/api/stream?' + query({ uri: conf.uri, site: conf.site }));
+    source.onopen = () => { root.parentNode.dataset.causerieLive = 'on'; };
     source.addEventListener('comment', (e) => {
       const c = JSON.parse(e.data);
       if (place(c, true)) {
