@@ -57,6 +57,7 @@ class Widget:
     errors: list[str] = field(default_factory=list)
     contexts: list[Any] = field(default_factory=list)
     copies: dict[str, str] = field(default_factory=dict)
+    http: httpx.Client = field(default_factory=lambda: httpx.Client(timeout=10))
 
     @property
     def url(self) -> str:
@@ -66,7 +67,7 @@ class Widget:
     def post(self, uri: str, text: str, author: str = "Samira", **extra: Any) -> dict[str, Any]:
         """Post a comment through the API, as another reader would."""
         body = {"uri": uri, "text": text, "author": author, **extra}
-        response = httpx.post(self.url + "/api/comments", json=body, timeout=10)
+        response = self.http.post(self.url + "/api/comments", json=body)
         assert response.status_code == 201, response.text
         data: dict[str, Any] = response.json()
         return data
@@ -120,6 +121,7 @@ def browser_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSer
     env = {
         "CAUSERIE_DATABASE_URL": f"sqlite:///{where / 'live.db'}",
         "CAUSERIE_SPAM_FILTER": "false",
+        "CAUSERIE_SQLITE_SYNCHRONOUS": "NORMAL",
     }
     server = start_server(env, where / "server.log")
     yield server
@@ -131,6 +133,7 @@ def widget(browser: Any, browser_server: LiveServer) -> Iterator[Widget]:
     """Pages on the module's server; JavaScript errors fail the test."""
     helper = Widget(browser_server, browser)
     yield helper
+    helper.http.close()
     for ctx in helper.contexts:
         ctx.close()
     assert not helper.errors, f"JavaScript errors: {helper.errors}"
