@@ -120,9 +120,9 @@ def test_privacy_log_is_kept_for_its_retention_only(make_client: MakeClient) -> 
 
 def test_the_server_purges_on_its_own_schedule(tmp_path: Path, live_server: object) -> None:
     url = f"sqlite:///{tmp_path / 'scheduled.db'}"
-    from causerie.app import create_app
     from starlette.testclient import TestClient
 
+    from causerie.app import create_app
     from tests.conftest import test_settings
 
     seed = TestClient(create_app(test_settings(url)))

@@ -128,10 +128,10 @@ def test_request_errors_are_localized_4xx(make_client: MakeClient) -> None:
 
 
 def test_command_line_export_and_erase(sqlite_url: str) -> None:
-    from tests.conftest import test_settings
+    from starlette.testclient import TestClient
 
     from causerie.app import create_app
-    from starlette.testclient import TestClient
+    from tests.conftest import test_settings
 
     client = TestClient(create_app(test_settings(sqlite_url)))
     post(client, author="Samira Benali", email=SAMIRA)
