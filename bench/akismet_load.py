@@ -205,6 +205,25 @@ async def load(
     }
 
 
+def filter_cost(count: int) -> dict[str, object]:
+    """CPU time of the filter alone per check, in this process (no HTTP)."""
+    from causerie.spam.filter import Filter
+    from causerie.spam.verdict import CommentSample
+
+    spam_filter = Filter.load()
+    samples = []
+    for i in range(count):
+        base, author, lang = COMMENTS[i % len(COMMENTS)]
+        text = f"{base}{TAILS[(i // len(COMMENTS)) % len(TAILS)]} ({i})"
+        samples.append(CommentSample(text, author=author, lang=lang, site="bench"))
+    spam_filter.check(samples[0])
+    began = time.process_time()
+    for sample in samples:
+        spam_filter.check(sample)
+    per_check = (time.process_time() - began) / count
+    return {"filter_ms_per_check": round(per_check * 1000, 3), "checks": count}
+
+
 def main() -> None:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -214,11 +233,17 @@ def main() -> None:
     parser.add_argument(
         "--no-filter", action="store_true", help="Serve without the spam model (HTTP cost only)."
     )
+    parser.add_argument(
+        "--filter-only", action="store_true", help="Time the filter alone, in-process."
+    )
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--warmup", type=int, default=1_000)
     parser.add_argument("--seconds", type=float, default=60.0, help="Stop the load after this.")
     args = parser.parse_args()
+    if args.filter_only:
+        print(json.dumps(filter_cost(min(args.requests, 5000))))
+        return
     try:
         import uvloop
 
