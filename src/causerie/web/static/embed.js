@@ -475,6 +475,7 @@
     counts().catch(() => {});
     if (!box) return;
     state.cfg = await cfg;
+    let fetched = performance.now() - T0;
     shell();
     if (takeOver) {
       list.replaceWith(ssr.querySelector('.cz-list'));
@@ -486,13 +487,14 @@
       showTotal();
     } else {
       const first = await page;
+      fetched = performance.now() - T0;
       if (first.comments) showPage(first, false);
       else list.textContent = first.message;
     }
     box.replaceChildren(root);
     box.dataset.causerieUri = conf.uri;
     const ms = performance.now() - T0;
-    box.dispatchEvent(new CustomEvent('causerie:ready', { bubbles: true, detail: { ms, comments: list.querySelectorAll('.cz-c').length } }));
+    box.dispatchEvent(new CustomEvent('causerie:ready', { bubbles: true, detail: { ms, fetched, comments: list.querySelectorAll('.cz-c').length } }));
     listen();
     setInterval(() => {
       fmtDates(list);
