@@ -71,10 +71,17 @@ def serve(config_file: str | None, host: str | None, port: int | None, workers: 
             workers=workers,
             log_level=settings.log_level,
             proxy_headers=False,
+            timeout_graceful_shutdown=5,
         )
     else:
         uvicorn.run(
-            app, host=bind_host, port=bind_port, log_level=settings.log_level, proxy_headers=False
+            app,
+            host=bind_host,
+            port=bind_port,
+            log_level=settings.log_level,
+            proxy_headers=False,
+            # Live streams would otherwise hold a clean stop for minutes.
+            timeout_graceful_shutdown=5,
         )
 
 
@@ -110,6 +117,6 @@ def db_upgrade(config_file: str | None) -> None:
 
 main.add_command(spam)
 main.add_command(key)
+main.add_command(user)
 for command in PRIVACY_COMMANDS:
     main.add_command(command)
-main.add_command(user)
