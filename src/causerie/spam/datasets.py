@@ -139,11 +139,22 @@ def myc(root: Path) -> list[Example]:
     return _with_hash_parts(rows)
 
 
-def french_spam(path: Path) -> list[Example]:
+PROJECT_DATA = Path(__file__).parent / "data"
+
+
+def french_spam(path: Path = PROJECT_DATA / "french_spam.csv") -> list[Example]:
     """The project's hand-written French spam test set (test part only)."""
     with path.open(encoding="utf-8", newline="") as f:
+        return [Example(r["content"], 1, "french_spam", r["kind"], TEST) for r in csv.DictReader(f)]
+
+
+def french_validation(path: Path = PROJECT_DATA / "french_validation.csv") -> list[Example]:
+    """The project's hand-written French spam + ham tuning set (validation part only)."""
+    with path.open(encoding="utf-8", newline="") as f:
         return [
-            Example(r["content"], 1, "french_spam", r.get("kind", ""), TEST)
+            Example(
+                r["content"], int(r["label"] == "spam"), "french_validation", r["kind"], VALIDATION
+            )
             for r in csv.DictReader(f)
         ]
 
@@ -162,13 +173,11 @@ def youtube_rotation(rows: list[Example], held_out: str) -> Iterator[Example]:
     """
     train_keys = {normalize(r.text) for r in rows if r.source == "youtube" and r.group != held_out}
     tested = dedupe(r for r in rows if r.source == "youtube" and r.group == held_out)
-    for row in rows:
-        if row.source != "youtube":
-            yield row
-        elif row.group != held_out:
-            yield replace(
-                row, part=hash_part(row.text) if hash_part(row.text) == VALIDATION else TRAIN
-            )
+    trained = dedupe(r for r in rows if r.source == "youtube" and r.group != held_out)
+    yield from (row for row in rows if row.source != "youtube")
+    for row in trained:
+        part = VALIDATION if hash_part(row.text) == VALIDATION else TRAIN
+        yield replace(row, part=part)
     for row in tested:
         if normalize(row.text) not in train_keys:
             yield replace(row, part=TEST)

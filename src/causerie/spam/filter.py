@@ -174,7 +174,8 @@ class Filter:
         layer = self._site(example.site)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
-        layer.learn(analysis.hashed, example.is_spam, current + layer.logit(analysis.hashed))
+        total = current + layer.logit(analysis.hashed)
+        layer.learn(analysis.hashed, example.is_spam, total, self.model.scale_vector())
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""

@@ -15,18 +15,22 @@ _THEMES: dict[str, tuple[str, ...]] = {
         r"make money", r"earn (?:money|\d+|up to)", r"\$\d+ (?:a|per) (?:day|week|hour)",
         r"work (?:from|at) home", r"passive income", r"extra cash", r"side hustle",
         r"gagner de l'? ?argent", r"gagnez", r"gagne[rz]? \d+", r"revenus? passifs?",
-        r"argent facile", r"travail(?:ler)? (?:de|à) (?:la )?maison", r"arrondir (?:vos|tes) fins",
+        r"argent facile", r"devenez riche", r"méthode secrète", r"get rich",
+        r"je (?:vends|propose) des", r"prix imbattables?",
+        r"travail(?:ler)? (?:de|à) (?:la )?maison", r"arrondir (?:vos|tes) fins",
         r"ربح", r"اربح", r"دخل اضافي", r"الربح من", r"فلوس بسهوله",
     ),
     "loan": (
         r"\bloans?\b", r"credit (?:offer|repair)", r"bad credit", r"low interest",
         r"prêts? (?:entre|rapide|personnel|d'argent|sans)", r"offre de (?:prêt|crédit|financement)",
         r"crédit (?:rapide|sans)", r"taux (?:d'intérêt )?(?:de )?\d", r"financement rapide",
-        r"قرض", r"قروض", r"تمويل (?:شخصي|فوري|سريع)", r"بدون كفيل",
+        r"قروض? (?:شخصي|بدون|سريع|فوري)", r"تمويل (?:شخصي|فوري|سريع)", r"بدون كفيل",
+        r"je (?:finance|prête)", r"financement (?:garanti|sans)", r"sans justificatif",
     ),
     "invest": (
         r"\binvest", r"forex", r"trading", r"\bprofits?\b", r"returns? of \d", r"\broi\b",
-        r"placement", r"rendement", r"plateforme de trading", r"investissement",
+        r"placement", r"rendement", r"sans risque", r"risk[- ]free",
+        r"plateforme de trading", r"investissement",
         r"استثمار", r"تداول", r"فوركس", r"ارباح", r"توصيات", r"محفظه",
     ),
     "crypto": (
@@ -37,12 +41,14 @@ _THEMES: dict[str, tuple[str, ...]] = {
     "adult": (
         r"\bsex", r"\bxxx\b", r"\bporn", r"\bnude", r"hot (?:girls?|singles)", r"dating",
         r"webcam", r"escort", r"\bsexy\b", r"rencontres? (?:coquines?|chaudes?|adultes?)",
-        r"femmes? (?:seules?|chaudes?)", r"plan cul", r"cam (?:gratuite|live)",
+        r"femmes? (?:seules?|chaudes?)", r"photos? (?:privées?|sans censure)", r"soirée discrète",
+        r"cherche (?:un )?homme", r"plan cul", r"cam (?:gratuite|live)",
         r"سكس", r"نيك", r"افلام (?:اباحيه|سكس)", r"بنات (?:ساخنه|للتعارف)", r"تعارف", r"محارم",
     ),
     "health": (
         r"weight loss", r"lose weight", r"viagra", r"cialis", r"diet pills?", r"enlargement",
         r"maigrir", r"perdre \d+ ?kg", r"minceur", r"perte de poids",
+        r"repoussent", r"guérison garantie", r"miracle",
         r"تخسيس", r"التنحيف", r"تنحيف", r"الكرش", r"السمنه", r"تكبير", r"منشط", r"اعشاب",
     ),
     "promo": (
@@ -51,7 +57,8 @@ _THEMES: dict[str, tuple[str, ...]] = {
         r"abonnez[- ]vous", r"abonne[- ]toi", r"ma (?:chaîne|page)", r"visitez", r"cliquez",
         r"mon (?:site|blog)", r"suivez[- ]moi",
         r"اشترك", r"اشتركو", r"تابعوني", r"تابع حسابي", r"زوروا", r"رابط في البايو",
-        r"click here", r"clique ici", r"اضغط هنا", r"احصل على",
+        r"link in (?:my )?bio", r"lien dans (?:mon|ma) (?:profil|bio)", r"followers",
+        r"formation offerte", r"click here", r"clique ici", r"اضغط هنا", r"احصل على",
     ),
     "prize": (
         r"\bfree\b", r"\bwin\b", r"winner", r"\bprize", r"congratulations", r"\bclaim\b",

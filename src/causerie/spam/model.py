@@ -2,7 +2,8 @@
 
 Files (in ``causerie/spam/model/``)::
 
-    global.npz   text_weights float16[2**20], dense_weights float32[len(FEATURE_NAMES)]
+    global.npz   text_weights float16[2**20], dense_weights float32[len(FEATURE_NAMES)],
+                 update_scale uint8[2**20] (per-site learning rate of each bucket, /255)
     global.json  {"bias": -1.2, "spam_threshold": 0.7, "discard_threshold": 0.99,
                   "feature_names": [...], "hash_bits": 20, "trained": {...}}
 
@@ -39,6 +40,10 @@ class GlobalModel:
     spam_threshold: float = 0.5
     discard_threshold: float = 0.99
     meta: dict[str, Any] = field(default_factory=dict)
+    # How much a site's decision may move each n-gram (rare ones 1, common ones
+    # near 0), from document frequencies at training time: a campaign's own
+    # words get the correction, not the site's everyday French or Arabic.
+    update_scale: npt.NDArray[np.float32] | None = None
 
     @classmethod
     def load(cls, directory: Path | str = MODEL_DIR) -> GlobalModel:
@@ -49,6 +54,9 @@ class GlobalModel:
             with np.load(directory / "global.npz") as arrays:
                 text = arrays["text_weights"].astype(np.float32)
                 dense = arrays["dense_weights"].astype(np.float32)
+                scale = None
+                if "update_scale" in arrays:
+                    scale = arrays["update_scale"].astype(np.float32) / 255.0
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
         if (
@@ -63,6 +71,7 @@ class GlobalModel:
             spam_threshold=float(meta["spam_threshold"]),
             discard_threshold=float(meta["discard_threshold"]),
             meta=meta,
+            update_scale=scale,
         )
 
     def save(self, directory: Path | str) -> None:
@@ -73,6 +82,7 @@ class GlobalModel:
             directory / "global.npz",
             text_weights=self.text_weights.astype(np.float16),
             dense_weights=self.dense_weights.astype(np.float32),
+            update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
         )
         meta = dict(self.meta)
         meta.update(
@@ -94,6 +104,12 @@ class GlobalModel:
     def dense_contributions(self, values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Per-signal push towards spam (weight x value), in ``FEATURE_NAMES`` order."""
         return self.dense_weights * values
+
+    def scale_vector(self) -> npt.NDArray[np.float32]:
+        """Per-bucket learning scale (all ones when unknown)."""
+        if self.update_scale is None:
+            self.update_scale = np.ones(DIMENSIONS, dtype=np.float32)
+        return self.update_scale
 
     @classmethod
     def blank(cls) -> GlobalModel:

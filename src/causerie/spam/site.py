@@ -14,10 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from causerie.spam.features import HashedText
 from causerie.spam.memory import SpamMemory, minhash
 
+FloatArray = npt.NDArray[np.float32]
 TRUSTED_SOURCES = frozenset({"moderator", "admin", "akismet_key"})
 
 
@@ -57,8 +59,13 @@ class SiteLayer:
         total = float(weights @ hashed.values)
         return min(max(total, -self.limits.max_ham_shift), self.limits.max_spam_shift)
 
-    def learn(self, hashed: HashedText, is_spam: bool, current_logit: float) -> None:
-        """Move the site's weights towards one trusted decision, by a bounded step."""
+    def learn(
+        self, hashed: HashedText, is_spam: bool, current_logit: float, scale: FloatArray
+    ) -> None:
+        """Move the site's weights towards one trusted decision, by a bounded step.
+
+        ``scale`` (per bucket, 0..1) steers the change onto rare n-grams.
+        """
         self.decisions += 1
         signature = minhash(hashed.shingles)
         if is_spam:
@@ -71,11 +78,13 @@ class SiteLayer:
         step = min(step_max, max(self.limits.target_margin - margin, 0.0))
         if step <= 0.0 or len(hashed.indices) == 0:
             return
-        norm = float(hashed.values @ hashed.values) or 1.0
-        scale = sign * step / norm
+        direction = hashed.values * scale[hashed.indices]
+        # Normalised so that this comment's own score moves by exactly ``step``.
+        reach = float(direction @ hashed.values) or 1.0
+        factor = sign * step / reach
         cap = self.limits.weight_cap
-        for i, v in zip(hashed.indices.tolist(), hashed.values.tolist(), strict=True):
-            updated = self.delta.get(i, 0.0) + scale * v
+        for i, v in zip(hashed.indices.tolist(), direction.tolist(), strict=True):
+            updated = self.delta.get(i, 0.0) + factor * v
             self.delta[i] = min(max(updated, -cap), cap)
         if len(self.delta) > self.limits.max_weights:
             self._prune()

@@ -1,0 +1,79 @@
+"""Speed and size of the spam filter: ``python bench/spam_speed.py``.
+
+Prints model file size, load time, memory added, verdicts per second on one
+core and latency percentiles for typical comments. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+HAM = [
+    "Merci pour cet article, très clair.",
+    "Je ne suis pas d'accord avec la conclusion de l'auteur sur la réforme des retraites.",
+    "شكرا على المقال الرائع، الله يعطيك الصحة",
+    "tbarklah 3lik a5ti, dima nadia 😍😍",
+    "The minister should resign after this, honestly. Great reporting as always!",
+    "Bravo 👏",
+    "C'est honteux, encore une hausse des prix de l'énergie cet hiver ! Les ménages "
+    "modestes vont encore payer pendant que les grandes entreprises font des bénéfices records.",
+]
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def comments() -> list[str]:
+    """A mix of ham and spam of typical lengths."""
+    path = ROOT / "src/causerie/spam/data/french_spam.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        spam = [r["content"] for r in csv.DictReader(f)]
+    mix = HAM * 20 + spam
+    random.Random(1).shuffle(mix)
+    return mix
+
+
+def main() -> None:
+    """Print the figures."""
+    model_dir = ROOT / "src/causerie/spam/model"
+    size = sum(p.stat().st_size for p in model_dir.iterdir() if p.suffix in {".npz", ".json"})
+    before = rss_mb()
+    started = time.perf_counter()
+    from causerie.spam.filter import Filter
+    from causerie.spam.verdict import CommentSample
+
+    spam_filter = Filter.load()
+    load_s = time.perf_counter() - started
+    samples = [CommentSample(t) for t in comments()]
+    for s in samples[:50]:
+        spam_filter.check(s)
+    latencies = []
+    started = time.perf_counter()
+    for i in range(5000):
+        t0 = time.perf_counter()
+        spam_filter.check(samples[i % len(samples)])
+        latencies.append(time.perf_counter() - t0)
+    total = time.perf_counter() - started
+    ms = np.asarray(latencies) * 1000
+    print(f"model file size      {size / 1e6:.2f} MB")
+    print(f"import + load        {load_s:.3f} s")
+    print(f"memory added         {rss_mb() - before:.1f} MB (numpy already imported)")
+    print(f"verdicts per second  {5000 / total:.0f} (one thread)")
+    p50, p99 = np.percentile(ms, 50), np.percentile(ms, 99)
+    print(f"latency p50/p99/max  {p50:.3f} / {p99:.3f} / {ms.max():.3f} ms")
+    print(f"mean comment length  {np.mean([len(s.content) for s in samples]):.0f} chars")
+
+
+if __name__ == "__main__":
+    main()
