@@ -281,3 +281,15 @@ def test_unknown_site_is_a_404(client: TestClient) -> None:
     response = client.get("/api/comments", params={"uri": URI, "site": "inconnu"})
     assert response.status_code == 404
     assert response.json()["error"] == "site_not_found"
+
+
+def test_cached_reads_answer_exactly_as_the_endpoint(client: TestClient) -> None:
+    post(client, text="Premier")
+    computed = client.get("/api/comments", params={"uri": URI, "sort": "NEWEST", "limit": 20})
+    cached = client.get("/api/comments", params={"uri": URI, "sort": "newest", "limit": "20"})
+    assert cached.content == computed.content
+    assert cached.headers["etag"] == computed.headers["etag"]
+    assert cached.headers["cache-control"] == computed.headers["cache-control"]
+    # Parameters the endpoint rejects are never answered from the cache.
+    assert client.get("/api/comments", params={"uri": URI, "limit": 500}).status_code == 422
+    assert client.get("/api/comments", params={"uri": URI, "sort": "best"}).status_code == 422

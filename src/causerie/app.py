@@ -19,6 +19,7 @@ from causerie.api import fanout, pages, widget
 from causerie.api import moderation as moderation_api
 from causerie.api import privacy as privacy_api
 from causerie.api.cache import ThreadCache
+from causerie.api.fastpath import CachedThreadReads
 from causerie.api.http import (
     on_causerie_error,
     on_http_error,
@@ -145,5 +146,6 @@ def create_app(settings: Settings) -> FastAPI:
     fanout.install(app, runtime)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
+    app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
     app.add_middleware(OriginGuard, policy=policy)
     return app

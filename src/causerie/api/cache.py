@@ -21,6 +21,20 @@ class CachedRead:
     etag: str
 
 
+PUBLIC_CACHE_CONTROL = b"public, max-age=0, must-revalidate"
+SORTS = ("oldest", "newest", "top")
+
+
+def read_key(
+    site: str | None, uri: str, sort: str | None, cursor: str | None, limit: int
+) -> tuple[str, ...] | None:
+    """The cache key of a public thread read; None for parameters the endpoint must reject."""
+    chosen = (sort or "oldest").lower()
+    if chosen not in SORTS or not 1 <= limit <= 200:
+        return None
+    return (site or "default", uri, chosen, cursor or "", str(limit))
+
+
 def etag_for(body: bytes) -> str:
     """A strong ETag derived from the bytes."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
+from causerie.api.cache import PUBLIC_CACHE_CONTROL, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
@@ -98,13 +99,14 @@ async def read_thread(
         return Response(
             body, media_type="application/json", headers={"Cache-Control": "private, no-store"}
         )
-    key = (site_name, uri, page.sort, cursor or "", str(page.limit))
+    key = read_key(site, uri, page.sort, cursor, page.limit)
+    assert key is not None  # parse_page_request accepted these parameters
     entry = cache.get(key)
     if entry is None:
         generation = cache.generation(site_name, uri)
         body = await run_in_threadpool(_thread_body, service, site, uri, page, None)
         entry = cache.put(site_name, uri, key, body, generation)
-    headers = {"ETag": entry.etag, "Cache-Control": "public, max-age=0, must-revalidate"}
+    headers = {"ETag": entry.etag, "Cache-Control": PUBLIC_CACHE_CONTROL.decode()}
     if request.headers.get("if-none-match") == entry.etag:
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type="application/json", headers=headers)
