@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -38,11 +39,22 @@ Sort = Literal["oldest", "newest", "top"]
 Cursor = tuple[float, ...]
 
 
+SITE_CACHE_SECONDS = 5.0
+
+# Statements of the hot paths, built once (SQLAlchemy then reuses their compiled form).
+_SITE_BY_NAME = select(t.sites).where(t.sites.c.name == bindparam("name"))
+_THREAD_BY_URI = select(t.threads).where(
+    t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
+)
+_INSERT_COMMENT = insert(t.comments).returning(*t.comments.c)
+
+
 class Store:
     """Sites, threads, comments and votes in one relational database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._site_cache: dict[str, tuple[float, SiteRecord]] = {}
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -75,10 +87,18 @@ class Store:
     # -- sites --------------------------------------------------------------
 
     def site(self, name: str) -> SiteRecord | None:
-        """The site with this name, if any."""
+        """The site with this name, if any (cached for a few seconds)."""
+        cached = self._site_cache.get(name)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         with self._read() as conn:
-            row = conn.execute(select(t.sites).where(t.sites.c.name == name)).first()
-        return _site(row._mapping) if row else None
+            row = conn.execute(_SITE_BY_NAME, {"name": name}).first()
+        if row is None:
+            return None
+        site = _site(row._mapping)
+        # Other processes' settings changes show within SITE_CACHE_SECONDS.
+        self._site_cache[name] = (time.monotonic() + SITE_CACHE_SECONDS, site)
+        return site
 
     def site_by_id(self, site_id: int) -> SiteRecord | None:
         """The site with this id, if any."""
@@ -112,6 +132,7 @@ class Store:
 
     def update_site_settings(self, name: str, settings: dict[str, Any]) -> None:
         """Replace a site's overrides of the global settings."""
+        self._site_cache.pop(name, None)
         with self._write() as conn:
             conn.execute(
                 update(t.sites).where(t.sites.c.name == name).values(settings=json.dumps(settings))
@@ -161,9 +182,7 @@ class Store:
                 root_id = (parent.root_id or parent.id) if parent else None
             values = vars(new)
             row = conn.execute(
-                insert(t.comments)
-                .values(thread_id=thread_id, root_id=root_id, **values)
-                .returning(*t.comments.c)
+                _INSERT_COMMENT, {"thread_id": thread_id, "root_id": root_id, **values}
             ).one()
         return CommentRecord(**row._mapping)
 
@@ -325,9 +344,7 @@ class Activity:
 
 
 def _thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:
-    row = conn.execute(
-        select(t.threads).where(t.threads.c.site_id == site_id, t.threads.c.uri == uri)
-    ).first()
+    row = conn.execute(_THREAD_BY_URI, {"site_id": site_id, "uri": uri}).first()
     return ThreadRecord(**row._mapping) if row else None
 
 
