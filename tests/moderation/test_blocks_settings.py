@@ -120,4 +120,6 @@ def test_overview_counts_and_svg_chart(make_client: Callable[..., TestClient]) -
     assert svg.startswith("<svg") and svg.count("<polyline") == 4 and "Spam manqué" in svg
     image = admin.client.get("/admin/chart.svg")
     assert image.headers["content-type"].startswith("image/svg+xml")
-    assert admin.client.get("/admin").status_code == 200
+    page = admin.client.get("/admin", headers={"Accept-Language": "ar"})
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert "script-src 'self'" in page.headers["content-security-policy"]

@@ -156,6 +156,9 @@ def test_decisions_teach_the_sites_filter(make_client) -> None:  # type: ignore[
         "false_negatives": 1,
     }
     assert overview["precision"] == 0.0 and overview["recall"] == 0.0
-    admin.send("POST", "/undo")  # the spam decision: an opposite lesson, the decision forgotten
+    assert admin.send("POST", "/undo").json()["undone"] == "approve"  # taught nothing
+    assert [e.is_spam for e in runtime.spam.log.since(0)] == [False, True]
+    # Undoing the spam decision: an opposite lesson, and the decision is forgotten.
+    assert admin.send("POST", "/undo").json()["undone"] == "spam"
     assert [e.is_spam for e in runtime.spam.log.since(0)] == [False, True, False]
     assert admin.get("/overview").json()["decisions"]["false_negatives"] == 0

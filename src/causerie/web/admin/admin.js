@@ -38,13 +38,21 @@ A.api = async function (method, path, body) {
   const headers = { Accept: "application/json", "Accept-Language": A.lang };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && A.me) headers["X-CSRF-Token"] = A.me.csrf;
-  const res = await fetch("/api/admin" + path, {
-    method,
-    headers,
-    credentials: "same-origin",
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = await res.json().catch(() => ({}));
+  /* data-busy counts requests in flight (tests and styles can wait for 0). */
+  const busy = (delta) => (document.body.dataset.busy = String(Number(document.body.dataset.busy || 0) + delta));
+  busy(1);
+  let res, data;
+  try {
+    res = await fetch("/api/admin" + path, {
+      method,
+      headers,
+      credentials: "same-origin",
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    data = await res.json().catch(() => ({}));
+  } finally {
+    busy(-1);
+  }
   if (res.status === 401 && path !== "/login") {
     A.me = null;
     A.showLogin();
@@ -272,18 +280,21 @@ Q.focus = function (move) {
 
 Q.act = async function (action, ids) {
   if (!ids.length) return;
-  try {
-    await A.api("POST", "/comments/action", { action, ids });
-    A.say(A.t("done." + action, { count: ids.length }));
-    const leaves = LEAVES[action] && LEAVES[action] !== Q.state;
-    if (!leaves) return A.show("queue");
+  const leaves = LEAVES[action] && LEAVES[action] !== Q.state;
+  if (leaves) {
+    /* Take the items out at once, so a fast second key press acts on the next comment. */
     for (const n of Q.nodes()) if (ids.includes(Number(n.dataset.id))) n.remove();
     Q.total -= ids.length;
     document.getElementById("count").textContent = A.t("queue.count", { count: Q.total });
-    if (!Q.nodes().length) return A.show("queue");
     Q.focus(true);
+  }
+  try {
+    await A.api("POST", "/comments/action", { action, ids });
+    A.say(A.t("done." + action, { count: ids.length }));
+    if (!leaves || !Q.nodes().length) A.show("queue");
   } catch (error) {
     A.fail(error);
+    A.show("queue");
   }
 };
 

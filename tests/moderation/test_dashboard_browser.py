@@ -1,0 +1,210 @@
+"""The dashboard in Debian's Chromium (Playwright) against a real ``causerie serve``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import IN_CI, LiveServer, start_server
+from tests.moderation.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CAUSERIE_TEST_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+EMAIL = "admin@news.example"
+KEYS_EMAIL = "keys@news.example"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for this module (skip without it, fail in CI)."""
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        if IN_CI:
+            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One server for the module, holding every comment, with accounts made by the real CLI.
+
+    The admin works on the default site; a moderator of the site ``keys`` alone has
+    a queue of their own, so the tests do not see each other's comments.
+    """
+    tmp = tmp_path_factory.mktemp("dashboard")
+    # The shipped model is the spam work's; these tests are about the dashboard.
+    env = {
+        "CAUSERIE_DATABASE_URL": f"sqlite:///{tmp / 'live.db'}",
+        "CAUSERIE_MODERATION": "hold_all",
+        "CAUSERIE_SPAM_FILTER": "false",
+    }
+    live = start_server(env, tmp / "server.log")
+    try:
+        for email, role in ((EMAIL, "admin"), (KEYS_EMAIL, "moderator")):
+            command = [sys.executable, "-m", "causerie", "user", "add", email, "--role", role]
+            command += ["--password-stdin"] + (["--site", "keys"] if role == "moderator" else [])
+            added = subprocess.run(
+                command,
+                input=PASSWORD + "\n",
+                env=live.env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert added.returncode == 0, added.stderr
+        yield live
+    finally:
+        live.stop()
+
+
+def _post(server: LiveServer, text: str, uri: str, **extra: Any) -> int:
+    body = {"uri": uri, "author": "Samira", "text": text, **extra}
+    response = httpx.post(server.url + "/api/comments", json=body, timeout=10)
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def _public(server: LiveServer, uri: str) -> list[int]:
+    data = httpx.get(server.url + "/api/comments", params={"uri": uri}, timeout=10).json()
+    return [c["id"] for c in data["comments"] if c["state"] == "approved"]
+
+
+def _page(chromium: Any) -> Any:
+    # Playwright's wait_for_function evaluates strings, which the dashboard's CSP forbids.
+    return chromium.new_context(bypass_csp=True).new_page()
+
+
+def _logged_in(chromium: Any, server: LiveServer, lang: str = "en", email: str = EMAIL) -> Any:
+    page = _page(chromium)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{server.url}/admin?lang={lang}")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_selector("#queue")
+    page.errors = errors
+    return page
+
+
+def _settled(page: Any) -> None:
+    """Wait until the dashboard has no request in flight."""
+    page.wait_for_function("document.body.dataset.busy === '0'")
+
+
+def _count(page: Any) -> str:
+    return str(page.inner_text("#count"))
+
+
+def test_approve_then_mark_spam_reaches_the_public_thread(
+    chromium: Any, server: LiveServer
+) -> None:
+    held = _post(server, "Un commentaire à approuver", "/approve")
+    page = _logged_in(chromium, server)
+    item = page.locator(f"#c{held}")
+    item.get_by_role("button", name="Approve", exact=True).click()
+    page.wait_for_selector(f"#c{held}", state="detached")
+    page.wait_for_function("document.getElementById('status').textContent.includes('Approved')")
+    assert _public(server, "/approve") == [held]
+    page.get_by_role("button", name="Approved", exact=True).click()
+    page.locator(f"#c{held}").get_by_role("button", name="Spam", exact=True).click()
+    page.wait_for_selector(f"#c{held}", state="detached")
+    page.wait_for_function("document.getElementById('status').textContent.includes('spam')")
+    assert _public(server, "/approve") == []
+    assert page.errors == []
+
+
+def test_keyboard_alone_clears_a_queue_of_50_mixed_comments(
+    chromium: Any, server: LiveServer
+) -> None:
+    for i in range(50):
+        extra = {"email": f"r{i}@mail.example"} if i % 2 else {"website": "https://x.example"}
+        text = f"Commentaire {i} " + ("buy cheap pills now" if i % 5 == 0 else "merci")
+        _post(server, text, "/keys", site="keys", **extra)
+    page = _logged_in(chromium, server, email=KEYS_EMAIL)
+    assert _count(page) == "50 comment(s)"
+    keys = "asd"
+    for i in range(50):
+        if i == 10:  # move down and back up: j/k change the current comment
+            page.keyboard.press("j")
+            page.keyboard.press("k")
+        page.keyboard.press(keys[i % 3])
+        page.wait_for_function(
+            f"document.getElementById('count')?.textContent.startsWith('{49 - i} ')"
+        )
+    page.wait_for_function("document.querySelectorAll('#queue > li').length === 0")
+    _settled(page)
+    page.keyboard.press("u")  # undo brings the last one back
+    page.wait_for_function("document.querySelectorAll('#queue > li').length === 1")
+    page.keyboard.press("a")
+    page.wait_for_function("document.getElementById('count')?.textContent.startsWith('0 ')")
+    _settled(page)
+    totals = {}
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        client.post("/api/admin/login", json={"email": KEYS_EMAIL, "password": PASSWORD})
+        for state in ("pending", "approved", "spam", "deleted"):
+            totals[state] = client.get("/api/admin/comments", params={"state": state}).json()[
+                "total"
+            ]
+    assert totals == {"pending": 0, "approved": 18, "spam": 16, "deleted": 16}
+    assert page.errors == []
+
+
+def test_arabic_dashboard_is_right_to_left(chromium: Any, server: LiveServer) -> None:
+    page = _page(chromium)
+    page.goto(server.url + "/admin?lang=ar")
+    page.wait_for_selector("form.login")
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    assert page.inner_text("h1") == "تسجيل الدخول إلى الإشراف"
+    page.fill("#email", EMAIL)
+    page.fill("#password", "wrong password!")
+    page.press("#password", "Enter")
+    page.wait_for_function("document.getElementById('error').textContent.length > 0")
+    assert "كلمة المرور" in page.inner_text("#error")
+    direction = page.evaluate("getComputedStyle(document.querySelector('main')).direction")
+    assert direction == "rtl"
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_queue_page_has_no_serious_accessibility_violation(
+    chromium: Any, server: LiveServer, lang: str
+) -> None:
+    if not AXE.is_file():
+        if IN_CI:
+            pytest.fail(f"axe-core is required in CI but {AXE} is missing")
+        pytest.skip("axe-core not installed (npm install)")
+    spam = _post(server, "Gagnez de l'argent facile bit.ly/abc", "/axe", email="s@mail.example")
+    _post(server, "Un avis sincère", "/axe")
+    page = _logged_in(chromium, server, lang=lang)
+    assert page.locator(f"#c{spam}").count() == 1
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
