@@ -21,6 +21,7 @@ CONTEXT_CODES = [
     "email_disposable",
     "language_mismatch",
     "near_duplicate",
+    "campaign_words",
     "site_learned",
     "site_learned_ham",
     "wording",

@@ -113,3 +113,8 @@ def hash_text(normalized: str) -> HashedText:
     indices = np.concatenate([char_idx, word_idx])
     values = np.concatenate([char_val, word_val]) * np.float32(np.sqrt(0.5))
     return HashedText(indices, values, shingles)
+
+
+def vocabulary_bucket(word: str) -> int:
+    """Bucket of a word in the known-words bitmap (its own hash space)."""
+    return zlib.crc32(b"k\x00" + word.encode()) % DIMENSIONS

@@ -22,13 +22,13 @@ from typing import Any
 
 from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons
 from causerie.spam.features import HashedText, hash_text
-from causerie.spam.memory import minhash
+from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import TRUSTED_SOURCES, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
-from causerie.spam.text import normalize
+from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
 
 NEAR_DUPLICATE_FROM = 0.5
@@ -105,30 +105,52 @@ class Filter:
         """Classify one comment without learning from it."""
         self._maybe_sync()
         analysis = self.analyse(sample)
-        site_reasons: list[SpamReason] = []
-        signature = minhash(analysis.hashed.shingles)
-        with self._lock:
-            site = self._sites.get(sample.site)
-            if site is not None:
-                site_logit = site.logit(analysis.hashed)
-                if abs(site_logit) >= 0.3:
-                    code = "site_learned" if site_logit > 0 else "site_learned_ham"
-                    site_reasons.append(SpamReason(code, {}, site_logit))
-                similarity, count = site.memory.best_match(signature)
-                if similarity >= NEAR_DUPLICATE_FROM:
-                    boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
-                    params = {"percent": round(similarity * 100), "count": count}
-                    site_reasons.append(SpamReason("near_duplicate", params, boost))
+        site_reasons, signature = self._site_reasons(sample.site, analysis)
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
         sure = _sigmoid(analysis.base_logit) >= self.spam_threshold
         if self.remember_spam and verdict is not Verdict.HAM and sure:
             # Remember spam the model is sure of, so edited copies are caught too.
+            if signature is None:
+                signature = minhash(analysis.hashed.shingles)
             with self._lock:
                 self._site(sample.site).memory.add(signature)
         reasons = collect_reasons(self.model, analysis, site_reasons, verdict, self.max_reasons)
         return SpamVerdict(verdict, round(score, 4), reasons)
+
+    def _site_reasons(
+        self, site_name: str, analysis: Analysis
+    ) -> tuple[list[SpamReason], Signature | None]:
+        """What the site's own layer adds; the MinHash only if the site has a memory."""
+        reasons: list[SpamReason] = []
+        signature: Signature | None = None
+        with self._lock:
+            site = self._sites.get(site_name)
+            if site is None:
+                return reasons, None
+            hashed = analysis.hashed
+            site_logit = site.logit(hashed)
+            if abs(site_logit) >= 0.3:
+                code = "site_learned" if site_logit > 0 else "site_learned_ham"
+                reasons.append(SpamReason(code, {}, site_logit))
+            found = site.campaign_words(self.rare_words(analysis.normalized))
+            boost = site.campaign_boost(found)
+            if boost:
+                reasons.append(SpamReason("campaign_words", {"words": ", ".join(found[:4])}, boost))
+            if len(site.memory):
+                signature = minhash(hashed.shingles)
+                similarity, count = site.memory.best_match(signature)
+                if similarity >= NEAR_DUPLICATE_FROM:
+                    boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
+                    params = {"percent": round(similarity * 100), "count": count}
+                    reasons.append(SpamReason("near_duplicate", params, boost))
+        return reasons, signature
+
+    def rare_words(self, normalized: str) -> set[str]:
+        """Words of 4+ letters the global model (almost) never saw in training."""
+        known = self.model.is_known_word
+        return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:
@@ -175,7 +197,8 @@ class Filter:
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
         total = current + layer.logit(analysis.hashed)
-        layer.learn(analysis.hashed, example.is_spam, total, self.model.scale_vector())
+        rare = self.rare_words(analysis.normalized)
+        layer.learn(analysis.hashed, example.is_spam, total, self.model.scale_vector(), rare)
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""

@@ -166,6 +166,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "ressemble à des commentaires approuvés par les modérateurs du site",
         "ar": "يشبه تعليقات وافق عليها مشرفو الموقع",
     },
+    "campaign_words": {
+        "en": "uses words from spam this site's moderators removed ({words})",
+        "fr": "reprend des mots de spams retirés par les modérateurs du site ({words})",
+        "ar": "يستعمل كلمات من رسائل مزعجة حذفها مشرفو الموقع ({words})",
+    },
     "near_duplicate": {
         "en": "{percent}% similar to recent spam on this site",
         "fr": "similaire à {percent} % à un spam récent sur ce site",

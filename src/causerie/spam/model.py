@@ -3,7 +3,8 @@
 Files (in ``causerie/spam/model/``)::
 
     global.npz   text_weights float16[2**20], dense_weights float32[len(FEATURE_NAMES)],
-                 update_scale uint8[2**20] (per-site learning rate of each bucket, /255)
+                 update_scale uint8[2**20] (per-site learning rate of each bucket, /255),
+                 known_words bits[2**20] (words seen in 2+ training texts)
     global.json  {"bias": -1.2, "spam_threshold": 0.7, "discard_threshold": 0.99,
                   "feature_names": [...], "hash_bits": 20, "trained": {...}}
 
@@ -20,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText
+from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText, vocabulary_bucket
 from causerie.spam.signals import FEATURE_NAMES
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -44,6 +45,9 @@ class GlobalModel:
     # near 0), from document frequencies at training time: a campaign's own
     # words get the correction, not the site's everyday French or Arabic.
     update_scale: npt.NDArray[np.float32] | None = None
+    # Bitmap of words seen in at least two training texts; a campaign's brand
+    # and contact names are the words *not* in it.
+    known_words: npt.NDArray[np.bool_] | None = None
 
     @classmethod
     def load(cls, directory: Path | str = MODEL_DIR) -> GlobalModel:
@@ -57,6 +61,9 @@ class GlobalModel:
                 scale = None
                 if "update_scale" in arrays:
                     scale = arrays["update_scale"].astype(np.float32) / 255.0
+                known = None
+                if "known_words" in arrays:
+                    known = np.unpackbits(arrays["known_words"]).astype(bool)[:DIMENSIONS]
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
         if (
@@ -72,6 +79,7 @@ class GlobalModel:
             discard_threshold=float(meta["discard_threshold"]),
             meta=meta,
             update_scale=scale,
+            known_words=known,
         )
 
     def save(self, directory: Path | str) -> None:
@@ -83,6 +91,7 @@ class GlobalModel:
             text_weights=self.text_weights.astype(np.float16),
             dense_weights=self.dense_weights.astype(np.float32),
             update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
+            known_words=np.packbits(self.known_vector()),
         )
         meta = dict(self.meta)
         meta.update(
@@ -110,6 +119,16 @@ class GlobalModel:
         if self.update_scale is None:
             self.update_scale = np.ones(DIMENSIONS, dtype=np.float32)
         return self.update_scale
+
+    def known_vector(self) -> npt.NDArray[np.bool_]:
+        """Known-words bitmap (all unknown when the model has none)."""
+        if self.known_words is None:
+            self.known_words = np.zeros(DIMENSIONS, dtype=bool)
+        return self.known_words
+
+    def is_known_word(self, word: str) -> bool:
+        """Whether the word was common enough in training to be everyday vocabulary."""
+        return bool(self.known_vector()[vocabulary_bucket(word)])
 
     @classmethod
     def blank(cls) -> GlobalModel:

@@ -11,6 +11,8 @@ few hundred "not spam" clicks cannot whitewash a blatant spam.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,14 +29,17 @@ TRUSTED_SOURCES = frozenset({"moderator", "admin", "akismet_key"})
 class LearningLimits:
     """How far one site's decisions may move the filter (logit units)."""
 
-    step_spam: float = 3.0
+    step_spam: float = 4.0
     step_ham: float = 1.0
-    target_margin: float = 4.0
-    weight_cap: float = 1.5
-    max_spam_shift: float = 6.0
+    target_margin: float = 5.0
+    weight_cap: float = 4.0
+    max_spam_shift: float = 8.0
     max_ham_shift: float = 2.0
     max_weights: int = 400_000
     memory_size: int = 2000
+    campaign_min_spam: int = 2
+    campaign_word_weight: float = 2.0
+    max_campaign_boost: float = 6.0
 
 
 @dataclass
@@ -45,6 +50,9 @@ class SiteLayer:
     delta: dict[int, float] = field(default_factory=dict)
     memory: SpamMemory = field(init=False)
     decisions: int = 0
+    # Words unknown to the global model seen in this site's spam (brand and
+    # contact names of a campaign): they survive rewording, the n-grams do not.
+    campaign: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self.memory = SpamMemory(self.limits.memory_size)
@@ -59,8 +67,26 @@ class SiteLayer:
         total = float(weights @ hashed.values)
         return min(max(total, -self.limits.max_ham_shift), self.limits.max_spam_shift)
 
+    def campaign_words(self, rare_words: AbstractSet[str]) -> list[str]:
+        """Which of a comment's rare words this site has seen in several spams."""
+        if not self.campaign:
+            return []
+        need = self.limits.campaign_min_spam
+        return sorted(w for w in rare_words if self.campaign.get(w, 0) >= need)
+
+    def campaign_boost(self, found: list[str]) -> float:
+        """Push towards spam for a comment sharing two or more campaign words."""
+        if len(found) < 2:
+            return 0.0
+        return min(self.limits.campaign_word_weight * len(found), self.limits.max_campaign_boost)
+
     def learn(
-        self, hashed: HashedText, is_spam: bool, current_logit: float, scale: FloatArray
+        self,
+        hashed: HashedText,
+        is_spam: bool,
+        current_logit: float,
+        scale: FloatArray,
+        rare_words: AbstractSet[str] = frozenset(),
     ) -> None:
         """Move the site's weights towards one trusted decision, by a bounded step.
 
@@ -70,8 +96,12 @@ class SiteLayer:
         signature = minhash(hashed.shingles)
         if is_spam:
             self.memory.add(signature)
+            self.campaign.update(rare_words)
         else:
             self.memory.forget_similar(signature)
+            # A word in approved comments is no campaign marker.
+            self.campaign.subtract({w: self.limits.campaign_min_spam for w in rare_words})
+            self.campaign = +self.campaign
         sign = 1.0 if is_spam else -1.0
         margin = sign * current_logit
         step_max = self.limits.step_spam if is_spam else self.limits.step_ham

@@ -18,10 +18,10 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from causerie.spam import datasets as ds
-from causerie.spam.features import DIMENSIONS, hash_text
+from causerie.spam.features import DIMENSIONS, hash_text, vocabulary_bucket
 from causerie.spam.model import GlobalModel
 from causerie.spam.signals import FEATURE_NAMES, text_signals
-from causerie.spam.text import normalize
+from causerie.spam.text import normalize, words
 
 # Extra weight of ham over spam (1.0: each group already weighs the same).
 HAM_WEIGHT = 1.0
@@ -103,7 +103,17 @@ def fit(
     dense = coef[DIMENSIONS:] * np.float32(settings.dense_scale)
     model = GlobalModel(coef[:DIMENSIONS], dense, float(clf.intercept_[0]))
     model.update_scale = rarity(matrix)
+    model.known_words = known_words([r.text for r in rows])
     return model
+
+
+def known_words(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Bitmap of the words found in at least two of the texts."""
+    counts = np.zeros(DIMENSIONS, dtype=np.int32)
+    for text in texts:
+        buckets = {vocabulary_bucket(w) for w in words(normalize(text))}
+        counts[list(buckets)] += 1
+    return counts >= 2
 
 
 def rarity(matrix: sp.csr_matrix) -> npt.NDArray[np.float32]:
