@@ -35,11 +35,16 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
     path = url.removeprefix("sqlite:///")
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        poolclass=NullPool if path == ":memory:" else None,
-    )
+    if path == ":memory:":
+        engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=NullPool)
+    else:
+        # Enough pooled connections for the request threads: opening one costs PRAGMAs.
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=24,
+            max_overflow=24,
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:

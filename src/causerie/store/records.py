@@ -44,6 +44,7 @@ class CommentRecord:
     email: str | None
     website: str | None
     text: str
+    text_hash: str | None
     html: str
     lang: str
     created: float

@@ -103,6 +103,8 @@ comments = Table(
     Column("email", String(320), nullable=True),
     Column("website", String(512), nullable=True),
     Column("text", Text, nullable=False),
+    # Short hash of the text: finds the same text posted again without reading rows.
+    Column("text_hash", String(16), nullable=True),
     Column("html", Text, nullable=False),
     Column("lang", String(16), nullable=False, default=""),
     Column("created", Float, nullable=False),
@@ -127,6 +129,7 @@ comments = Table(
     Index("ix_comments_author_key", "author_key"),
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_created", "created"),
+    Index("ix_comments_text_hash_created", "text_hash", "created"),
 )
 
 votes = Table(

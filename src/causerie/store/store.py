@@ -7,6 +7,7 @@ instead of failing half-way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,7 +24,6 @@ from sqlalchemy import (
     exists,
     func,
     insert,
-    literal,
     or_,
     select,
     update,
@@ -32,6 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
+from causerie.store.batching import GroupCommit
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
 
@@ -47,6 +48,29 @@ _THREAD_BY_URI = select(t.threads).where(
     t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
 )
 _INSERT_COMMENT = insert(t.comments).returning(*t.comments.c)
+# Both counts are answered from indexes alone: (ip_hash, created) and (text_hash, created).
+_BY_IP = (
+    select(
+        func.count(),
+        func.sum(case((t.comments.c.created >= bindparam("minute"), 1), else_=0)),
+    )
+    .where(t.comments.c.ip_hash == bindparam("ip"), t.comments.c.created >= bindparam("ten"))
+    .subquery()
+)
+_RECENT_ACTIVITY = select(
+    select(_BY_IP.c[1]).scalar_subquery(),
+    select(_BY_IP.c[0]).scalar_subquery(),
+    select(func.count())
+    .where(
+        t.comments.c.text_hash == bindparam("text_hash"), t.comments.c.created >= bindparam("ten")
+    )
+    .scalar_subquery(),
+)
+
+
+def text_hash(text: str) -> str:
+    """A short, stable hash of a comment's text (for "same text posted again")."""
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class Store:
@@ -55,6 +79,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._site_cache: dict[str, tuple[float, SiteRecord]] = {}
+        # SQLite: concurrent new comments share one commit (see batching.py).
+        self._group_commit = GroupCommit(engine) if engine.dialect.name == "sqlite" else None
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -159,32 +185,15 @@ class Store:
     # -- comments -----------------------------------------------------------
 
     def insert_comment(self, site_id: int, uri: str, title: str, new: NewComment) -> CommentRecord:
-        """Insert a comment, creating its thread on the first one; one transaction."""
+        """Insert a comment, creating its thread on the first one; durable on return."""
+
+        def work(conn: Connection) -> CommentRecord:
+            return _insert_comment(conn, site_id, uri, title, new)
+
+        if self._group_commit is not None:
+            return self._group_commit.run(work)
         with self._write() as conn:
-            thread = _thread_in(conn, site_id, uri)
-            if thread is None:
-                thread_id = conn.execute(
-                    insert(t.threads)
-                    .values(
-                        site_id=site_id, uri=uri, title=title, closed=False, created=new.created
-                    )
-                    .returning(t.threads.c.id)
-                ).scalar_one()
-            else:
-                thread_id = thread.id
-            root_id = None
-            if new.parent_id is not None:
-                parent = conn.execute(
-                    select(t.comments.c.root_id, t.comments.c.id).where(
-                        t.comments.c.id == new.parent_id
-                    )
-                ).first()
-                root_id = (parent.root_id or parent.id) if parent else None
-            values = vars(new)
-            row = conn.execute(
-                _INSERT_COMMENT, {"thread_id": thread_id, "root_id": root_id, **values}
-            ).one()
-        return CommentRecord(**row._mapping)
+            return work(conn)
 
     def comment(self, comment_id: int) -> CommentRecord | None:
         """A comment by id, in any state."""
@@ -194,6 +203,8 @@ class Store:
 
     def update_comment(self, comment_id: int, **values: Any) -> CommentRecord | None:
         """Change some fields of a comment and return it as it now is."""
+        if "text" in values:
+            values["text_hash"] = text_hash(values["text"]) if values["text"] else None
         with self._write() as conn:
             row = conn.execute(
                 update(t.comments)
@@ -321,17 +332,15 @@ class Store:
 
     def recent_activity(self, ip_hash: str | None, text: str, now: float) -> Activity:
         """Comments in the last 10 minutes from one (hashed) address, and with the same text."""
-        c = t.comments.c
-        since = now - 600
-        same_ip = c.ip_hash == ip_hash if ip_hash else literal(False)
-        query = select(
-            func.coalesce(func.sum(case((and_(same_ip, c.created >= now - 60), 1), else_=0)), 0),
-            func.coalesce(func.sum(case((same_ip, 1), else_=0)), 0),
-            func.coalesce(func.sum(case((c.text == text, 1), else_=0)), 0),
-        ).where(c.created >= since, or_(same_ip, c.text == text))
+        params = {
+            "ip": ip_hash or "",
+            "text_hash": text_hash(text),
+            "minute": now - 60,
+            "ten": now - 600,
+        }
         with self._read() as conn:
-            minute, ten, same = conn.execute(query).one()
-        return Activity(int(minute), int(ten), int(same))
+            minute, ten, same = conn.execute(_RECENT_ACTIVITY, params).one()
+        return Activity(int(minute or 0), int(ten or 0), int(same or 0))
 
 
 @dataclass(frozen=True)
@@ -341,6 +350,35 @@ class Activity:
     by_ip_last_minute: int
     by_ip_last_10_minutes: int
     same_text_last_10_minutes: int
+
+
+def _insert_comment(
+    conn: Connection, site_id: int, uri: str, title: str, new: NewComment
+) -> CommentRecord:
+    thread = _thread_in(conn, site_id, uri)
+    if thread is None:
+        thread_id = conn.execute(
+            insert(t.threads)
+            .values(site_id=site_id, uri=uri, title=title, closed=False, created=new.created)
+            .returning(t.threads.c.id)
+        ).scalar_one()
+    else:
+        thread_id = thread.id
+    root_id = None
+    if new.parent_id is not None:
+        parent = conn.execute(
+            select(t.comments.c.root_id, t.comments.c.id).where(t.comments.c.id == new.parent_id)
+        ).first()
+        root_id = (parent.root_id or parent.id) if parent else None
+    values = {
+        **vars(new),
+        "thread_id": thread_id,
+        "root_id": root_id,
+        "text_hash": text_hash(new.text),
+    }
+    row = conn.execute(_INSERT_COMMENT, values).one()
+
+    return CommentRecord(**row._mapping)
 
 
 def _thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:

@@ -81,6 +81,7 @@ def upgrade() -> None:
         sa.Column("email", sa.String(length=320), nullable=True),
         sa.Column("website", sa.String(length=512), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("text_hash", sa.String(length=16), nullable=True),
         sa.Column("html", sa.Text(), nullable=False),
         sa.Column("lang", sa.String(length=16), nullable=False),
         sa.Column("created", sa.Float(), nullable=False),
@@ -112,6 +113,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_comments_author_key", ["author_key"], unique=False)
         batch_op.create_index("ix_comments_ip_hash_created", ["ip_hash", "created"], unique=False)
         batch_op.create_index("ix_comments_created", ["created"], unique=False)
+        batch_op.create_index(
+            "ix_comments_text_hash_created", ["text_hash", "created"], unique=False
+        )
         batch_op.create_index("ix_comments_root_id", ["root_id"], unique=False)
         batch_op.create_index(
             "ix_comments_thread_state_created", ["thread_id", "state", "created"], unique=False
@@ -141,6 +145,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_comments_thread_state_created")
         batch_op.drop_index("ix_comments_root_id")
         batch_op.drop_index("ix_comments_created")
+        batch_op.drop_index("ix_comments_text_hash_created")
         batch_op.drop_index("ix_comments_ip_hash_created")
         batch_op.drop_index("ix_comments_author_key")
 

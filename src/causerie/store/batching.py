@@ -1,0 +1,94 @@
+"""Group commit for SQLite: many comments, one fsync, none acknowledged before it.
+
+SQLite has one writer at a time and, with ``synchronous=FULL``, each commit
+waits for the disk. Under load the comments that arrive while one commit is
+on disk queue up here; one transaction then inserts them all (each in its
+own savepoint, so one bad row fails alone) and one commit makes them all
+durable. Each caller gets its answer only after that commit returned, so an
+accepted comment is always on disk. PostgreSQL groups commits by itself and
+does not use this.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection, Engine
+
+T = TypeVar("T")
+MAX_BATCH = 64
+
+
+@dataclass
+class _Job(Generic[T]):
+    work: Callable[[Connection], T]
+    done: threading.Event = field(default_factory=threading.Event)
+    result: T | None = None
+    error: BaseException | None = None
+
+
+class GroupCommit:
+    """Runs write callables in shared transactions on one writer thread."""
+
+    def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
+        self._engine = engine
+        self._max_batch = max_batch
+        self._queue: queue.SimpleQueue[_Job[Any]] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+
+    def run(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` inside a committed transaction and return its result."""
+        self._ensure_thread()
+        job: _Job[T] = _Job(work)
+        self._queue.put(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[return-value]
+
+    def _ensure_thread(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        with self._start_lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._loop, name="causerie-group-commit", daemon=True
+                )
+                self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            while len(batch) < self._max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._commit(batch)
+
+    def _commit(self, batch: list[_Job[Any]]) -> None:
+        try:
+            with self._engine.connect() as conn:
+                conn.info["write"] = True
+                with conn.begin():
+                    for job in batch:
+                        savepoint = conn.begin_nested()
+                        try:
+                            job.result = job.work(conn)
+                            savepoint.commit()
+                        except Exception as exc:  # this job fails alone; the others go on
+                            savepoint.rollback()
+                            job.error = exc
+        except Exception as exc:  # the commit itself failed: nobody's row is on disk
+            for job in batch:
+                if job.error is None:
+                    job.error = exc
+                    job.result = None
+        finally:
+            for job in batch:
+                job.done.set()
