@@ -309,7 +309,7 @@ class ModerationService:
 
     def gatekeeper(self, site: SiteRecord, email: str | None, reader: Reader) -> None:
         """Refuse a new comment from a blocked author (hooked into comment creation)."""
-        active = self.store.active_blocks([site.id], self.comments.clock())
+        active = self.store.site_blocks(site.id, self.comments.clock())
         if active and _matches(active, email, reader.ip, self.comments.secret):
             raise CauserieError("author_blocked", 403)
 

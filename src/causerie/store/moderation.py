@@ -168,11 +168,16 @@ class QueueRow:
     thread_closed: bool
 
 
+BLOCK_CACHE_SECONDS = 5.0
+
+
 class ModerationStore:
     """Accounts, sessions, audit log, blocks and the moderators' view of comments."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Blocks per site, read at most every BLOCK_CACHE_SECONDS on the comment hot path.
+        self._block_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -317,8 +322,17 @@ class ModerationStore:
 
     # -- blocks ---------------------------------------------------------------
 
+    def site_blocks(self, site_id: int, now: float) -> list[dict[str, Any]]:
+        """Blocks in force on one site; other processes' changes show within seconds."""
+        cached = self._block_cache.get(site_id)
+        if cached is None or cached[0] <= time.monotonic():
+            cached = (time.monotonic() + BLOCK_CACHE_SECONDS, self.active_blocks([site_id], now))
+            self._block_cache[site_id] = cached
+        return [b for b in cached[1] if b["expires"] is None or b["expires"] > now]
+
     def add_block(self, **values: Any) -> int:
         """Add a block and return its id."""
+        self._block_cache.clear()
         with self._write() as conn:
             return int(
                 conn.execute(
@@ -334,6 +348,7 @@ class ModerationStore:
 
     def remove_block(self, block_id: int) -> None:
         """Lift a block."""
+        self._block_cache.clear()
         with self._write() as conn:
             conn.execute(delete(blocks).where(blocks.c.id == block_id))
 
