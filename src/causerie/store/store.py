@@ -41,6 +41,8 @@ Cursor = tuple[float, ...]
 
 
 SITE_CACHE_SECONDS = 5.0
+THREAD_CACHE_SECONDS = 5.0
+THREAD_CACHE_SIZE = 10_000
 
 # Statements of the hot paths, built once (SQLAlchemy then reuses their compiled form).
 _SITE_BY_NAME = select(t.sites).where(t.sites.c.name == bindparam("name"))
@@ -79,6 +81,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._site_cache: dict[str, tuple[float, SiteRecord]] = {}
+        self._thread_cache: dict[tuple[int, str], tuple[float, ThreadRecord]] = {}
         # SQLite: concurrent new comments share one commit (see batching.py).
         self._group_commit = GroupCommit(engine) if engine.dialect.name == "sqlite" else None
 
@@ -167,9 +170,18 @@ class Store:
     # -- threads ------------------------------------------------------------
 
     def thread(self, site_id: int, uri: str) -> ThreadRecord | None:
-        """The thread of a page, if it has one."""
+        """The thread of a page, if it has one (cached for a few seconds once it exists)."""
+        cached = self._thread_cache.get((site_id, uri))
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
         with self._read() as conn:
-            return _thread_in(conn, site_id, uri)
+            thread = _thread_in(conn, site_id, uri)
+        if thread is not None:
+            if len(self._thread_cache) > THREAD_CACHE_SIZE:
+                self._thread_cache.clear()
+            # Closing a thread in another process shows here within THREAD_CACHE_SECONDS.
+            self._thread_cache[(site_id, uri)] = (time.monotonic() + THREAD_CACHE_SECONDS, thread)
+        return thread
 
     def thread_by_id(self, thread_id: int) -> ThreadRecord | None:
         """A thread by id."""
@@ -179,6 +191,7 @@ class Store:
 
     def set_thread_closed(self, thread_id: int, closed: bool) -> None:
         """Open or close a thread to new comments."""
+        self._thread_cache.clear()
         with self._write() as conn:
             conn.execute(update(t.threads).where(t.threads.c.id == thread_id).values(closed=closed))
 
@@ -187,8 +200,10 @@ class Store:
     def insert_comment(self, site_id: int, uri: str, title: str, new: NewComment) -> CommentRecord:
         """Insert a comment, creating its thread on the first one; durable on return."""
 
+        known = self.thread(site_id, uri)
+
         def work(conn: Connection) -> CommentRecord:
-            return _insert_comment(conn, site_id, uri, title, new)
+            return _insert_comment(conn, site_id, uri, title, new, known)
 
         if self._group_commit is not None:
             return self._group_commit.run(work)
@@ -353,9 +368,14 @@ class Activity:
 
 
 def _insert_comment(
-    conn: Connection, site_id: int, uri: str, title: str, new: NewComment
+    conn: Connection,
+    site_id: int,
+    uri: str,
+    title: str,
+    new: NewComment,
+    known: ThreadRecord | None,
 ) -> CommentRecord:
-    thread = _thread_in(conn, site_id, uri)
+    thread = known or _thread_in(conn, site_id, uri)
     if thread is None:
         thread_id = conn.execute(
             insert(t.threads)
