@@ -106,7 +106,8 @@ def hash_text(normalized: str) -> HashedText:
     char_idx, char_val = _unit(chars)
     # The longest n-grams come last; they make the near-duplicate shingles.
     longest = max(len(normalized) + 2 - CHAR_NGRAMS[-1] + 1, 0)
-    shingles = _dedupe(chars[len(chars) - longest :]) if longest else char_idx
+    # Not deduplicated: MinHash takes a minimum, which repeats do not change.
+    shingles = chars[len(chars) - longest :] if longest else char_idx
     word_idx, word_val = _unit(word_ngram_hashes(words(normalized)))
     # Indices may repeat (a word bucket equal to a char bucket): every consumer
     # sums over them (dot products, sparse matrices), so no merge is needed.

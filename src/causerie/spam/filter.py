@@ -134,10 +134,12 @@ class Filter:
             if abs(site_logit) >= 0.3:
                 code = "site_learned" if site_logit > 0 else "site_learned_ham"
                 reasons.append(SpamReason(code, {}, site_logit))
-            found = site.campaign_words(self.rare_words(analysis.normalized))
-            boost = site.campaign_boost(found)
-            if boost:
-                reasons.append(SpamReason("campaign_words", {"words": ", ".join(found[:4])}, boost))
+            if site.campaign:
+                found = site.campaign_words(self.rare_words(analysis.normalized))
+                boost = site.campaign_boost(found)
+                if boost:
+                    words_found = {"words": ", ".join(found[:4])}
+                    reasons.append(SpamReason("campaign_words", words_found, boost))
             if len(site.memory):
                 signature = minhash(hashed.shingles)
                 similarity, count = site.memory.best_match(signature)

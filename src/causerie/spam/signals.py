@@ -48,8 +48,10 @@ _PHONE_RE = re.compile(
 )
 _EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[a-z]{2,10}\b", re.I)
 _MESSAGING_RE = re.compile(
-    r"whats ?app|wh?a?tsap+|wa\.me|telegram|t\.me/|\bviber\b|snapchat|\bsnap ?:|\bkik\b"
-    r"|wechat|\bsignal ?:|واتس|واتساب|وتساب|واتساپ|تلغرام|تيليجرام|تلجرام|تليجرام|سناب",
+    # Latin names start a word (\b lets the engine skip the rest); Arabic ones
+    # may carry an attached preposition (بالواتس), so they have no \b.
+    r"\b(?:whats ?app|wh?a?tsap+|wa\.me|telegram|t\.me/|viber\b|snapchat|snap ?:|kik\b"
+    r"|wechat|signal ?:)|واتس|وتساب|واتساپ|تلغرام|تيليجرام|تلجرام|تليجرام|سناب",
     re.I,
 )
 _WALLET_RE = re.compile(
@@ -73,7 +75,7 @@ class TextSignals:
 
 
 # Regexes rather than per-character Python loops: several times faster.
-_EMOJI_RE = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF]")
+_EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(tx.INVISIBLE_CHARS)) + "]")
 _ASCII_LETTER_RE = re.compile("[A-Za-z]")
 _ASCII_UPPER_RE = re.compile("[A-Z]")

@@ -92,8 +92,13 @@ def script_counts(text: str) -> dict[str, int]:
     return counts
 
 
+_LOOKALIKE_SCRIPTS_RE = re.compile("[\u0370-\u052f]")
+
+
 def mixed_script_words(text: str) -> int:
     """Count words mixing Latin with Cyrillic or Greek letters (homoglyph tricks)."""
+    if not _LOOKALIKE_SCRIPTS_RE.search(text):
+        return 0  # the common case, without a loop over every word
     count = 0
     for word in _WORD_RE.findall(text):
         if len(word) < 3 or word.isascii():
