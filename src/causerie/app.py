@@ -92,7 +92,12 @@ def build_runtime(settings: Settings) -> Runtime:
         spam=spam,
         rate_limiter=limiter if settings.redis_url else None,
     )
-    runtime = Runtime(settings, engine, store, secret, spam, service, rate_limiter=limiter)
+    # Several processes without Redis cannot tell each other of changes: cap staleness at 1 s.
+    shared_blind = settings.workers > 1 and not settings.redis_url
+    cache = ThreadCache(max_age=1.0 if shared_blind else None)
+    runtime = Runtime(
+        settings, engine, store, secret, spam, service, thread_cache=cache, rate_limiter=limiter
+    )
     service.listeners.append(lambda event: _invalidate(runtime, event))
     return runtime
 

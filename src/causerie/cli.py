@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -41,48 +42,56 @@ def main() -> None:
 @CONFIG_OPTION
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Server processes.")
-def serve(config_file: str | None, host: str | None, port: int | None, workers: int) -> None:
+@click.option("--workers", type=int, default=None, help="Server processes (default 1).")
+def serve(config_file: str | None, host: str | None, port: int | None, workers: int | None) -> None:
     """Run the server (migrating the database first)."""
     import os
 
     import uvicorn
 
+    if workers is not None:
+        # Worker processes read their settings from the environment.
+        os.environ["CAUSERIE_WORKERS"] = str(workers)
     settings = settings_or_exit(config_file)
     if config_file:
         os.environ["CAUSERIE_CONFIG"] = str(Path(config_file).resolve())
-    from causerie.app import create_app
-
+    bind_host = host or settings.host
+    bind_port = port or settings.port
+    options: dict[str, Any] = {
+        "host": bind_host,
+        "port": bind_port,
+        "log_level": settings.log_level,
+        "proxy_headers": False,
+        # Live streams would otherwise hold a clean stop for minutes.
+        "timeout_graceful_shutdown": 5,
+    }
     try:
-        app = create_app(settings)  # migrates once, and fails fast on a bad database
+        if settings.workers > 1:
+            _migrate(settings)  # once, before the workers start
+        else:
+            from causerie.app import create_app
+
+            app = create_app(settings)
     except Exception as exc:  # a start-up failure is reported in one line, not a traceback
         click.echo(f"causerie: cannot start: {exc}", err=True)
         sys.exit(1)
-    bind_host = host or settings.host
-    bind_port = port or settings.port
     click.echo(
         f"Causerie listening on http://{bind_host}:{bind_port} (demo: /demo, API docs: /docs)"
     )
-    if workers > 1:
-        uvicorn.run(
-            "causerie.asgi:app",
-            host=bind_host,
-            port=bind_port,
-            workers=workers,
-            log_level=settings.log_level,
-            proxy_headers=False,
-            timeout_graceful_shutdown=5,
-        )
+    if settings.workers > 1:
+        uvicorn.run("causerie.asgi:app", workers=settings.workers, **options)
     else:
-        uvicorn.run(
-            app,
-            host=bind_host,
-            port=bind_port,
-            log_level=settings.log_level,
-            proxy_headers=False,
-            # Live streams would otherwise hold a clean stop for minutes.
-            timeout_graceful_shutdown=5,
-        )
+        uvicorn.run(app, **options)
+
+
+def _migrate(settings: Settings) -> None:
+    from causerie.store.database import create_database_engine, upgrade
+
+    engine = create_database_engine(settings.database_url)
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
 
 
 @main.command()

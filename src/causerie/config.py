@@ -65,6 +65,8 @@ class Settings:
     # Rate limit for new comments per reader (per hashed IP), per minute; 0 = off.
     comments_per_minute: int = 6
     redis_url: str = ""
+    # Server processes (`causerie serve --workers`); several without Redis bound cache staleness.
+    workers: int = 1
     # "FULL" makes each accepted comment survive a power cut, not only a crash.
     sqlite_synchronous: str = "FULL"
     spam_filter: bool = True
@@ -176,6 +178,8 @@ def _validate(s: Settings) -> None:
         )
     if s.moderation not in MODERATION_MODES:
         raise ConfigError(f"moderation: expected one of {', '.join(MODERATION_MODES)}")
+    if not 1 <= s.workers <= 64:
+        raise ConfigError(f"workers: expected 1-64, got {s.workers}")
     if not 0 < s.port < 65536:
         raise ConfigError(f"port: expected 1-65535, got {s.port}")
     if s.edit_window_seconds < 0:

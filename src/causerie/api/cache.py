@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ class CachedRead:
 
     body: bytes
     etag: str
+    stored: float = 0.0
 
 
 PUBLIC_CACHE_CONTROL = b"public, max-age=0, must-revalidate"
@@ -43,7 +45,9 @@ def etag_for(body: bytes) -> str:
 class ThreadCache:
     """A bounded LRU of thread reads, grouped by thread for invalidation."""
 
-    def __init__(self, max_entries: int = 5000) -> None:
+    def __init__(self, max_entries: int = 5000, max_age: float | None = None) -> None:
+        # max_age bounds staleness when other processes change threads unseen (no Redis).
+        self.max_age = max_age
         self._entries: OrderedDict[tuple[str, ...], CachedRead] = OrderedDict()
         self._by_thread: dict[tuple[str, str], set[tuple[str, ...]]] = {}
         self._generation: dict[tuple[str, str], int] = {}
@@ -59,15 +63,19 @@ class ThreadCache:
         """A cached read, if fresh."""
         with self._lock:
             hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
+            if hit is None:
+                return None
+            if self.max_age is not None and time.monotonic() - hit.stored > self.max_age:
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
             return hit
 
     def put(
         self, site: str, uri: str, key: tuple[str, ...], body: bytes, generation: int
     ) -> CachedRead:
         """Remember a read unless the thread changed while it was computed."""
-        entry = CachedRead(body, etag_for(body))
+        entry = CachedRead(body, etag_for(body), time.monotonic())
         with self._lock:
             if self._generation.get((site, uri), 0) != generation:
                 return entry
