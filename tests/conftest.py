@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from starlette.testclient import TestClient
 
 from causerie.app import create_app
 from causerie.config import Settings
+from causerie.store.database import create_database_engine, upgrade
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_BASE = os.environ.get(
@@ -55,18 +57,69 @@ def postgres_server() -> Iterator[str]:
     yield POSTGRES_BASE
 
 
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def _create_database(server: str, template: str | None = None) -> str:
     import psycopg
 
     name = "causerie_test_" + secrets.token_hex(6)
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base, _, _ = postgres_server.rpartition("/")
-    yield f"{base}/{name}"
-    with psycopg.connect(postgres_server, autocommit=True) as conn:
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"{clause}')
+    return name
+
+
+def _drop_database(server: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _url_of(server: str, name: str) -> str:
+    return f"{server.rpartition('/')[0]}/{name}"
+
+
+def _migrate(url: str) -> None:
+    engine = create_database_engine(url)
+    try:
+        upgrade(engine)
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: str) -> Iterator[str]:
+    """A migrated database that each test's database is copied from (fast)."""
+    name = _create_database(postgres_server)
+    _migrate(_url_of(postgres_server, name))
+    yield name
+    _drop_database(postgres_server, name)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str, postgres_template: str) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for one test, dropped afterwards."""
+    name = _create_database(postgres_server, postgres_template)
+    yield _url_of(postgres_server, name)
+    _drop_database(postgres_server, name)
+
+
+@pytest.fixture
+def empty_postgres_url(postgres_server: str) -> Iterator[str]:
+    """A fresh PostgreSQL database with no tables at all."""
+    name = _create_database(postgres_server)
+    yield _url_of(postgres_server, name)
+    _drop_database(postgres_server, name)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file that each test's database is copied from (fast)."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _migrate(f"sqlite:///{path}")
+    return path
 
 
 @pytest.fixture
@@ -82,18 +135,28 @@ def redis_url() -> str:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A fresh database of each kind: a SQLite file, then a PostgreSQL database."""
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated database of each kind: a SQLite file, then PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database of each kind without any table (for migration tests)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'causerie.db'}"
-    url: str = request.getfixturevalue("postgres_url")
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    url: str = request.getfixturevalue("empty_postgres_url")
     return url
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """A fresh SQLite database file."""
-    return f"sqlite:///{tmp_path / 'causerie.db'}"
+def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """A fresh, migrated SQLite database file."""
+    path = tmp_path / "causerie.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 def test_settings(database_url: str, **overrides: Any) -> Settings:

@@ -95,7 +95,11 @@ def test_init_writes_a_commented_config_with_a_fresh_secret(tmp_path: Path) -> N
     assert again.returncode == 1 and "exists" in again.stderr
 
 
-def test_db_upgrade_from_empty(database_url: str) -> None:
+def test_db_upgrade_from_empty(empty_database_url: str) -> None:
+    database_url = empty_database_url
+    engine = create_database_engine(database_url)
+    assert not inspect(engine).get_table_names()
+    engine.dispose()
     result = run_cli("db", "upgrade", env={"CAUSERIE_DATABASE_URL": database_url})
     assert result.returncode == 0, result.stderr
     engine = create_database_engine(database_url)

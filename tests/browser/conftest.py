@@ -32,9 +32,14 @@ ARTIFACTS = REPO / "test-artifacts"
 DEMO = {"fr": "/demo", "ar": "/demo/ar", "en": "/demo/en"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per module.
+
+    Playwright's sync API keeps an event loop running while it is open, so it
+    must close before other modules run their own loops (asyncio.run, other
+    browsers); a session-wide browser broke them.
+    """
     if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
         if IN_CI:
             pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
