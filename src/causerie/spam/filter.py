@@ -140,7 +140,9 @@ class Filter:
                 if boost:
                     words_found = {"words": ", ".join(found[:4])}
                     reasons.append(SpamReason("campaign_words", words_found, boost))
-            if len(site.memory):
+            # Blatant spam needs no near-duplicate search: it is discarded anyway.
+            blatant = _sigmoid(analysis.base_logit) >= self.discard_threshold
+            if len(site.memory) and not blatant:
                 signature = minhash(hashed.shingles)
                 similarity, count = site.memory.best_match(signature)
                 if similarity >= NEAR_DUPLICATE_FROM:

@@ -57,7 +57,7 @@ class SpamMemory:
         """Highest estimated similarity to a remembered spam, and how many are above 0.5."""
         if signature is None or self._size == 0:
             return 0.0, 0
-        equal = np.count_nonzero(self._signatures[: self._size] == signature, axis=1)
+        equal = (self._signatures[: self._size] == signature).sum(axis=1)
         return float(equal.max()) / PERMUTATIONS, int((equal >= PERMUTATIONS // 2).sum())
 
     def forget_similar(self, signature: Signature | None, threshold: float = 0.6) -> int:

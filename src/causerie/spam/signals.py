@@ -11,6 +11,7 @@ alongside the n-grams) and, when they push a verdict, its reasons.
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -77,8 +78,9 @@ class TextSignals:
 # Regexes rather than per-character Python loops: several times faster.
 _EMOJI_RE = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(tx.INVISIBLE_CHARS)) + "]")
-_ASCII_LETTER_RE = re.compile("[A-Za-z]")
-_ASCII_UPPER_RE = re.compile("[A-Z]")
+_ASCII_UPPER = string.ascii_uppercase.encode()
+_ASCII_LETTERS = string.ascii_letters.encode()
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _link_signals(raw: str, put: _Put) -> tuple[str, ...]:
@@ -116,24 +118,28 @@ class _Put:
 
 
 def _contact_signals(light: str, raw: str, put: _Put) -> None:
-    if _PHONE_RE.search(light):
+    # Cheap pre-checks skip the costlier patterns for most comments.
+    digits = _DIGIT_RE.search(light) is not None
+    if digits and _PHONE_RE.search(light):
         put("phone", 1.0)
-    if _EMAIL_RE.search(light):
+    if "@" in light and _EMAIL_RE.search(light):
         put("email", 1.0)
     app = _MESSAGING_RE.search(light)
     if app:
         put("messaging", 1.0, app=app.group(0).strip(" :/"))
-    if _WALLET_RE.search(raw):
+    if digits and _WALLET_RE.search(raw):
         put("crypto_wallet", 1.0)
-    money = _MONEY_RE.search(light)
+    money = _MONEY_RE.search(light) if digits else None
     if money:
         put("money_amount", 1.0, amount=money.group(0).strip())
 
 
 def _shape_signals(raw: str, put: _Put) -> None:
-    letters = len(_ASCII_LETTER_RE.findall(raw))
+    ascii_text = raw.encode("ascii", "ignore")
+    # bytes.translate(None, delete) counts characters of a class in C.
+    letters = len(ascii_text) - len(ascii_text.translate(None, _ASCII_LETTERS))
     if letters >= 12:
-        upper = len(_ASCII_UPPER_RE.findall(raw)) / letters
+        upper = (len(ascii_text) - len(ascii_text.translate(None, _ASCII_UPPER))) / letters
         if upper >= 0.6:
             put("all_caps", upper, percent=round(upper * 100))
     if _REPEAT_RE.search(raw):

@@ -41,10 +41,14 @@ _URL_RE = re.compile(
     r"(?:/[^\s<>\"']*)?",
     re.IGNORECASE,
 )
+# Every link has a dot before a letter (site.com) or "://": a fast first test.
+_URL_HINT_RE = re.compile(r"[.:][a-z]", re.IGNORECASE)
 _HTML_RE = re.compile(r"<[^>]{0,200}>|&#?\w{1,8};")
 _REPEAT_RE = re.compile(r"(.)\1{3,}")
 _LONG_NUMBER_RE = re.compile(r"\d[\d .\-]{5,}\d")
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+# Greek and Cyrillic: only texts containing them need the homoglyph pass.
+_LOOKALIKE_SCRIPTS_RE = re.compile("[\u0370-\u052f]")
 
 LATIN, ARABIC, CYRILLIC, GREEK, CJK, OTHER = (
     "latin",
@@ -63,6 +67,8 @@ def strip_html(text: str) -> str:
 
 def find_urls(text: str) -> list[str]:
     """Every link-looking span in the text, including bare ``site.com/path``."""
+    if not _URL_HINT_RE.search(text):
+        return []
     return _URL_RE.findall(text)
 
 
@@ -90,9 +96,6 @@ def script_counts(text: str) -> dict[str, int]:
             script = char_script(ch)
             counts[script] = counts.get(script, 0) + 1
     return counts
-
-
-_LOOKALIKE_SCRIPTS_RE = re.compile("[\u0370-\u052f]")
 
 
 def mixed_script_words(text: str) -> int:
@@ -124,9 +127,11 @@ def normalize(text: str) -> str:
     """Fold a comment to the form the n-gram features see."""
     text = unicodedata.normalize("NFKC", strip_html(text))
     text = _INVISIBLE_RE.sub("", text).casefold()
-    text = _WORD_RE.sub(_fold_word, text)
+    if _LOOKALIKE_SCRIPTS_RE.search(text):
+        text = _WORD_RE.sub(_fold_word, text)
     text = _ARABIC_MARKS_RE.sub("", text.translate(_ARABIC_FOLD))
-    text = _URL_RE.sub(_url_token, text)
+    if _URL_HINT_RE.search(text):
+        text = _URL_RE.sub(_url_token, text)
     text = _LONG_NUMBER_RE.sub(" 0000000 ", text)
     text = _REPEAT_RE.sub(r"\1\1\1", text)
     return " ".join(text.split())
