@@ -42,7 +42,7 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 # Every link has a dot before a letter (site.com) or "://": a fast first test.
-_URL_HINT_RE = re.compile(r"[.:][a-z]", re.IGNORECASE)
+_URL_HINT_RE = re.compile(r"://|\.[a-z]", re.IGNORECASE)
 _HTML_RE = re.compile(r"<[^>]{0,200}>|&#?\w{1,8};")
 _REPEAT_RE = re.compile(r"(.)\1{3,}")
 _LONG_NUMBER_RE = re.compile(r"\d[\d .\-]{5,}\d")
