@@ -147,3 +147,13 @@ def _logit(p: float) -> float:
 
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
+
+
+def test_very_long_and_empty_comments(spam_filter: Filter) -> None:
+    import time
+
+    started = time.perf_counter()
+    verdict = spam_filter.check(sample("bonjour à tous " * 20_000))
+    assert time.perf_counter() - started < 0.5
+    assert 0.0 <= verdict.score <= 1.0
+    assert spam_filter.check(sample("")).verdict is Verdict.HAM

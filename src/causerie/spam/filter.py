@@ -32,6 +32,9 @@ from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
 
 NEAR_DUPLICATE_FROM = 0.5
+# Only the start of a very long comment is read: cost grows with length, and
+# no training text was longer than ~2,200 characters.
+MAX_CHARS = 5000
 
 
 @dataclass(frozen=True)
@@ -92,9 +95,10 @@ class Filter:
 
     def analyse(self, sample: CommentSample) -> Analysis:
         """Measure a comment with the global model and the rules (no site layer)."""
-        normalized = normalize(sample.content)
+        content = sample.content[:MAX_CHARS]
+        normalized = normalize(content)
         hashed = hash_text(normalized)
-        signals = text_signals(sample.content, normalized)
+        signals = text_signals(content, normalized)
         text_logit = self.model.text_logit(hashed)
         dense = float(self.model.dense_contributions(signals.values).sum())
         context = tuple(context_reasons(sample))
