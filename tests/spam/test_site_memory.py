@@ -75,3 +75,10 @@ def test_campaign_words_need_two_spams_and_two_words(spam_filter: Filter) -> Non
     assert "campaign_words" in {r.code for r in verdict.reasons}
     one_word = spam_filter.check(CommentSample("Gaston Lagaffe est un classique", site=site))
     assert "campaign_words" not in {r.code for r in one_word.reasons}
+
+
+def test_a_flood_of_one_text_takes_one_slot() -> None:
+    memory = SpamMemory(capacity=8)
+    for _ in range(50):
+        memory.add(signature(SPAM))
+    assert len(memory) == 1

@@ -41,6 +41,9 @@ class SpamMemory:
         self._signatures = np.full((capacity, PERMUTATIONS), _EMPTY, dtype=np.uint64)
         self._next = 0
         self._size = 0
+        # Exact signatures already held: a spam flood repeats one text, and
+        # storing it a thousand times would only slow every lookup.
+        self._slots: dict[bytes, int] = {}
 
     def __len__(self) -> int:
         return self._size
@@ -49,8 +52,14 @@ class SpamMemory:
         """Remember one spam signature, forgetting the oldest when full."""
         if signature is None:
             return
-        self._signatures[self._next] = signature
-        self._next = (self._next + 1) % len(self._signatures)
+        key = signature.tobytes()
+        if key in self._slots:
+            return
+        slot = self._next
+        self._slots.pop(self._signatures[slot].tobytes(), None)
+        self._signatures[slot] = signature
+        self._slots[key] = slot
+        self._next = (slot + 1) % len(self._signatures)
         self._size = min(self._size + 1, len(self._signatures))
 
     def best_match(self, signature: Signature | None) -> tuple[float, int]:
@@ -66,5 +75,7 @@ class SpamMemory:
             return 0
         similar = (self._signatures[: self._size] == signature).mean(axis=1)
         hits = np.flatnonzero(similar >= threshold)
+        for slot in hits:
+            self._slots.pop(self._signatures[slot].tobytes(), None)
         self._signatures[hits] = _EMPTY
         return len(hits)
