@@ -8,28 +8,12 @@ from typing import Any
 
 import click
 
+from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.cli_keys import key
 from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
 from causerie.cli_users import user
-from causerie.config import ConfigError, Settings, load_settings, write_config
+from causerie.config import Settings, write_config
 from causerie.spam.cli import spam
-
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    envvar="CAUSERIE_CONFIG",
-    help="TOML settings file (environment variables CAUSERIE_* win over it).",
-)
-
-
-def settings_or_exit(config_file: str | None) -> Settings:
-    """Load settings, or stop with a one-line message naming the bad setting."""
-    try:
-        return load_settings(config_file)
-    except ConfigError as exc:
-        click.echo(f"causerie: bad setting: {exc}", err=True)
-        sys.exit(2)
 
 
 @click.group()
@@ -85,13 +69,7 @@ def serve(config_file: str | None, host: str | None, port: int | None, workers: 
 
 
 def _migrate(settings: Settings) -> None:
-    from causerie.store.database import create_database_engine, upgrade
-
-    engine = create_database_engine(settings.database_url)
-    try:
-        upgrade(engine)
-    finally:
-        engine.dispose()
+    open_database(settings).dispose()
 
 
 @main.command()
@@ -116,11 +94,7 @@ def db() -> None:
 @CONFIG_OPTION
 def db_upgrade(config_file: str | None) -> None:
     """Apply pending schema migrations."""
-    from causerie.store.database import create_database_engine, upgrade
-
-    settings = settings_or_exit(config_file)
-    engine = create_database_engine(settings.database_url)
-    upgrade(engine)
+    open_database(settings_or_exit(config_file)).dispose()
     click.echo("database is up to date")
 
 

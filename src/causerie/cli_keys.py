@@ -7,31 +7,16 @@ import time
 
 import click
 
-from causerie.config import ConfigError, load_settings
+from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.core.apikeys import ApiKeys, current_month
 from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
 
+
 # Same option as the other commands (causerie.cli imports this module, so no import back).
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    envvar="CAUSERIE_CONFIG",
-    help="TOML settings file (environment variables CAUSERIE_* win over it).",
-)
-
-
 def _keys(config_file: str | None) -> ApiKeys:
-    from causerie.store.database import create_database_engine, upgrade
     from causerie.store.store import Store
 
-    try:
-        settings = load_settings(config_file)
-    except ConfigError as exc:
-        click.echo(f"causerie: bad setting: {exc}", err=True)
-        sys.exit(2)
-    engine = create_database_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_database(settings_or_exit(config_file))
     return ApiKeys(Store(engine), ApiKeyStore(engine))
 
 

@@ -12,40 +12,21 @@ from typing import TYPE_CHECKING
 
 import click
 
-from causerie.config import ConfigError, Settings, load_settings, new_secret
+from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
+from causerie.config import Settings, new_secret
 
 if TYPE_CHECKING:
     from causerie.core.privacy import PrivacyService
-
-CONFIG_OPTION = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    envvar="CAUSERIE_CONFIG",
-    help="TOML settings file (environment variables CAUSERIE_* win over it).",
-)
-
-
-def _settings(config_file: str | None) -> Settings:
-    try:
-        return load_settings(config_file)
-    except ConfigError as exc:
-        click.echo(f"causerie: bad setting: {exc}", err=True)
-        sys.exit(2)
 
 
 def privacy_service(settings: Settings) -> PrivacyService:
     """The privacy service on the configured database (migrated first)."""
     from causerie.core.comments import CommentService
     from causerie.core.privacy import PrivacyService
-    from causerie.store.database import create_database_engine, upgrade
     from causerie.store.privacy import PrivacyStore
     from causerie.store.store import Store
 
-    engine = create_database_engine(
-        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
-    )
-    upgrade(engine)
+    engine = open_database(settings)
     store = Store(engine)
     secret = settings.secret or store.meta_setdefault("secret", new_secret())
     comments = CommentService(settings=settings, store=store, secret=secret)
@@ -62,7 +43,7 @@ def privacy() -> None:
 @click.argument("email")
 def export(config_file: str | None, email: str) -> None:
     """Print, as JSON, everything stored about EMAIL."""
-    service = privacy_service(_settings(config_file))
+    service = privacy_service(settings_or_exit(config_file))
     document = service.export(email)
     service.log("export", "cli", "*", email, len(document["comments"]))
     click.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -76,7 +57,7 @@ def erase(config_file: str | None, email: str, yes: bool) -> None:
     """Erase every comment and trace of EMAIL (threads keep their shape)."""
     if not yes and not click.confirm(f"Erase all data of {email}?", err=True):
         sys.exit(1)
-    service = privacy_service(_settings(config_file))
+    service = privacy_service(settings_or_exit(config_file))
     items = service.erase(email)
     service.log("erase", "cli", "*", email, items)
     click.echo(f"erased {items} items")
@@ -86,7 +67,7 @@ def erase(config_file: str | None, email: str, yes: bool) -> None:
 @CONFIG_OPTION
 def purge(config_file: str | None) -> None:
     """Apply the retention settings now (the server also does it on a schedule)."""
-    service = privacy_service(_settings(config_file))
+    service = privacy_service(settings_or_exit(config_file))
     click.echo(json.dumps(service.purge().as_dict()))
 
 

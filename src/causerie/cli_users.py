@@ -8,17 +8,10 @@ from typing import Any
 
 import click
 
-from causerie.config import ConfigError, load_settings
+from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.core.errors import CauserieError
 from causerie.core.i18n import translate
 
-CONFIG = click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    envvar="CAUSERIE_CONFIG",
-    help="TOML settings file (environment variables CAUSERIE_* win over it).",
-)
 PASSWORD_STDIN = click.option(
     "--password-stdin", is_flag=True, help="Read the password from standard input (scripts)."
 )
@@ -26,17 +19,10 @@ PASSWORD_STDIN = click.option(
 
 def _accounts(config_file: str | None) -> Any:
     from causerie.core.accounts import AccountService
-    from causerie.store.database import create_database_engine, upgrade
     from causerie.store.moderation import ModerationStore
     from causerie.store.store import Store
 
-    try:
-        settings = load_settings(config_file)
-    except ConfigError as exc:
-        click.echo(f"causerie: bad setting: {exc}", err=True)
-        sys.exit(2)
-    engine = create_database_engine(settings.database_url)
-    upgrade(engine)
+    engine = open_database(settings_or_exit(config_file))
     return AccountService(ModerationStore(engine), Store(engine))
 
 
@@ -65,7 +51,7 @@ def user() -> None:
 @click.option("--role", type=click.Choice(["admin", "moderator"]), required=True)
 @click.option("--site", "sites", multiple=True, help="A site the moderator looks after (repeat).")
 @PASSWORD_STDIN
-@CONFIG
+@CONFIG_OPTION
 def add(
     email: str, role: str, sites: tuple[str, ...], password_stdin: bool, config_file: str | None
 ) -> None:
@@ -81,7 +67,7 @@ def add(
 @user.command("passwd")
 @click.argument("email")
 @PASSWORD_STDIN
-@CONFIG
+@CONFIG_OPTION
 def passwd(email: str, password_stdin: bool, config_file: str | None) -> None:
     """Set a new password (the account's sessions are closed, its lockout lifted)."""
     accounts = _accounts(config_file)
@@ -91,7 +77,7 @@ def passwd(email: str, password_stdin: bool, config_file: str | None) -> None:
 
 
 @user.command("list")
-@CONFIG
+@CONFIG_OPTION
 def list_users(config_file: str | None) -> None:
     """Every account with its role and sites."""
     accounts = _accounts(config_file)
