@@ -18,7 +18,7 @@ from causerie.core.errors import CauserieError, NotFound
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
-from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.records import ERASED, CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
 from causerie.store.store import Store
 
@@ -295,21 +295,7 @@ class CommentService:
     def erase(self, comment: CommentRecord) -> CommentRecord:
         """Mark a comment deleted and drop its content and personal fields."""
         site, thread = self._context(comment)
-        updated = self.store.update_comment(
-            comment.id,
-            state=CommentState.DELETED,
-            text="",
-            html="",
-            author="",
-            email=None,
-            website=None,
-            ip_hash=None,
-            ip_prefix=None,
-            user_agent=None,
-            author_key=None,
-            notify=False,
-            modified=self.clock(),
-        )
+        updated = self.store.update_comment(comment.id, **ERASED, modified=self.clock())
         assert updated is not None
         self.emit("deleted", site, thread, updated)
         return updated

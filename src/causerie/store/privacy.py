@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from causerie.store import schema as t
-from causerie.store.records import CommentRecord
+from causerie.store.records import ERASED, CommentRecord
 from causerie.store.schema import CommentState, metadata
 
 privacy_requests = Table(
@@ -203,21 +203,7 @@ class PrivacyStore:
         )
         with self._write() as conn:
             emptied = conn.execute(
-                update(t.comments)
-                .where(old_spam, has_child)
-                .values(
-                    state=CommentState.DELETED,
-                    text="",
-                    html="",
-                    author="",
-                    email=None,
-                    website=None,
-                    ip_hash=None,
-                    ip_prefix=None,
-                    user_agent=None,
-                    author_key=None,
-                    notify=False,
-                )
+                update(t.comments).where(old_spam, has_child).values(**ERASED, text_hash=None)
             ).rowcount
             deleted = conn.execute(delete(t.comments).where(old_spam, ~has_child)).rowcount
         return int(emptied or 0) + int(deleted or 0)

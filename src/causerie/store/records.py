@@ -85,3 +85,19 @@ class NewComment:
     author_key: str | None = None
     notify: bool = False
     by_site: bool = False
+
+
+# What an erased comment keeps: its place in the thread, nothing about its author.
+ERASED: dict[str, Any] = {
+    "state": CommentState.DELETED,
+    "text": "",
+    "html": "",
+    "author": "",
+    "email": None,
+    "website": None,
+    "ip_hash": None,
+    "ip_prefix": None,
+    "user_agent": None,
+    "author_key": None,
+    "notify": False,
+}
