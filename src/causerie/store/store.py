@@ -28,6 +28,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -375,15 +377,7 @@ def _insert_comment(
     new: NewComment,
     known: ThreadRecord | None,
 ) -> CommentRecord:
-    thread = known or _thread_in(conn, site_id, uri)
-    if thread is None:
-        thread_id = conn.execute(
-            insert(t.threads)
-            .values(site_id=site_id, uri=uri, title=title, closed=False, created=new.created)
-            .returning(t.threads.c.id)
-        ).scalar_one()
-    else:
-        thread_id = thread.id
+    thread_id = known.id if known else _ensure_thread(conn, site_id, uri, title, new.created)
     root_id = None
     if new.parent_id is not None:
         parent = conn.execute(
@@ -399,6 +393,22 @@ def _insert_comment(
     row = conn.execute(_INSERT_COMMENT, values).one()
 
     return CommentRecord(**row._mapping)
+
+
+def _ensure_thread(conn: Connection, site_id: int, uri: str, title: str, created: float) -> int:
+    """The thread's id, created if needed; safe when two first comments race."""
+    found = _thread_in(conn, site_id, uri)
+    if found is not None:
+        return found.id
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(
+        dialect_insert(t.threads)
+        .values(site_id=site_id, uri=uri, title=title, closed=False, created=created)
+        .on_conflict_do_nothing(index_elements=["site_id", "uri"])
+    )
+    created_or_raced = _thread_in(conn, site_id, uri)
+    assert created_or_raced is not None
+    return created_or_raced.id
 
 
 def _thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:
