@@ -138,6 +138,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.comments = runtime.comments
     app.state.thread_cache = runtime.thread_cache
+    app.state.inflight = {}  # thread reads being computed, by cache key
     app.add_exception_handler(CauserieError, on_causerie_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)

@@ -8,6 +8,7 @@ listeners in other processes (Redis pub/sub) call :meth:`invalidate` too.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import threading
 import time
 from collections import OrderedDict
@@ -23,6 +24,7 @@ class CachedRead:
     stored: float = 0.0
 
 
+MAX_TRACKED_THREADS = 100_000
 PUBLIC_CACHE_CONTROL = b"public, max-age=0, must-revalidate"
 SORTS = ("oldest", "newest", "top")
 
@@ -45,19 +47,23 @@ def etag_for(body: bytes) -> str:
 class ThreadCache:
     """A bounded LRU of thread reads, grouped by thread for invalidation."""
 
-    def __init__(self, max_entries: int = 5000, max_age: float | None = None) -> None:
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_age: float | None = None) -> None:
         # max_age bounds staleness when other processes change threads unseen (no Redis).
         self.max_age = max_age
         self._entries: OrderedDict[tuple[str, ...], CachedRead] = OrderedDict()
         self._by_thread: dict[tuple[str, str], set[tuple[str, ...]]] = {}
         self._generation: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
-        self.max_entries = max_entries
+        # Bounded by bytes, not entries: one 200-comment page is ~70 KB.
+        self.max_bytes = max_bytes
+        self._bytes = 0
+        self._counter = itertools.count(1)
+        self._floor = 0
 
     def generation(self, site: str, uri: str) -> int:
-        """Bumped on every invalidation; a read computed under an old one is not kept."""
+        """Changes on every invalidation; a read computed under an old one is not kept."""
         with self._lock:
-            return self._generation.get((site, uri), 0)
+            return self._generation.get((site, uri), self._floor)
 
     def get(self, key: tuple[str, ...]) -> CachedRead | None:
         """A cached read, if fresh."""
@@ -66,10 +72,14 @@ class ThreadCache:
             if hit is None:
                 return None
             if self.max_age is not None and time.monotonic() - hit.stored > self.max_age:
-                del self._entries[key]
-                return None
+                return None  # kept as stale: see stale()
             self._entries.move_to_end(key)
             return hit
+
+    def stale(self, key: tuple[str, ...]) -> CachedRead | None:
+        """An entry past its max age but not invalidated (its thread did not change here)."""
+        with self._lock:
+            return self._entries.get(key)
 
     def put(
         self, site: str, uri: str, key: tuple[str, ...], body: bytes, generation: int
@@ -77,28 +87,42 @@ class ThreadCache:
         """Remember a read unless the thread changed while it was computed."""
         entry = CachedRead(body, etag_for(body), time.monotonic())
         with self._lock:
-            if self._generation.get((site, uri), 0) != generation:
+            if self._generation.get((site, uri), self._floor) != generation:
                 return entry
+            self._drop(key)
             self._entries[key] = entry
+            self._bytes += len(body)
             self._by_thread.setdefault((site, uri), set()).add(key)
-            while len(self._entries) > self.max_entries:
-                old_key, _ = self._entries.popitem(last=False)
-                keys = self._by_thread.get((old_key[0], old_key[1]))
-                if keys:
-                    keys.discard(old_key)
+            while self._bytes > self.max_bytes and self._entries:
+                self._drop(next(iter(self._entries)))
         return entry
 
     def invalidate(self, site: str, uri: str) -> None:
         """Forget every cached read of one thread."""
         with self._lock:
-            self._generation[(site, uri)] = self._generation.get((site, uri), 0) + 1
+            if len(self._generation) > MAX_TRACKED_THREADS:
+                # Forget old counters; the new floor outdates every read in flight.
+                self._generation.clear()
+                self._floor = next(self._counter)
+            self._generation[(site, uri)] = next(self._counter)
             for key in self._by_thread.pop((site, uri), set()):
-                self._entries.pop(key, None)
+                self._drop(key)
 
     def clear(self) -> None:
         """Forget everything."""
         with self._lock:
-            for thread in list(self._by_thread):
-                self._generation[thread] = self._generation.get(thread, 0) + 1
+            self._generation.clear()
+            self._floor = next(self._counter)
             self._entries.clear()
             self._by_thread.clear()
+            self._bytes = 0
+
+    def _drop(self, key: tuple[str, ...]) -> None:
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= len(old.body)
+            keys = self._by_thread.get((key[0], key[1]))
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_thread[(key[0], key[1])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 import orjson
@@ -10,7 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from causerie.api.cache import PUBLIC_CACHE_CONTROL, read_key
+from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, ThreadCache, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
@@ -93,7 +94,6 @@ async def read_thread(
     page = threads.parse_page_request(sort, cursor, limit)
     service = _service(request)
     cache = request.app.state.thread_cache
-    site_name = site or "default"
     if tokens:
         body = await run_in_threadpool(_thread_body, service, site, uri, page, tokens)
         return Response(
@@ -101,15 +101,44 @@ async def read_thread(
         )
     key = read_key(site, uri, page.sort, cursor, page.limit)
     assert key is not None  # parse_page_request accepted these parameters
-    entry = cache.get(key)
-    if entry is None:
-        generation = cache.generation(site_name, uri)
-        body = await run_in_threadpool(_thread_body, service, site, uri, page, None)
-        entry = cache.put(site_name, uri, key, body, generation)
+    entry = cache.get(key) or await _refresh(request, key, site, uri, page)
     headers = {"ETag": entry.etag, "Cache-Control": PUBLIC_CACHE_CONTROL.decode()}
     if request.headers.get("if-none-match") == entry.etag:
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type="application/json", headers=headers)
+
+
+async def _refresh(
+    request: Request, key: tuple[str, ...], site: str | None, uri: str, page: threads.PageRequest
+) -> CachedRead:
+    """Compute a read once however many readers ask at the same moment.
+
+    While one request computes it, the others wait for that result, or get
+    the previous answer when it merely aged out (other processes may have
+    changed the thread; this one did not).
+    """
+    cache: ThreadCache = request.app.state.thread_cache
+    inflight: dict[tuple[str, ...], asyncio.Future[CachedRead]] = request.app.state.inflight
+    pending = inflight.get(key)
+    if pending is not None:
+        stale = cache.stale(key)
+        return stale if stale is not None else await asyncio.shield(pending)
+    future: asyncio.Future[CachedRead] = asyncio.get_running_loop().create_future()
+    inflight[key] = future
+    try:
+        site_name = site or "default"
+        generation = cache.generation(site_name, uri)
+        service = _service(request)
+        body = await run_in_threadpool(_thread_body, service, site, uri, page, None)
+        entry = cache.put(site_name, uri, key, body, generation)
+        future.set_result(entry)
+        return entry
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved here, so an unawaited failure is not logged twice
+        raise
+    finally:
+        del inflight[key]
 
 
 def _thread_body(
