@@ -104,6 +104,21 @@ def wait_http(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
+def wait_idle(url: str, timeout: float = 30) -> None:
+    """Wait until a server answers quickly again (work queued by a previous run is done)."""
+    deadline = time.monotonic() + timeout
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        start = time.monotonic()
+        try:
+            with urllib.request.urlopen(url, timeout=10):
+                pass
+        except OSError:
+            pass
+        quick = quick + 1 if time.monotonic() - start < 0.05 else 0
+        time.sleep(0.2)
+
+
 def http_json(
     method: str, url: str, body: object | None = None, headers: dict[str, str] | None = None
 ) -> object:
