@@ -342,7 +342,8 @@ def submit_ham(request: Request, parsed: Parsed) -> Response:
 # -- 1.2 statistics --------------------------------------------------------------
 
 
-@router.api_route("/1.2/usage-limit", methods=["GET", "POST"], response_model=None)
+@router.get("/1.2/usage-limit", response_model=None, operation_id="usage_limit_get")
+@router.post("/1.2/usage-limit", response_model=None, operation_id="usage_limit_post")
 def usage_limit(request: Request, parsed: Parsed) -> Response:
     """This month's calls against the key's monthly limit, as Akismet's JSON."""
     state = akismet_state(request.app)
@@ -367,7 +368,8 @@ def usage_limit(request: Request, parsed: Parsed) -> Response:
 CSV_HEADER = ["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Positives"]
 
 
-@router.api_route("/1.2/key-sites", methods=["GET", "POST"], response_model=None)
+@router.get("/1.2/key-sites", response_model=None, operation_id="key_sites_get")
+@router.post("/1.2/key-sites", response_model=None, operation_id="key_sites_post")
 def key_sites(request: Request, parsed: Parsed) -> Response:
     """The blogs that used the key in a month with their counters (JSON or CSV)."""
     state = akismet_state(request.app)
