@@ -8,6 +8,7 @@ fast and stable across processes and machines (Python's ``hash()`` is salted).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import zlib
 from dataclasses import dataclass
@@ -45,33 +46,46 @@ class HashedText:
 
 
 def _mix(h: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:
-    # Murmur3 finaliser: spreads the polynomial hash over all bits.
-    h = h ^ (h >> _SHIFT)
-    h = h * _MIX
-    return h ^ (h >> _SHIFT)
+    # Murmur3 finaliser: spreads the polynomial hash over all bits. In place:
+    # fewer temporary arrays (each costs more than the arithmetic on short texts).
+    h ^= h >> _SHIFT
+    h *= _MIX
+    h ^= h >> _SHIFT
+    return h
 
 
 def char_ngram_hashes(normalized: str) -> IndexArray:
     """Bucket of every character 2- to 5-gram of `` text `` (with repeats)."""
     padded = f" {normalized} "
     codes = np.frombuffer(padded.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    parts: list[npt.NDArray[np.uint64]] = []
-    rolling = codes.copy()
-    with np.errstate(over="ignore"):
-        for n in range(2, CHAR_NGRAMS[-1] + 1):
-            if len(codes) < n:
-                break
-            rolling = rolling[: len(codes) - n + 1] * _PRIME + codes[n - 1 :]
-            parts.append(rolling + np.uint64(n))
-    if not parts:
+    size = len(codes)
+    longest = min(CHAR_NGRAMS[-1], size)
+    if longest < 2:
         return np.zeros(0, dtype=np.int64)
-    return (_mix(np.concatenate(parts)) & _MASK).astype(np.int64)
+    # All n-grams written into one preallocated array, n = 2 first.
+    out = np.empty(sum(size - n + 1 for n in range(2, longest + 1)), dtype=np.uint64)
+    start = 0
+    previous = codes
+    with np.errstate(over="ignore"):
+        for n in range(2, longest + 1):
+            count = size - n + 1
+            rolling = out[start : start + count]
+            np.multiply(previous[:count], _PRIME, out=rolling)
+            rolling += codes[n - 1 :]
+            previous = rolling.copy()
+            rolling += np.uint64(n)
+            start += count
+        _mix(out)
+    out &= _MASK
+    return out.view(np.int64)
 
 
 def word_ngram_hashes(tokens: list[str]) -> IndexArray:
     """Bucket of every word and word bigram."""
-    out = [zlib.crc32(b"w\x00" + t.encode()) for t in tokens]
-    out += [zlib.crc32(f"b\x00{a}\x00{b}".encode()) for a, b in itertools.pairwise(tokens)]
+    encoded = [t.encode() for t in tokens]
+    crc32 = zlib.crc32
+    out = [crc32(b"w\x00" + t) for t in encoded]
+    out += [crc32(b"b\x00" + a + b"\x00" + b) for a, b in itertools.pairwise(encoded)]
     return (np.asarray(out, dtype=np.int64) * 2654435761) % DIMENSIONS
 
 
@@ -91,11 +105,14 @@ def _dedupe(buckets: IndexArray) -> IndexArray:
     return ordered[keep]
 
 
-def _unit(buckets: IndexArray) -> tuple[IndexArray, ValueArray]:
-    unique = _dedupe(buckets)
-    if len(unique) == 0:
-        return unique, np.zeros(0, dtype=np.float32)
-    return unique, np.full(len(unique), 1.0 / np.sqrt(len(unique)), dtype=np.float32)
+_HALF = np.float32(np.sqrt(0.5))
+
+
+@functools.lru_cache(maxsize=4096)
+def _weight(count: int) -> np.float32:
+    # Each half (char, word) has unit length; both halves together too.
+    # Cached: numpy scalar arithmetic costs microseconds per call.
+    return np.float32(1.0 / np.sqrt(count)) * _HALF
 
 
 def hash_text(normalized: str) -> HashedText:
@@ -103,16 +120,21 @@ def hash_text(normalized: str) -> HashedText:
     if not normalized:
         return HashedText.empty()
     chars = char_ngram_hashes(normalized)
-    char_idx, char_val = _unit(chars)
+    char_idx = _dedupe(chars)
     # The longest n-grams come last; they make the near-duplicate shingles.
     longest = max(len(normalized) + 2 - CHAR_NGRAMS[-1] + 1, 0)
     # Not deduplicated: MinHash takes a minimum, which repeats do not change.
     shingles = chars[len(chars) - longest :] if longest else char_idx
-    word_idx, word_val = _unit(word_ngram_hashes(words(normalized)))
+    word_idx = _dedupe(word_ngram_hashes(words(normalized)))
     # Indices may repeat (a word bucket equal to a char bucket): every consumer
     # sums over them (dot products, sparse matrices), so no merge is needed.
+    n_chars, n_words = len(char_idx), len(word_idx)
     indices = np.concatenate([char_idx, word_idx])
-    values = np.concatenate([char_val, word_val]) * np.float32(np.sqrt(0.5))
+    values = np.empty(n_chars + n_words, dtype=np.float32)
+    if n_chars:
+        values[:n_chars] = _weight(n_chars)
+    if n_words:
+        values[n_chars:] = _weight(n_words)
     return HashedText(indices, values, shingles)
 
 

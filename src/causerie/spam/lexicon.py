@@ -86,10 +86,36 @@ _THEMES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 THEMES: tuple[str, ...] = tuple(_THEMES)
-# One alternation with a named group per theme: a single scan of the text.
+# One alternation with a named group per theme: tells which theme matched.
 # The leading \b lets the engine skip positions inside words: ~10x faster.
 _COMPILED = re.compile(
     r"\b(?:" + "|".join(f"(?P<{name}>{'|'.join(pats)})" for name, pats in _THEMES.items()) + ")"
+)
+_META = frozenset("\\()[].*+?{}|^$")
+
+
+def _by_first_letter(patterns: list[str]) -> str:
+    """The same alternation grouped by literal first character (a one-level trie).
+
+    The regex engine rejects a branch on its first literal in C, so 40 groups
+    are tried at each word start instead of 170 patterns: 3-5x faster.
+    """
+    groups: dict[str, list[str]] = {}
+    other: list[str] = []
+    for pattern in patterns:
+        pattern = pattern.removeprefix("\\b")  # the finder starts with \b already
+        if pattern and pattern[0] not in _META and pattern[1:2] not in ("?", "*", "+", "{"):
+            groups.setdefault(pattern[0], []).append(pattern[1:])
+        else:
+            other.append(pattern)
+    branches = [re.escape(c) + "(?:" + "|".join(rest) + ")" for c, rest in sorted(groups.items())]
+    return "|".join(branches + other)
+
+
+# Zero-width: yields every word start where some theme pattern matches; the
+# named-group regex is then run there only (hits are rare in honest comments).
+_FINDER = re.compile(
+    r"\b(?=" + _by_first_letter([p for pats in _THEMES.values() for p in pats]) + ")"
 )
 
 # Link shorteners and free hosts that rarely appear in honest news comments.
@@ -167,7 +193,16 @@ DISPOSABLE_MAIL = frozenset(
 def theme_hits(normalized: str) -> dict[str, list[str]]:
     """For each theme present in the text, the words that matched it."""
     hits: dict[str, list[str]] = {}
-    for match in _COMPILED.finditer(normalized):
+    end = 0
+    # Same matches as _COMPILED.finditer (tested), found several times faster.
+    for candidate in _FINDER.finditer(normalized):
+        start = candidate.start()
+        if start < end:
+            continue
+        match = _COMPILED.match(normalized, start)
+        if match is None:
+            continue
+        end = max(match.end(), start + 1)
         found = hits.setdefault(match.lastgroup or "", [])
         if len(found) < 3:
             found.append(match.group(0))

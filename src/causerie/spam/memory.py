@@ -30,8 +30,10 @@ def minhash(shingles: IndexArray) -> Signature | None:
     if len(shingles) < 8:
         return None
     with np.errstate(over="ignore"):
-        table = (np.outer(_A, shingles.astype(np.uint64)) + _B[:, None]) >> _SHIFT
-    return table.min(axis=1)
+        table = _A[:, None] * shingles.view(np.uint64)  # buckets are >= 0: same bits
+        table += _B[:, None]
+    # The shift is monotonic, so it can follow the minimum: 64 shifts, not 64 x n.
+    return table.min(axis=1) >> _SHIFT
 
 
 class SpamMemory:

@@ -1,0 +1,96 @@
+"""The faster hashing, theme scan and MinHash give exactly what the plain versions give.
+
+The shipped model's weights are indexed by these hashes: a rewrite for speed
+must not move a single bucket.
+"""
+
+from __future__ import annotations
+
+import itertools
+import zlib
+
+import numpy as np
+import pytest
+
+from causerie.spam import lexicon
+from causerie.spam.features import DIMENSIONS, char_ngram_hashes, hash_text, word_ngram_hashes
+from causerie.spam.memory import _A, _B, minhash
+from causerie.spam.text import normalize, words
+
+TEXTS = [
+    "",
+    "a",
+    "ok",
+    "abc",
+    "Merci pour cet article !",
+    "Gagnez 500€ par jour, contactez-moi sur WhatsApp +33 6 12 34 56 78",
+    "Prêt entre particuliers sans justificatif, taux de 2%, écrivez-moi",
+    "شكرا على المقال الرائع، الله يعطيك الصحة",
+    "اربح الان من التداول في العملات الرقميه، للتواصل واتساب",
+    "tbarklah 3lik a5ti, dima nadia 😍😍",
+    "check out my channel and subscribe!!! free gift card, claim now, bitcoin airdrop",
+    "make money: earn 300 a day working from home, bad credit loans ok, sexy singles",
+    "Le bitcoin a chuté, les loans et le trading... invest? sex? free!",
+    "🙏🙏🙏" * 20,
+]
+
+
+def _reference_char_ngrams(normalized: str) -> list[int]:
+    """The polynomial hash of every 2-5-gram, one n-gram at a time (slow, obvious)."""
+    codes = [ord(c) for c in f" {normalized} "]
+    mask = (1 << 64) - 1
+    out = []
+    for n in range(2, 6):
+        for start in range(len(codes) - n + 1):
+            h = 0
+            for code in codes[start : start + n]:
+                h = (h * 0x100000001B3 + code) & mask
+            h = (h + n) & mask
+            h ^= h >> 33
+            h = (h * 0xFF51AFD7ED558CCD) & mask
+            h ^= h >> 33
+            out.append(h & (DIMENSIONS - 1))
+    return out
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_char_ngram_hashes_match_the_definition(text: str) -> None:
+    normalized = normalize(text)
+    assert char_ngram_hashes(normalized).tolist() == _reference_char_ngrams(normalized)
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_hashes_and_unit_values(text: str) -> None:
+    tokens = words(normalize(text))
+    expected = [zlib.crc32(b"w\x00" + t.encode()) for t in tokens]
+    expected += [zlib.crc32(f"b\x00{a}\x00{b}".encode()) for a, b in itertools.pairwise(tokens)]
+    assert word_ngram_hashes(tokens).tolist() == [h * 2654435761 % DIMENSIONS for h in expected]
+    hashed = hash_text(normalize(text))
+    if text:
+        # Each half (char n-grams, words) has unit length, so the whole is 1.
+        assert float(np.square(hashed.values.astype(np.float64)).sum()) == pytest.approx(
+            1.0 if tokens else 0.5, rel=1e-5
+        )
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_theme_scan_finds_what_one_big_regex_finds(text: str) -> None:
+    normalized = normalize(text)
+    expected: dict[str, list[str]] = {}
+    for match in lexicon._COMPILED.finditer(normalized):
+        found = expected.setdefault(match.lastgroup or "", [])
+        if len(found) < 3:
+            found.append(match.group(0))
+    assert lexicon.theme_hits(normalized) == expected
+
+
+def test_minhash_matches_the_textbook_formula() -> None:
+    rng = np.random.default_rng(7)
+    for size in (8, 30, 500):
+        shingles = rng.integers(0, DIMENSIONS, size).astype(np.int64)
+        with np.errstate(over="ignore"):
+            table = (np.outer(_A, shingles.astype(np.uint64)) + _B[:, None]) >> np.uint64(32)
+        signature = minhash(shingles)
+        assert signature is not None
+        assert np.array_equal(signature, table.min(axis=1))
+    assert minhash(np.zeros(3, dtype=np.int64)) is None
