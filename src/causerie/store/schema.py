@@ -126,6 +126,9 @@ comments = Table(
     Column("by_site", Boolean, nullable=False, default=False),
     Index("ix_comments_thread_state_created", "thread_id", "state", "created"),
     Index("ix_comments_root_id", "root_id"),
+    Index("ix_comments_parent_id", "parent_id"),
+    # Top-level comments of a thread in date order, straight from the index.
+    Index("ix_comments_thread_parent_created", "thread_id", "parent_id", "created", "id"),
     Index("ix_comments_author_key", "author_key"),
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_created", "created"),

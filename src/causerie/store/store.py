@@ -255,18 +255,24 @@ class Store:
     ) -> list[CommentRecord]:
         """One page of top-level comments visible to this reader, pinned first."""
         c = t.comments.c
-        query = select(t.comments).where(
+        base = select(t.comments).where(
             c.thread_id == thread_id, c.parent_id.is_(None), _visible(own_ids)
         )
         order = _order(sort)
+        rest = base.where(c.pinned.is_(False))
         if after is not None:
-            query = query.where(_after(sort, after), c.pinned.is_(False))
-            query = query.order_by(*order)
-        else:
-            query = query.order_by(c.pinned.desc(), *order)
+            rest = rest.where(_after(sort, after))
         with self._read() as conn:
-            rows = conn.execute(query.limit(limit)).all()
-        return [CommentRecord(**r._mapping) for r in rows]
+            # Pinned ones apart: the others then come in index order, no sort of the thread.
+            pinned = (
+                []
+                if after
+                else conn.execute(
+                    base.where(c.pinned.is_(True)).order_by(*order).limit(limit)
+                ).all()
+            )
+            rows = conn.execute(rest.order_by(*order).limit(limit - len(pinned))).all()
+        return [CommentRecord(**r._mapping) for r in [*pinned, *rows]]
 
     def replies(self, root_ids: Sequence[int], own_ids: Sequence[int] = ()) -> list[CommentRecord]:
         """Every visible reply below these top-level comments, oldest first."""
@@ -428,15 +434,22 @@ def _site(row: Any) -> SiteRecord:
 
 def _visible(own_ids: Sequence[int]) -> ColumnElement[bool]:
     """Approved comments, the reader's own pending ones, deleted ones with live replies."""
+    if not own_ids:
+        return _VISIBLE_TO_ALL
+    return _visibility(own_ids)
+
+
+def _visibility(own_ids: Sequence[int]) -> ColumnElement[bool]:
     c = t.comments.c
     child = t.comments.alias("child")
-    has_live_child = (
+    # Two EXISTS, each answered from an index (parent_id, root_id), not one OR scan.
+    has_live_child = or_(
         select(child.c.id)
-        .where(
-            or_(child.c.parent_id == c.id, child.c.root_id == c.id),
-            child.c.state == CommentState.APPROVED,
-        )
-        .exists()
+        .where(child.c.parent_id == c.id, child.c.state == CommentState.APPROVED)
+        .exists(),
+        select(child.c.id)
+        .where(child.c.root_id == c.id, child.c.state == CommentState.APPROVED)
+        .exists(),
     )
     clauses: list[ColumnElement[bool]] = [
         c.state == CommentState.APPROVED,
@@ -445,6 +458,10 @@ def _visible(own_ids: Sequence[int]) -> ColumnElement[bool]:
     if own_ids:
         clauses.append(and_(c.state == CommentState.PENDING, c.id.in_(list(own_ids))))
     return or_(*clauses)
+
+
+# Built once: most reads carry no tokens, and building this clause costs milliseconds.
+_VISIBLE_TO_ALL = _visibility(())
 
 
 def _score() -> ColumnElement[int]:

@@ -117,6 +117,12 @@ def upgrade() -> None:
             "ix_comments_text_hash_created", ["text_hash", "created"], unique=False
         )
         batch_op.create_index("ix_comments_root_id", ["root_id"], unique=False)
+        batch_op.create_index("ix_comments_parent_id", ["parent_id"], unique=False)
+        batch_op.create_index(
+            "ix_comments_thread_parent_created",
+            ["thread_id", "parent_id", "created", "id"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_comments_thread_state_created", ["thread_id", "state", "created"], unique=False
         )
@@ -144,6 +150,8 @@ def downgrade() -> None:
     with op.batch_alter_table("comments", schema=None) as batch_op:
         batch_op.drop_index("ix_comments_thread_state_created")
         batch_op.drop_index("ix_comments_root_id")
+        batch_op.drop_index("ix_comments_parent_id")
+        batch_op.drop_index("ix_comments_thread_parent_created")
         batch_op.drop_index("ix_comments_created")
         batch_op.drop_index("ix_comments_text_hash_created")
         batch_op.drop_index("ix_comments_ip_hash_created")
