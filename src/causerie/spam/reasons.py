@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from causerie.spam.features import word_bucket
@@ -19,24 +20,24 @@ MIN_WEIGHT = 0.3
 
 def spammy_words(model: GlobalModel, normalized: str, limit: int = 3) -> list[str]:
     """The words of the text the global model finds most typical of spam."""
-    scored = {w: float(model.text_weights[word_bucket(w)]) for w in set(words(normalized))}
-    ranked = sorted(
-        (w for w, s in scored.items() if s > 0 and len(w) > 1), key=lambda w: -scored[w]
-    )
-    return ranked[:limit]
+    unique = sorted({w for w in words(normalized) if len(w) > 1})
+    if not unique:
+        return []
+    # One gather for all words: indexing numpy once per word costs more.
+    weights = model.text_weights[[word_bucket(w) for w in unique]].tolist()
+    ranked = sorted((-s, w) for s, w in zip(weights, unique, strict=True) if s > 0)
+    return [w for _, w in ranked[:limit]]
 
 
 def _text_reasons(model: GlobalModel, analysis: Analysis) -> list[SpamReason]:
+    """Text reasons; the "wording" one still without its words (see collect_reasons)."""
     out: list[SpamReason] = []
     for name, params in analysis.signals.facts.items():
         idx = FEATURE_INDEX[name]
         weight = float(model.dense_weights[idx] * analysis.signals.values[idx])
         out.append(SpamReason(name, params, round(weight, 3)))
     if analysis.text_logit >= MIN_WEIGHT:
-        found = spammy_words(model, analysis.normalized)
-        if found:
-            params = {"words": ", ".join(found)}
-            out.append(SpamReason("wording", params, round(analysis.text_logit, 3)))
+        out.append(SpamReason("wording", {}, round(analysis.text_logit, 3)))
     elif analysis.text_logit <= -MIN_WEIGHT:
         out.append(SpamReason("ham_wording", {}, round(analysis.text_logit, 3)))
     return out
@@ -52,7 +53,18 @@ def collect_reasons(
     """The strongest reasons in the verdict's direction, strongest first."""
     candidates = _text_reasons(model, analysis) + list(analysis.context) + site_reasons
     if verdict is Verdict.HAM:
-        chosen = sorted((r for r in candidates if r.weight <= -MIN_WEIGHT), key=lambda r: r.weight)
+        ranked = sorted((r for r in candidates if r.weight <= -MIN_WEIGHT), key=lambda r: r.weight)
     else:
-        chosen = sorted((r for r in candidates if r.weight >= MIN_WEIGHT), key=lambda r: -r.weight)
-    return tuple(chosen[:limit])
+        ranked = sorted((r for r in candidates if r.weight >= MIN_WEIGHT), key=lambda r: -r.weight)
+    chosen: list[SpamReason] = []
+    for reason in ranked:
+        if len(chosen) == limit:
+            break
+        if reason.code == "wording":
+            # Naming the words costs a lookup per word: only for a reason shown.
+            found = spammy_words(model, analysis.normalized)
+            if not found:
+                continue
+            reason = replace(reason, params={"words": ", ".join(found)})
+        chosen.append(reason)
+    return tuple(chosen)
