@@ -25,9 +25,13 @@ from causerie.spam.text import normalize, words
 
 # Extra weight of ham over spam (1.0: each group already weighs the same).
 HAM_WEIGHT = 1.0
-REGULARISATION_C = 16.0
+REGULARISATION_C = 32.0
 MAX_VALIDATION_FPR = 0.003
-MAX_VALIDATION_FPR_PER_SET = 0.01
+# Half the 0.5% target per ham set: validation sets have a few hundred rows,
+# so a threshold just under the target on them lands above it on test sets
+# (with 1% here an NBSVM model passed validation at 0.42% on SMS ham and gave
+# 0.66% on its test part).
+MAX_VALIDATION_FPR_PER_SET = 0.0025
 # Text signals are multiplied by this before fitting (and their weights after),
 # which regularises them less than the n-grams: they carry over to languages
 # with no spam in the training data (French), the n-grams do not.
@@ -35,6 +39,16 @@ DENSE_SCALE = 3.0
 # Extra weight per source. Empty: halving Allociné (the only French, all
 # ham) did not raise French spam recall on the validation set.
 SOURCE_WEIGHTS: tuple[tuple[str, float], ...] = ()
+# NBSVM-style scaling (Wang & Manning 2012): each n-gram bucket is multiplied
+# by |log-count ratio| ** NB_POWER (spam vs ham in the training rows, Laplace
+# smoothing NB_ALPHA, floored at NB_FLOOR, median 1) before fitting, and its
+# weight by the same factor after. Buckets that tell spam from ham are
+# regularised less, neutral ones more; serving is unchanged (one linear weight
+# per bucket). NB_FLOOR = 0 turns it off. C, power and floor were chosen on
+# the validation parts only (C 8/16/32/64, power 0.5/1/1.5, floor 0.1/0.3).
+NB_ALPHA = 1.0
+NB_FLOOR = 0.1
+NB_POWER = 0.5
 
 
 @dataclass(frozen=True)
@@ -46,6 +60,8 @@ class TrainingSettings:
     max_validation_fpr: float = MAX_VALIDATION_FPR
     source_weights: tuple[tuple[str, float], ...] = SOURCE_WEIGHTS
     dense_scale: float = DENSE_SCALE
+    nb_floor: float = NB_FLOOR
+    nb_power: float = NB_POWER
 
 
 def featurize(texts: Sequence[str]) -> sp.csr_matrix:
@@ -87,6 +103,25 @@ def sample_weights(
     return np.asarray(weights)
 
 
+def nb_scale(
+    matrix: sp.csr_matrix,
+    labels: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    settings: TrainingSettings,
+) -> npt.NDArray[np.float64]:
+    """Per n-gram bucket, |log-count ratio| of spam to ham (weighted), median 1."""
+    if settings.nb_floor <= 0:
+        return np.ones(DIMENSIONS)
+    present = matrix[:, :DIMENSIONS].tocsr(copy=True)
+    present.data[:] = 1.0
+    spam = NB_ALPHA + present.T @ (weights * labels)
+    ham = NB_ALPHA + present.T @ (weights * (1 - labels))
+    ratio = np.abs(np.log((spam / spam.sum()) / (ham / ham.sum())))
+    scale = np.maximum(ratio, settings.nb_floor) ** settings.nb_power
+    seen = np.bincount(present.indices, minlength=DIMENSIONS) > 0
+    return np.asarray(scale / np.median(scale[seen]))
+
+
 def fit(
     matrix: sp.csr_matrix, rows: Sequence[ds.Example], settings: TrainingSettings
 ) -> GlobalModel:
@@ -94,14 +129,18 @@ def fit(
     from sklearn.linear_model import LogisticRegression
 
     labels = np.asarray([r.label for r in rows])
+    weights = sample_weights(rows, settings)
     scaling = np.ones(matrix.shape[1])
+    text_scale = nb_scale(matrix, labels, weights, settings)
+    scaling[:DIMENSIONS] = text_scale
     scaling[DIMENSIONS:] = settings.dense_scale
     matrix = matrix @ sp.diags(scaling)
     clf = LogisticRegression(C=settings.c, solver="liblinear", max_iter=200, random_state=0)
-    clf.fit(matrix, labels, sample_weight=sample_weights(rows, settings))
-    coef = clf.coef_[0].astype(np.float32)
-    dense = coef[DIMENSIONS:] * np.float32(settings.dense_scale)
-    model = GlobalModel(coef[:DIMENSIONS], dense, float(clf.intercept_[0]))
+    clf.fit(matrix, labels, sample_weight=weights)
+    coef = clf.coef_[0]
+    text = (coef[:DIMENSIONS] * text_scale).astype(np.float32)
+    dense = (coef[DIMENSIONS:] * settings.dense_scale).astype(np.float32)
+    model = GlobalModel(text, dense, float(clf.intercept_[0]))
     model.update_scale = rarity(matrix)
     model.known_words = known_words([r.text for r in rows])
     return model
@@ -139,7 +178,7 @@ def _threshold_for(ham: list[float], max_fpr: float, at_least: int = 0) -> float
 def choose_thresholds(
     score: npt.NDArray[np.float64], rows: Sequence[ds.Example], max_fpr: float
 ) -> tuple[float, float]:
-    """Spam threshold: pooled validation ham FPR under ``max_fpr``, every set under 1%.
+    """Spam threshold: pooled validation ham FPR under ``max_fpr``, every set under 0.25%.
 
     Validation ham sets are small (a few hundred rows), so one odd review
     would set a per-set threshold alone (one outlier per set is let through).
@@ -180,7 +219,8 @@ def shipped_rows(root: Path) -> list[ds.Example]:
         replace(r, part=ds.VALIDATION if ds.hash_part(r.text) == ds.VALIDATION else ds.TRAIN)
         for r in ds.dedupe(r for r in rows if r.source == "youtube")
     ]
-    return [r for r in rows if r.source != "youtube"] + youtube + ds.french_validation()
+    project = ds.french_train() + ds.french_validation()
+    return [r for r in rows if r.source != "youtube"] + youtube + project
 
 
 def train_on(
@@ -228,6 +268,8 @@ def train_model(
             "rows": dict(sorted(counts.items())),
             "c": settings.c,
             "dense_scale": settings.dense_scale,
+            "nb_floor": settings.nb_floor,
+            "nb_power": settings.nb_power,
             "ham_weight": settings.ham_weight,
             "max_validation_fpr": settings.max_validation_fpr,
             "source_weights": dict(settings.source_weights),
