@@ -153,5 +153,6 @@ def create_app(settings: Settings) -> FastAPI:
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
+    app.add_middleware(akismet_api.InlineCommentCheck)
     app.add_middleware(OriginGuard, policy=policy)
     return app
