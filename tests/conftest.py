@@ -175,9 +175,8 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
 MakeClient = Callable[..., TestClient]
 
 
-@pytest.fixture
-def make_client(database_url: str) -> Iterator[MakeClient]:
-    """Build in-process clients of an app on the parametrised database."""
+def client_factory(database_url: str) -> Iterator[MakeClient]:
+    """Yield a maker of in-process clients on one database; close them all afterwards."""
     clients: list[TestClient] = []
 
     def make(ip: str = "203.0.113.10", **overrides: Any) -> TestClient:
@@ -190,6 +189,12 @@ def make_client(database_url: str) -> Iterator[MakeClient]:
     for client in clients:
         client.close()
         client.app.state.runtime.engine.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def make_client(database_url: str) -> Iterator[MakeClient]:
+    """Build in-process clients of an app on the parametrised database."""
+    yield from client_factory(database_url)
 
 
 @pytest.fixture

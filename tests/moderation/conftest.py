@@ -10,8 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from starlette.testclient import TestClient
 
-from causerie.app import create_app
-from tests.conftest import test_settings
+from tests.conftest import client_factory
 
 PASSWORD = "correct horse battery"
 # Real argon2id with small parameters: the tests create and log in many accounts.
@@ -90,18 +89,7 @@ def public_ids(client: TestClient, uri: str = "/article", site: str | None = Non
 @pytest.fixture
 def make_sqlite_client(sqlite_url: str) -> Iterator[Callable[..., TestClient]]:
     """Like ``make_client`` but on SQLite only, for rules that do not depend on SQL."""
-    clients: list[TestClient] = []
-
-    def make(ip: str = "203.0.113.10", **overrides: Any) -> TestClient:
-        app = create_app(test_settings(sqlite_url, **overrides))
-        client = TestClient(app, client=(ip, 50000), raise_server_exceptions=False)
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.close()
-        client.app.state.runtime.engine.dispose()  # type: ignore[attr-defined]
+    yield from client_factory(sqlite_url)
 
 
 @pytest.fixture

@@ -37,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from causerie.store.database import write_transaction
 from causerie.store.schema import metadata, sites
 
 api_keys = Table(
@@ -124,11 +125,9 @@ class ApiKeyStore:
             "monthly_limit": monthly_limit,
             "created": time.time(),
         }
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                query = insert(api_keys).values(**values).returning(api_keys.c.id)
-                return int(conn.execute(query).scalar_one())
+        with write_transaction(self.engine) as conn:
+            query = insert(api_keys).values(**values).returning(api_keys.c.id)
+            return int(conn.execute(query).scalar_one())
 
     def by_hash(self, key_hash: str) -> ApiKeyRecord | None:
         """The key with this hash, revoked or not."""
@@ -149,21 +148,17 @@ class ApiKeyStore:
             .where(api_keys.c.id == key_id, api_keys.c.revoked.is_(None))
             .values(revoked=time.time())
         )
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                return conn.execute(query).rowcount == 1
+        with write_transaction(self.engine) as conn:
+            return conn.execute(query).rowcount == 1
 
     def add_usage(self, increments: Mapping[UsageKey, Mapping[str, int]]) -> None:
         """Add counts to the usage rows, creating them on first use; one transaction."""
         if not increments:
             return
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                for (key_id, month, blog), counts in increments.items():
-                    row = {c: int(counts.get(c, 0)) for c in COUNTERS}
-                    conn.execute(self._upsert(key_id, month, blog, row))
+        with write_transaction(self.engine) as conn:
+            for (key_id, month, blog), counts in increments.items():
+                row = {c: int(counts.get(c, 0)) for c in COUNTERS}
+                conn.execute(self._upsert(key_id, month, blog, row))
 
     def _upsert(self, key_id: int, month: str, blog: str, row: dict[str, int]) -> Any:
         # One atomic statement: concurrent processes add, never overwrite.

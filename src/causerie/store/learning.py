@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select
 
 from causerie.spam.state import LearnedExample
 from causerie.spam.verdict import CommentSample
+from causerie.store.database import write_transaction
 from causerie.store.schema import spam_learning
 
 _SAMPLE_FIELDS = {f.name for f in dataclasses.fields(CommentSample)}
@@ -30,22 +31,20 @@ class SqlLearningLog:
         """Record one decision and return its id."""
         data = dataclasses.asdict(sample)
         data["site_languages"] = list(sample.site_languages)
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                return int(
-                    conn.execute(
-                        insert(spam_learning)
-                        .values(
-                            site=site,
-                            is_spam=is_spam,
-                            sample=json.dumps(data, ensure_ascii=False),
-                            source=source,
-                            created=time.time(),
-                        )
-                        .returning(spam_learning.c.id)
-                    ).scalar_one()
-                )
+        with write_transaction(self.engine) as conn:
+            return int(
+                conn.execute(
+                    insert(spam_learning)
+                    .values(
+                        site=site,
+                        is_spam=is_spam,
+                        sample=json.dumps(data, ensure_ascii=False),
+                        source=source,
+                        created=time.time(),
+                    )
+                    .returning(spam_learning.c.id)
+                ).scalar_one()
+            )
 
     def since(self, after_id: int, limit: int = 1000) -> list[LearnedExample]:
         """Decisions with an id above ``after_id``, oldest first."""

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +50,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
+from causerie.store.database import write_transaction
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState, metadata
 
@@ -179,12 +180,8 @@ class ModerationStore:
         # Blocks per site, read at most every BLOCK_CACHE_SECONDS on the comment hot path.
         self._block_cache: dict[int, tuple[float, list[dict[str, Any]]]] = {}
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                yield conn
+    def _write(self) -> AbstractContextManager[Connection]:
+        return write_transaction(self.engine)
 
     # -- users ----------------------------------------------------------------
 

@@ -15,8 +15,8 @@ per comment whose author asked for reply notifications::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
@@ -39,6 +39,7 @@ from sqlalchemy import (
 )
 
 from causerie.store import schema as t
+from causerie.store.database import write_transaction
 from causerie.store.records import ERASED, CommentRecord
 from causerie.store.schema import CommentState, metadata
 
@@ -94,12 +95,8 @@ class PrivacyStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                yield conn
+    def _write(self) -> AbstractContextManager[Connection]:
+        return write_transaction(self.engine)
 
     # -- what is tied to an address -------------------------------------------
 

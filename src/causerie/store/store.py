@@ -11,7 +11,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,6 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
 from causerie.store.batching import GroupCommit
+from causerie.store.database import write_transaction
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
 
@@ -87,12 +88,8 @@ class Store:
         # SQLite: concurrent new comments share one commit (see batching.py).
         self._group_commit = GroupCommit(engine) if engine.dialect.name == "sqlite" else None
 
-    @contextmanager
-    def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn.info["write"] = True
-            with conn.begin():
-                yield conn
+    def _write(self) -> AbstractContextManager[Connection]:
+        return write_transaction(self.engine)
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
