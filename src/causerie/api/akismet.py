@@ -21,7 +21,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
@@ -33,13 +33,13 @@ from causerie.api.http import JSONBody
 from causerie.core.apikeys import (
     SITES_ORDERS,
     ApiKeys,
-    RateLimiter,
     SitesQuery,
     UsageMeter,
     current_month,
     looks_like_key,
 )
 from causerie.core.identity import hash_ip
+from causerie.core.ratelimit import RateLimiter
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
 from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
 
@@ -84,7 +84,8 @@ class AkismetState:
 
     keys: ApiKeys
     meter: UsageMeter
-    limiter: RateLimiter = field(default_factory=RateLimiter)
+    # The server's shared limiter: in Redis when configured, so all workers count together.
+    limiter: RateLimiter
 
 
 @dataclass
@@ -104,7 +105,7 @@ def akismet_state(app: Any) -> AkismetState:
     if state is None:
         runtime = app.state.runtime
         store = ApiKeyStore(runtime.engine)
-        fresh = AkismetState(ApiKeys(runtime.store, store), UsageMeter(store))
+        fresh = AkismetState(ApiKeys(runtime.store, store), UsageMeter(store), runtime.rate_limiter)
         # dict.setdefault is atomic: two first requests end up sharing one state.
         state = app.state._state.setdefault("akismet", fresh)
     assert isinstance(state, AkismetState)
@@ -222,11 +223,12 @@ def _authorise(
 
 
 def _rate_limited(state: AkismetState, record: ApiKeyRecord) -> Response | None:
-    if state.limiter.allow(record.id, record.rate_per_minute):
+    per_minute = record.rate_per_minute
+    if per_minute <= 0 or state.limiter.hit(f"akismet:{record.id}", per_minute, 60):
         return None
-    retry = str(state.limiter.seconds_to_next_window())
     headers = {
-        "Retry-After": retry,
+        # A sliding minute: the oldest counted call leaves it within 60 s.
+        "Retry-After": "60",
         "X-akismet-error": "rate limit exceeded",
         "X-akismet-debug-help": f"This key allows {record.rate_per_minute} calls per minute.",
     }

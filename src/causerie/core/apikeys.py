@@ -217,34 +217,6 @@ class UsageMeter:
             self.flush()
 
 
-class RateLimiter:
-    """At most N checks per key and minute in this process (fixed one-minute windows)."""
-
-    def __init__(self, clock: Callable[[], float] = time.time) -> None:
-        self._clock = clock
-        self._windows: dict[int, tuple[int, int]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, key_id: int, per_minute: int) -> bool:
-        """Count one call; False once the key used up this minute's allowance."""
-        if per_minute <= 0:
-            return True
-        minute = int(self._clock() // 60)
-        with self._lock:
-            window, used = self._windows.get(key_id, (minute, 0))
-            if window != minute:
-                used = 0
-            if used >= per_minute:
-                self._windows[key_id] = (minute, used)
-                return False
-            self._windows[key_id] = (minute, used + 1)
-            return True
-
-    def seconds_to_next_window(self) -> int:
-        """Seconds until the allowance is renewed."""
-        return 60 - int(self._clock()) % 60
-
-
 # key-sites ``order`` values and the counter each sorts by (busiest first).
 SITES_ORDERS = {
     "total": "api_calls",
