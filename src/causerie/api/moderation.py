@@ -346,7 +346,7 @@ def install(app: FastAPI) -> None:
 
     runtime = app.state.runtime
     store = ModerationStore(runtime.engine)
-    app.state.accounts = AccountService(store, runtime.store)
+    app.state.accounts = AccountService(store, runtime.store, limiter=runtime.rate_limiter)
     app.state.moderation = service = ModerationService(runtime.comments, store)
     runtime.comments.gatekeepers.append(service.gatekeeper)
     app.include_router(router)

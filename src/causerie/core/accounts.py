@@ -15,9 +15,7 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +24,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from causerie.core.errors import CauserieError
+from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter
 from causerie.store.moderation import ModerationStore, UserRecord
 from causerie.store.store import Store
 
@@ -66,8 +65,8 @@ class AccountService:
     sites: Store
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     clock: Callable[[], float] = time.time
-    _attempts: dict[str, deque[float]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Login attempts per address: the server's shared limiter (Redis across workers).
+    limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
     _dummy: str = ""
 
     def add_user(self, email: str, password: str, role: str, sites: Sequence[str] = ()) -> int:
@@ -162,14 +161,8 @@ class AccountService:
             return False
 
     def _throttle(self, client: str) -> None:
-        now = self.clock()
-        with self._lock:
-            window = self._attempts.setdefault(client, deque())
-            while window and window[0] < now - IP_WINDOW_SECONDS:
-                window.popleft()
-            if len(window) >= MAX_ATTEMPTS_PER_IP:
-                raise CauserieError("login_throttled", 429)
-            window.append(now)
+        if not self.limiter.hit(f"login:{client}", MAX_ATTEMPTS_PER_IP, IP_WINDOW_SECONDS):
+            raise CauserieError("login_throttled", 429)
 
     @staticmethod
     def _check_email(email: str) -> str:
