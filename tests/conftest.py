@@ -36,12 +36,47 @@ POSTGRES_BASE = os.environ.get(
 )
 REDIS_URL = os.environ.get("CAUSERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TEST_SECRET = "test-secret-0123456789abcdef0123456789"
+CHROMIUM = os.environ.get("CAUSERIE_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _unavailable(what: str, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but unavailable: {reason}")
     pytest.skip(f"{what} unavailable: {reason}")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Debian Chromium per module (skip without it, fail in CI).
+
+    Playwright's sync API keeps an event loop running while it is open, so it
+    must close before other modules run their own loops (asyncio.run, other
+    browsers); a session-wide browser broke them.
+    """
+    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
+        _unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def axe() -> Path:
+    """axe-core's script, to inject into pages (skip without it, fail in CI)."""
+    if not AXE.is_file():
+        _unavailable("axe-core", f"{AXE} is missing (npm install)")
+    return AXE
 
 
 @pytest.fixture(scope="session")

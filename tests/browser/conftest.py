@@ -7,8 +7,6 @@ can prove that nothing leaves the Causerie server's origin.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,39 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import IN_CI, LiveServer, start_server
+from tests.conftest import LiveServer, start_server
 
-CHROMIUM = os.environ.get("CAUSERIE_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 DEMO = {"fr": "/demo", "ar": "/demo/ar", "en": "/demo/en"}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """One headless Chromium per module.
-
-    Playwright's sync API keeps an event loop running while it is open, so it
-    must close before other modules run their own loops (asyncio.run, other
-    browsers); a session-wide browser broke them.
-    """
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        if IN_CI:
-            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @dataclass

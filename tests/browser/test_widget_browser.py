@@ -6,6 +6,7 @@ serves (French at /demo, Arabic at /demo/ar, English at /demo/en).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,12 +14,11 @@ import pytest
 from playwright.sync_api import expect
 
 from causerie.core.i18n import translate
-from tests.browser.conftest import REPO, Widget, screenshot
+from tests.browser.conftest import Widget, screenshot
 
 pytestmark = pytest.mark.browser
 
 DEMO = {"fr": "/demo", "ar": "/demo/ar", "en": "/demo/en"}
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def _t(key: str, lang: str, **params: object) -> str:
@@ -180,9 +180,7 @@ def test_comments_posted_elsewhere_appear_live(widget: Widget) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar", "en"])
-def test_no_serious_accessibility_violation(widget: Widget, lang: str) -> None:
-    if not AXE.is_file():
-        pytest.skip(f"axe-core not installed ({AXE}): npm install")
+def test_no_serious_accessibility_violation(widget: Widget, axe: Path, lang: str) -> None:
     path = widget.demo_copy(lang, f"axe-{lang}")
     root = widget.post(path, "Un avis **argumenté**.", author="Samira", website="https://s.example")
     widget.post(path, "Une réponse.", author="Karim", parent=root["id"])
@@ -190,7 +188,7 @@ def test_no_serious_accessibility_violation(widget: Widget, lang: str) -> None:
     page.locator(f"#cz-c-{root['id']} > .cz-f [data-act=reply]").click()
     page.locator(".cz-form .cz-go").first.click()
     expect(page.locator("#cz-f-text-e")).not_to_be_empty()
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(axe))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,37 +11,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import IN_CI, LiveServer, start_server
+from tests.conftest import LiveServer, start_server
 from tests.moderation.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("CAUSERIE_TEST_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 EMAIL = "admin@news.example"
 KEYS_EMAIL = "keys@news.example"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for this module (skip without it, fail in CI)."""
-    if not (Path(CHROMIUM).is_file() or shutil.which(CHROMIUM)):
-        if IN_CI:
-            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing")
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +65,13 @@ def _public(server: LiveServer, uri: str) -> list[int]:
     return [c["id"] for c in data["comments"] if c["state"] == "approved"]
 
 
-def _page(chromium: Any) -> Any:
+def _page(browser: Any) -> Any:
     # Playwright's wait_for_function evaluates strings, which the dashboard's CSP forbids.
-    return chromium.new_context(bypass_csp=True).new_page()
+    return browser.new_context(bypass_csp=True).new_page()
 
 
-def _logged_in(chromium: Any, server: LiveServer, lang: str = "en", email: str = EMAIL) -> Any:
-    page = _page(chromium)
+def _logged_in(browser: Any, server: LiveServer, lang: str = "en", email: str = EMAIL) -> Any:
+    page = _page(browser)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{server.url}/admin?lang={lang}")
@@ -118,11 +92,9 @@ def _count(page: Any) -> str:
     return str(page.inner_text("#count"))
 
 
-def test_approve_then_mark_spam_reaches_the_public_thread(
-    chromium: Any, server: LiveServer
-) -> None:
+def test_approve_then_mark_spam_reaches_the_public_thread(browser: Any, server: LiveServer) -> None:
     held = _post(server, "Un commentaire à approuver", "/approve")
-    page = _logged_in(chromium, server)
+    page = _logged_in(browser, server)
     item = page.locator(f"#c{held}")
     item.get_by_role("button", name="Approve", exact=True).click()
     page.wait_for_selector(f"#c{held}", state="detached")
@@ -137,13 +109,13 @@ def test_approve_then_mark_spam_reaches_the_public_thread(
 
 
 def test_keyboard_alone_clears_a_queue_of_50_mixed_comments(
-    chromium: Any, server: LiveServer
+    browser: Any, server: LiveServer
 ) -> None:
     for i in range(50):
         extra = {"email": f"r{i}@mail.example"} if i % 2 else {"website": "https://x.example"}
         text = f"Commentaire {i} " + ("buy cheap pills now" if i % 5 == 0 else "merci")
         _post(server, text, "/keys", site="keys", **extra)
-    page = _logged_in(chromium, server, email=KEYS_EMAIL)
+    page = _logged_in(browser, server, email=KEYS_EMAIL)
     assert _count(page) == "50 comment(s)"
     keys = "asd"
     for i in range(50):
@@ -172,8 +144,8 @@ def test_keyboard_alone_clears_a_queue_of_50_mixed_comments(
     assert page.errors == []
 
 
-def test_arabic_dashboard_is_right_to_left(chromium: Any, server: LiveServer) -> None:
-    page = _page(chromium)
+def test_arabic_dashboard_is_right_to_left(browser: Any, server: LiveServer) -> None:
+    page = _page(browser)
     page.goto(server.url + "/admin?lang=ar")
     page.wait_for_selector("form.login")
     assert page.get_attribute("html", "dir") == "rtl"
@@ -190,17 +162,13 @@ def test_arabic_dashboard_is_right_to_left(chromium: Any, server: LiveServer) ->
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_queue_page_has_no_serious_accessibility_violation(
-    chromium: Any, server: LiveServer, lang: str
+    browser: Any, server: LiveServer, axe: Path, lang: str
 ) -> None:
-    if not AXE.is_file():
-        if IN_CI:
-            pytest.fail(f"axe-core is required in CI but {AXE} is missing")
-        pytest.skip("axe-core not installed (npm install)")
     spam = _post(server, "Gagnez de l'argent facile bit.ly/abc", "/axe", email="s@mail.example")
     _post(server, "Un avis sincère", "/axe")
-    page = _logged_in(chromium, server, lang=lang)
+    page = _logged_in(browser, server, lang=lang)
     assert page.locator(f"#c{spam}").count() == 1
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(path=str(axe))
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
