@@ -13,6 +13,7 @@ from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.cli_keys import key
 from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
 from causerie.cli_users import user
+from causerie.cli_wordpress import wordpress
 from causerie.config import Settings, write_config
 from causerie.spam.cli import spam
 
@@ -103,5 +104,6 @@ def db_upgrade(config_file: str | None) -> None:
 main.add_command(spam)
 main.add_command(key)
 main.add_command(user)
+main.add_command(wordpress)
 for command in PRIVACY_COMMANDS:
     main.add_command(command)

@@ -166,3 +166,25 @@ def test_learning_through_submit_spam_changes_the_next_verdict(akismet_app: Fast
     assert after_test is akismet.CheckResponse.HAM, "is_test=1 must not teach the filter"
     assert after is not akismet.CheckResponse.HAM, "submit-spam teaches the key's site"
     assert elsewhere is akismet.CheckResponse.HAM, "another site's filter is unchanged"
+
+
+def test_async_client_with_a_wordpress_locale_and_an_unknown_method(akismet_app: FastAPI) -> None:
+    key = new_key(akismet_app)  # a new key: 12 hex characters
+
+    async def scenario() -> tuple[akismet.CheckResponse, type[Exception] | None]:
+        transport = httpx.ASGITransport(app=akismet_app)
+        async with httpx.AsyncClient(transport=transport) as http:
+            config = akismet.Config(key=key, url=BLOG)
+            client = await akismet.AsyncClient.validated_client(config=config, http_client=http)
+            verdict = await client.comment_check(
+                "198.51.100.7", comment_content="Très bon article, merci.", blog_lang="fr_FR"
+            )
+            try:  # the client's own request path, to a method Akismet does not have
+                await client._post_request("1.1", "no-such-method", "198.51.100.7")
+            except akismet.AkismetError as exc:
+                return verdict, type(exc)
+            return verdict, None
+
+    verdict, error = asyncio.run(scenario())
+    assert verdict is akismet.CheckResponse.HAM
+    assert error is akismet.RequestError, "a 404, not a body the client could misread"

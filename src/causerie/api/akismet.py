@@ -235,12 +235,30 @@ def _rate_limited(state: AkismetState, record: ApiKeyRecord) -> Response | None:
     return _text("Rate limit exceeded.", headers, 429)
 
 
+# The WordPress plugin's own honeypot: a hidden textarea it forwards as POST_<name>.
+WORDPRESS_HONEYPOT = "POST_ak_hp_textarea"
+
+
+def blog_languages(value: str) -> tuple[str, ...]:
+    """``fr_FR, ar`` → ``("fr", "ar")``: WordPress sends its locale, others ISO 639-1."""
+    languages: list[str] = []
+    for part in value.split(","):
+        language = part.strip().replace("_", "-").split("-")[0].lower()[:8]
+        if language and language not in languages:
+            languages.append(language)
+    return tuple(languages)
+
+
+def _honeypot_filled(params: dict[str, str]) -> bool:
+    named = params.get("honeypot_field_name", "").strip()
+    if named and named not in KNOWN_FIELDS and params.get(named, "").strip():
+        return True
+    return bool(params.get(WORDPRESS_HONEYPOT, "").strip())
+
+
 def sample_of(params: dict[str, str], site: str, secret: str) -> CommentSample:
     """Map comment-check parameters onto what the filter looks at (no raw IP)."""
-    languages = tuple(
-        part.strip().lower()[:8] for part in params.get("blog_lang", "").split(",") if part.strip()
-    )
-    honeypot = params.get("honeypot_field_name", "").strip()
+    languages = blog_languages(params.get("blog_lang", ""))
     user_ip = params.get("user_ip", "").strip()
     return CommentSample(
         content=params.get("comment_content", "")[:MAX_CONTENT],
@@ -253,9 +271,7 @@ def sample_of(params: dict[str, str], site: str, secret: str) -> CommentSample:
         user_agent=params.get("user_agent", "")[:512],
         ip_hash=hash_ip(secret, user_ip) if user_ip else "",
         site_languages=languages,
-        honeypot_filled=bool(
-            honeypot and honeypot not in KNOWN_FIELDS and params.get(honeypot, "").strip()
-        ),
+        honeypot_filled=_honeypot_filled(params),
         comment_type=params.get("comment_type", "").strip()[:32] or "comment",
     )
 

@@ -1,10 +1,12 @@
 """API keys for the Akismet-compatible API: issue, verify, revoke, meter.
 
-A key is 12 lowercase letters and digits (the WordPress plugin refuses any
-other length, and a DNS label must survive lower-casing when clients put the
-key in the host name, ``<key>.causerie.example``). Only its SHA-256 is kept:
-a 12-character random key carries 62 bits, too many to brute-force a fast
-hash against, so a slow password hash would only slow every API call down.
+A new key is 12 lowercase hexadecimal characters: the WordPress plugin
+refuses any other length and its settings form strips every character but
+0-9 and a-f, and a DNS label must survive lower-casing when clients put the
+key in the host name (``<key>.causerie.example``). Keys issued before, 12
+lowercase letters and digits, keep working. Only a SHA-256 is kept: 48
+random bits cannot be guessed through the API, and a slow password hash would
+slow every call down; after a database leak, revoke and reissue the keys.
 
 Verifying a key is on the hot path of every comment-check, so answers are
 cached for ``cache_seconds``: a key revoked from another process (the
@@ -35,14 +37,15 @@ from causerie.store.store import Store
 log = logging.getLogger("causerie.apikeys")
 
 KEY_LENGTH = 12
+# What a key may contain (older keys used every letter); new keys are hex.
 KEY_ALPHABET = string.ascii_lowercase + string.digits
 PREFIX_LENGTH = 4
 _CACHE_LIMIT = 10_000
 
 
 def new_key() -> str:
-    """A fresh random key of 12 lowercase letters and digits."""
-    return "".join(secrets.choice(KEY_ALPHABET) for _ in range(KEY_LENGTH))
+    """A fresh random key of 12 lowercase hexadecimal characters."""
+    return secrets.token_hex(KEY_LENGTH // 2)
 
 
 def looks_like_key(value: str) -> bool:
@@ -160,6 +163,48 @@ class ApiKeys:
     def calls_in_month(self, key_id: int, month: str) -> int:
         """How many calls a key made in a month."""
         return self.keys.calls_in_month(key_id, month)
+
+    def stats(self, key_id: int, blog: str, period: str, now: float | None = None) -> KeyStats:
+        """A blog's figures over ``all`` time, ``6-months`` or ``60-days`` (whole months)."""
+        month = current_month(now)
+        since = {
+            "6-months": shift_month(month, -5),
+            "60-days": current_month((time.time() if now is None else now) - 60 * 86400),
+        }.get(period, "")
+        monthly = self.keys.monthly_totals(key_id, blog, since)
+        first = since or next(iter(monthly), month)
+        months: list[str] = []
+        while first <= month:
+            months.append(first)
+            first = shift_month(first, 1)
+        empty = dict.fromkeys(COUNTERS, 0)
+        return KeyStats([(m, monthly.get(m, empty)) for m in months])
+
+
+def shift_month(month: str, count: int) -> str:
+    """``YYYY-MM`` moved by ``count`` months (negative: back)."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + count
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class KeyStats:
+    """A key's counters month by month, oldest first, and their totals."""
+
+    months: list[tuple[str, Mapping[str, int]]]
+
+    def total(self, counter: str) -> int:
+        """The sum of one counter (``spam``, ``ham``, ``missed_spam`` …) over the months."""
+        return sum(row[counter] for _, row in self.months)
+
+    @property
+    def accuracy(self) -> float:
+        """Per cent of checks not later reported as missed spam or false positive."""
+        checked = self.total("spam") + self.total("ham")
+        if not checked:
+            return 100.0
+        wrong = self.total("missed_spam") + self.total("false_positives")
+        return round(max(0.0, 100.0 * (1 - wrong / checked)), 2)
 
 
 class UsageMeter:

@@ -183,6 +183,27 @@ class ApiKeyStore:
             UsageRow(**{k: v for k, v in r._mapping.items() if k in _USAGE_FIELDS}) for r in rows
         ]
 
+    def monthly_totals(self, key_id: int, blog: str, since: str) -> dict[str, dict[str, int]]:
+        """A key's counters per month from ``since`` (``YYYY-MM``) on, for one blog.
+
+        ``{"2026-11": {"api_calls": 2072, "spam": 2069, …}}``, oldest first.
+        ``blog`` is compared with or without a trailing slash; an empty
+        ``blog`` sums every blog.
+        """
+        columns = [func.coalesce(func.sum(api_usage.c[c]), 0).label(c) for c in COUNTERS]
+        query = (
+            select(api_usage.c.month, *columns)
+            .where(api_usage.c.key_id == key_id, api_usage.c.month >= since)
+            .group_by(api_usage.c.month)
+            .order_by(api_usage.c.month)
+        )
+        wanted = blog.strip().rstrip("/")
+        if wanted:
+            query = query.where(api_usage.c.blog.in_([wanted, wanted + "/"]))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return {r.month: {c: int(r._mapping[c]) for c in COUNTERS} for r in rows}
+
     def calls_in_month(self, key_id: int, month: str) -> int:
         """Total API calls of a key in a month, over all blogs."""
         query = select(func.coalesce(func.sum(api_usage.c.api_calls), 0)).where(

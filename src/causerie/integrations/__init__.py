@@ -1,0 +1,1 @@
+"""Files Causerie hands to other software (the WordPress must-use plugin)."""
