@@ -24,6 +24,7 @@ demo: install
 test-deps: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
+	@scripts/install-wordpress
 	@[ -d node_modules/axe-core ] || npm install --no-audit --no-fund --silent
 
 lint:
