@@ -123,6 +123,8 @@ def test_key_entered_through_the_plugins_form(wordpress: WordPressSite) -> None:
     assert "Akismet is active and ready to stop spam" in page
     assert wordpress.key in page  # the key field of the Settings card
     assert "Causerie" in page  # Account card: the subscription get-subscription gave
+    must_use = wordpress.admin_page("/wp-admin/plugins.php?plugin_status=mustuse")
+    assert "Causerie for Akismet" in must_use
     assert wordpress.php_problems() == []
 
 
@@ -194,3 +196,11 @@ def test_comments_moderation_and_statistics(wordpress: WordPressSite) -> None:
     assert "1 missed spam" in page and "1 false positive" in page
     assert wordpress.option("akismet_spam_count") == "3"
     assert wordpress.php_problems() == []
+
+    # "Silently discard the worst spam": a filled honeypot is then never stored.
+    settings = form_fields(page, 'value="enter-key"')
+    done = wordpress.admin.post(SETTINGS, data={**settings, "akismet_strictness": "1"})
+    assert done.status_code == 200 and wordpress.option("akismet_strictness") == "1"
+    comment(wordpress, "Bot Two", bland + " Really.", ak_hp_textarea="https://pills.example")
+    assert wordpress.sql("SELECT 1 FROM wp_comments WHERE comment_author = 'Bot Two'") == []
+    assert causerie_usage(wordpress)["spam"] == "4"
