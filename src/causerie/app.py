@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
 from causerie.api import akismet as akismet_api
-from causerie.api import akismet_account, fanout, pages, widget
+from causerie.api import akismet_account, akismet_pages, fanout, pages, widget
 from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
 from causerie.api import privacy as privacy_api
@@ -149,6 +149,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(akismet_api.router)
     # After the comment calls: it ends with the catch-all for unknown methods.
     app.include_router(akismet_account.router)
+    app.include_router(akismet_pages.router)
     widget.install(app, runtime.comments)
     privacy_api.install(app, runtime)
     fanout.install(app, runtime)

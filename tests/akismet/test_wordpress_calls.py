@@ -194,3 +194,40 @@ def test_cli_prints_the_mu_plugin_of_the_docs() -> None:
     assert block.group(1) == mu_plugin("https://comments.example.org"), "docs and CLI differ"
     bad = runner.invoke(main, ["wordpress", "mu-plugin", "--url", "https://x.example/'; evil();"])
     assert bad.exit_code == 2 and "plain base URL" in bad.stderr
+
+
+def test_statistics_pages_for_the_plugins_iframes(akismet_app: FastAPI, http: TestClient) -> None:
+    key = new_key(akismet_app)
+    state = akismet_state(akismet_app)
+    record = state.keys.lookup(key)
+    assert record is not None
+    month = current_month()
+    state.keys.keys.add_usage(
+        {
+            (record.id, month, BLOG): {"spam": 1234, "ham": 56, "missed_spam": 2},
+            (record.id, shift_month(month, -2), BLOG): {"spam": 7, "false_positives": 1},
+            (record.id, month, "https://other.example"): {"spam": 999},
+        }
+    )
+    query = {"blog": BLOG, "api_key": key, "height": "200", "locale": "fr_FR"}
+    snapshot = http.get("/akismet/snapshot", params=query)
+    assert snapshot.status_code == 200
+    assert snapshot.headers["content-type"].startswith("text/html")
+    assert "default-src 'none'" in snapshot.headers["content-security-policy"]
+    page = snapshot.text
+    assert '<html lang="fr" dir="ltr">' in page and "Spam arrêté" in page
+    assert page.count("<rect") == 12  # six months, spam and legitimate bars
+    assert "1\u202f234" in page or "1 234" in page  # French thousands separator
+    assert "999" not in page, "another blog's figures"
+
+    detailed = http.get("/akismet/user-stats", params={**query, "locale": "ar"})
+    assert detailed.status_code == 200
+    page = detailed.text
+    assert 'dir="rtl"' in page and "إحصاءات" in page
+    totals = re.search(r"<tfoot>(.*?)</tfoot>", page)
+    assert totals is not None
+    assert re.findall(r"<td>([\d,]+)</td>", totals.group(1)) == ["1,241", "56", "2", "1"]
+
+    for params in ({**query, "api_key": "abcdefabcdef"}, {"blog": BLOG, "locale": "fr"}):
+        refused = http.get("/akismet/user-stats", params=params)
+        assert refused.status_code == 403 and "Cette clé" in refused.text

@@ -225,7 +225,11 @@ def _install(site: WordPressSite) -> None:
     done = site.admin.post("/wp-admin/install.php?step=2", data=form)
     assert done.status_code == 200 and "Success!" in done.text, done.text[-1500:]
     # The site is French: WordPress sends its locale as blog_lang (fr_FR).
-    site.sql("UPDATE wp_options SET option_value = 'fr_FR' WHERE option_name = 'WPLANG'")
+    # (Settings → General lists only installed translations: set the option itself.)
+    site.sql(
+        "INSERT INTO wp_options (option_name, option_value, autoload) "
+        "VALUES ('WPLANG', 'fr_FR', 'yes') ON DUPLICATE KEY UPDATE option_value = 'fr_FR'"
+    )
     site.admin.cookies.set("wordpress_test_cookie", "WP Cookie check")
     login = {
         "log": ADMIN,

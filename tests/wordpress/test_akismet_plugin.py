@@ -183,6 +183,7 @@ def test_comments_moderation_and_statistics(wordpress: WordPressSite) -> None:
         (0, "akismet_key"),
     ]
     assert "collègues de la rédaction" in learnt[0][2] and "auteur de test" in learnt[1][2]
+    assert '"lang": "fr"' in learnt[0][2], "blog_lang=fr_FR, WordPress's locale"
     usage = causerie_usage(wordpress)
     assert (usage["spam"], usage["ham"]) == ("3", "5")
     assert (usage["missed_spam"], usage["false_positives"]) == ("1", "1")
@@ -195,6 +196,19 @@ def test_comments_moderation_and_statistics(wordpress: WordPressSite) -> None:
     assert "75%" in page  # 1 - (1 missed + 1 false positive) / 8 checks
     assert "1 missed spam" in page and "1 false positive" in page
     assert wordpress.option("akismet_spam_count") == "3"
+    # The chart beside them and "Detailed Stats" are Causerie's pages, in French.
+    frames = [html.unescape(src) for src in re.findall(r'<iframe[^>]*src="([^"]+)"', page)]
+    assert len(frames) == 1 and frames[0].startswith(wordpress.causerie.url + "/akismet/snapshot?")
+    detailed = wordpress.admin_page(SETTINGS + "&view=stats")
+    frames = [html.unescape(src) for src in re.findall(r'<iframe[^>]*src="([^"]+)"', detailed)]
+    assert len(frames) == 1 and frames[0].startswith(
+        wordpress.causerie.url + "/akismet/user-stats?"
+    )
+    stats_page = httpx.get(frames[0])
+    assert stats_page.status_code == 200 and "Statistiques anti-spam" in stats_page.text, frames
+    totals = re.search(r"<tfoot>(.*?)</tfoot>", stats_page.text)
+    assert totals is not None
+    assert re.findall(r"<td>(\d+)</td>", totals.group(1)) == ["3", "5", "1", "1"]
     assert wordpress.php_problems() == []
 
     # "Silently discard the worst spam": a filled honeypot is then never stored.
@@ -204,3 +218,28 @@ def test_comments_moderation_and_statistics(wordpress: WordPressSite) -> None:
     comment(wordpress, "Bot Two", bland + " Really.", ak_hp_textarea="https://pills.example")
     assert wordpress.sql("SELECT 1 FROM wp_comments WHERE comment_author = 'Bot Two'") == []
     assert causerie_usage(wordpress)["spam"] == "4"
+
+
+def test_screenshot_of_the_statistics(wordpress: WordPressSite, browser: Any) -> None:
+    """The Statistics card once comments have come in (after the test above)."""
+    if wordpress.option("akismet_spam_count") in ("", "0"):
+        pytest.skip("no spam yet: run with test_comments_moderation_and_statistics")
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.add_cookies(
+        [
+            {"name": c.name, "value": c.value or "", "url": wordpress.url}
+            for c in wordpress.admin.cookies.jar
+        ]
+    )
+    page = context.new_page()
+    page.goto(wordpress.url + SETTINGS)
+    card = page.locator(".akismet-card").first
+    frame = page.frame_locator(".akismet-new-snapshot iframe")
+    assert frame.locator("svg rect").count() == 12  # Causerie's chart: six months, two bars
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "wordpress-akismet-statistics.png"
+    card.screenshot(path=str(shot))
+    context.close()
+    docs = ROOT / "docs" / "images" / shot.name
+    if not docs.exists() or docs.read_bytes() != shot.read_bytes():
+        shutil.copyfile(shot, docs)

@@ -35,3 +35,16 @@ function causerie_akismet_proxy( $preempt, $args, $url ) {
 	$args['headers'] = $headers;
 	return wp_remote_request( $target, $args );
 }
+
+// The settings page's chart and "Detailed Stats" are iframes from tools.akismet.com,
+// which the admin's browser loads itself: point them at Causerie's pages.
+add_filter( 'clean_url', 'causerie_akismet_stats_pages' );
+
+function causerie_akismet_stats_pages( $url ) {
+	$tools = 'https://tools.akismet.com/1.0/';
+	if ( ! str_starts_with( $url, $tools ) ) {
+		return $url;
+	}
+	$page = preg_replace( '/\.php(?=\?|$)/', '', substr( $url, strlen( $tools ) ), 1 );
+	return CAUSERIE_AKISMET_URL . '/akismet/' . $page;
+}
