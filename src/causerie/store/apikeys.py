@@ -2,7 +2,7 @@
 
 One row of ``api_keys``::
 
-    id=3 key_hash='5e88…' (SHA-256 hex of the 12-character key) prefix='k7q2'
+    id=3 key_hash='5e88…' (SHA-256 hex of the 12-character key) prefix='5e0c'
     site_id=2 site_url='https://news.example' rate_per_minute=0 monthly_limit=0
     created=1764403200.5 revoked=None
 
