@@ -170,6 +170,8 @@ def test_comments_moderation_and_statistics(wordpress: WordPressSite) -> None:
     for author in ("viagra-test-123", SCAM[0], "Mary Bot"):
         assert status_of(wordpress, author) == ("spam", "true"), author
     assert status_of(wordpress, "Mary Bot", "akismet_pro_tip") == ("spam", "discard")
+    # The comment's history says "Akismet caught this comment as spam."
+    assert '"check-spam"' in status_of(wordpress, "viagra-test-123", "akismet_history")[1]
 
     # The moderator: "Spam" under a published comment, "Not Spam" in the spam folder.
     moderate(wordpress, MISSED[0], "spamcomment", "/wp-admin/edit-comments.php")
