@@ -18,6 +18,7 @@ from causerie.api import comments as comments_api
 from causerie.api import fanout, pages, widget
 from causerie.api import moderation as moderation_api
 from causerie.api import privacy as privacy_api
+from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
 from causerie.api.fastpath import CachedThreadReads
 from causerie.api.http import (
@@ -154,5 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.origin_policy = policy
     app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)
+    # Inside the origin check, so a refused body still carries CORS headers.
+    app.add_middleware(RequestBodyGuard)
     app.add_middleware(OriginGuard, policy=policy)
     return app

@@ -176,3 +176,17 @@ def test_queue_page_has_no_serious_accessibility_violation(
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+def test_links_a_reader_chose_carry_noopener_noreferrer(browser: Any, server: LiveServer) -> None:
+    uri = "https://reader-chosen.example/page"
+    held = _post(server, "Voir [ici](https://elsewhere.example/x)", uri)
+    page = _logged_in(browser, server)
+    _settled(page)
+    item = page.locator(f"#c{held}")
+    thread_link = item.locator(f'a[href="{uri}"]')
+    text_link = item.locator('.text a[href="https://elsewhere.example/x"]')
+    for link in (thread_link, text_link):
+        rel = link.get_attribute("rel") or ""
+        assert {"noopener", "noreferrer"} <= set(rel.split()), rel
+    page.context.close()

@@ -79,15 +79,14 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, "field_invalid", 422, field=field)
 
 
-STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+# Starlette's own 404 means no route matched: the address, not a comment, is unknown.
+STATUS_CODES = {404: "path_not_found", 405: "method_not_allowed", 413: "body_too_large"}
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) in our shape."""
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "invalid_request")
-    if exc.status_code == 404 and not request.url.path.startswith("/api/comments"):
-        code = "not_found"
     params: dict[str, object] = {"detail": str(exc.detail)} if code == "invalid_request" else {}
     return error_response(request, code, exc.status_code, **params)
 

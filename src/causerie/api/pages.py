@@ -24,12 +24,23 @@ def health(request: Request) -> JSONBody:
     return JSONBody({"status": "ok"})
 
 
+def asset_path(folder: Path, name: str) -> Path | None:
+    """The file ``name`` names under ``folder``, or None (a NUL byte, a bad path, no file)."""
+    if "\x00" in name:
+        return None
+    try:
+        path = (folder / name).resolve()
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
+
+
 @router.get("/static/{name:path}")
 def static_file(name: str) -> Response:
     """Widget and dashboard assets, cached by browsers for an hour."""
-    path = (STATIC / name).resolve()
-    if not path.is_file() or STATIC not in path.parents:
-        raise NotFound("not_found")
+    path = asset_path(STATIC, name)
+    if path is None or STATIC not in path.parents:
+        raise NotFound("path_not_found")
     return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -48,7 +59,7 @@ def embed_js() -> Response:
 def demo(request: Request, lang: str = "fr") -> Response:
     """A realistic article page with the comment thread under it (fr, ar, en)."""
     if not request.app.state.settings.demo or lang not in DEMO_LANGUAGES:
-        raise NotFound("not_found")
+        raise NotFound("path_not_found")
     html = (WEB / "demo" / f"article.{lang}.html").read_text(encoding="utf-8")
     return HTMLResponse(html)
 
