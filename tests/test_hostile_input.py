@@ -183,9 +183,20 @@ def test_ids_beyond_64_bits_are_a_422(client: TestClient) -> None:
     assert_json_error(client.post(f"/api/comments/{HUGE}/vote", json={"value": 1}), 422)
 
 
-@pytest.mark.parametrize("ident", ["٥", "⁰⁴⁵", "+5", "5_0", " 5", "-1", "0"])
-def test_ids_with_other_than_ascii_digits_are_a_422(client: TestClient, ident: str) -> None:
-    assert_json_error(client.post(f"/api/comments/{ident}/vote", json={"value": 1}), 422)
+@pytest.mark.parametrize("ident", ["٥", "⁰⁴⁵", "+5", "5_0", " 5", "-1"])
+def test_ids_with_other_than_ascii_digits_match_no_address(client: TestClient, ident: str) -> None:
+    response = client.post(f"/api/comments/{ident}/vote", json={"value": 1})
+    assert_json_error(response, 404, "path_not_found")
+
+
+def test_id_zero_is_a_422(client: TestClient) -> None:
+    assert_json_error(client.post("/api/comments/0/vote", json={"value": 1}), 422)
+
+
+def test_405_lists_every_allowed_method(client: TestClient) -> None:
+    response = client.put("/api/comments/1")
+    assert_json_error(response, 405, "method_not_allowed")
+    assert set(response.headers["allow"].split(", ")) == {"PATCH", "DELETE"}
 
 
 def test_missing_comment_says_comment(client: TestClient) -> None:

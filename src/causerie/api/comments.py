@@ -93,8 +93,8 @@ async def read_thread(
     ] = None,
     limit: Annotated[
         int | None,
-        Digits,
         Query(ge=1, le=threads.MAX_LIMIT, description="Top-level comments per page"),
+        Digits,
     ] = None,
     tokens: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None,
 ) -> Response:
@@ -199,7 +199,7 @@ def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
     return JSONBody(out, status_code=201)
 
 
-@router.patch("/comments/{comment_id}", summary="Edit one's own comment within the window")
+@router.patch("/comments/{comment_id:int}", summary="Edit one's own comment within the window")
 def edit_comment(
     request: Request,
     comment_id: Id,
@@ -212,7 +212,7 @@ def edit_comment(
     return JSONBody(public_comment(comment, service.secret))
 
 
-@router.delete("/comments/{comment_id}", summary="Delete one's own comment within the window")
+@router.delete("/comments/{comment_id:int}", summary="Delete one's own comment within the window")
 def delete_comment(
     request: Request, comment_id: Id, authorization: Annotated[str | None, Header()] = None
 ) -> JSONBody:
@@ -222,7 +222,7 @@ def delete_comment(
     return JSONBody({"id": comment.id, "state": threads.public_state(comment.state)})
 
 
-@router.post("/comments/{comment_id}/vote", summary="Vote a comment up or down, once")
+@router.post("/comments/{comment_id:int}/vote", summary="Vote a comment up or down, once")
 def vote_comment(request: Request, comment_id: Id, body: VoteBody) -> JSONBody:
     """Record a vote; a second vote by the same reader is a 409."""
     service = _service(request)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +18,7 @@ from causerie.core.errors import CauserieError
 from causerie.core.i18n import negotiate, translate
 
 log = logging.getLogger("causerie.api")
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 
 
 class JSONBody(Response):
@@ -88,7 +90,36 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "invalid_request")
     params: dict[str, object] = {"detail": str(exc.detail)} if code == "invalid_request" else {}
-    return error_response(request, code, exc.status_code, **params)
+    response = error_response(request, code, exc.status_code, **params)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    if exc.status_code == 405:
+        # Allow lists every method of the address (RFC 9110), not only the last route's.
+        own = (exc.headers or {}).get("Allow", "")
+        response.headers["Allow"] = ", ".join(allowed_methods(request, own))
+    return response
+
+
+def _path_pattern(template: str) -> str:
+    """A regex for an OpenAPI path; ``{…_id}`` are digits, as their ``:int`` routes say."""
+    parts = re.split(r"(\{[^/]+?\})", template)
+    return "".join(
+        ("[0-9]+" if p.endswith("_id}") else "[^/]+") if p.startswith("{") else re.escape(p)
+        for p in parts
+    )
+
+
+def allowed_methods(request: Request, starlette_allow: str = "") -> list[str]:
+    """Every method the API documents at this request's path, plus Starlette's own list."""
+    methods = {m.strip() for m in starlette_allow.split(",") if m.strip()}
+    path = request.url.path
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = _path_pattern(template)
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in item if m in HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:

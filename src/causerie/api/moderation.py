@@ -226,7 +226,7 @@ def queue(
     author: Annotated[str, Query(max_length=200)] = "",
     email: Annotated[str, Query(max_length=320)] = "",
     ip: Annotated[str, Query(max_length=64)] = "",
-    limit: Annotated[int, Digits, Query(ge=1, le=200)] = 50,
+    limit: Annotated[int, Query(ge=1, le=200), Digits] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
     """Comments in one state, filtered by site, thread, text, author, e-mail or IP prefix."""
@@ -251,21 +251,23 @@ def act(request: Request, body: ActionBody, session: Changing) -> JSONBody:
     )
 
 
-@router.patch("/comments/{comment_id}", summary="Edit a comment's text")
+@router.patch("/comments/{comment_id:int}", summary="Edit a comment's text")
 def edit(request: Request, comment_id: Id, body: TextBody, session: Changing) -> JSONBody:
     """Replace the text; the author's name and data stay."""
     c = moderation(request).edit(session, comment_id, body.text)
     return JSONBody({"id": c.id, "text": c.text, "html": c.html})
 
 
-@router.post("/comments/{comment_id}/reply", status_code=201, summary="Reply as the site")
+@router.post("/comments/{comment_id:int}/reply", status_code=201, summary="Reply as the site")
 def reply(request: Request, comment_id: Id, body: TextBody, session: Changing) -> JSONBody:
     """A reply published at once, with the site's badge (``by_site``)."""
     c = moderation(request).reply(session, comment_id, body.text)
     return JSONBody({"id": c.id, "parent": c.parent_id, "by_site": c.by_site}, status_code=201)
 
 
-@router.post("/comments/{comment_id}/block", status_code=201, summary="Block a comment's author")
+@router.post(
+    "/comments/{comment_id:int}/block", status_code=201, summary="Block a comment's author"
+)
 def block_author(
     request: Request, comment_id: Id, body: BlockAuthorBody, session: Changing
 ) -> JSONBody:
@@ -274,7 +276,7 @@ def block_author(
     return JSONBody(_block_view(block), status_code=201)
 
 
-@router.post("/threads/{thread_id}/close", summary="Close or reopen a thread")
+@router.post("/threads/{thread_id:int}/close", summary="Close or reopen a thread")
 def close_thread(request: Request, thread_id: Id, body: CloseBody, session: Changing) -> JSONBody:
     """Readers can no longer post on a closed thread."""
     thread = moderation(request).close_thread(session, thread_id, body.closed)
@@ -318,7 +320,7 @@ def add_block(request: Request, body: BlockBody, session: Changing) -> JSONBody:
     return JSONBody(_block_view(block), status_code=201)
 
 
-@router.delete("/blocks/{block_id}", summary="Lift a block")
+@router.delete("/blocks/{block_id:int}", summary="Lift a block")
 def remove_block(request: Request, block_id: Id, session: Changing) -> JSONBody:
     """The author may comment again."""
     moderation(request).remove_block(session, block_id)
@@ -329,7 +331,7 @@ def remove_block(request: Request, block_id: Id, session: Changing) -> JSONBody:
 def audit(
     request: Request,
     session: Reading,
-    limit: Annotated[int, Digits, Query(ge=1, le=500)] = 100,
+    limit: Annotated[int, Query(ge=1, le=500), Digits] = 100,
     offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
     """Moderator actions on the session's sites, newest first."""

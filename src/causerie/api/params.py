@@ -25,6 +25,7 @@ def _ascii_digits(value: object) -> object:
 
 Digits = BeforeValidator(_ascii_digits)
 # A row id: comments, threads, blocks.
-Id = Annotated[int, Digits, Field(ge=1, le=validation.MAX_ID)]
+# The digit check comes last: it wraps the bounded int, whose JSON schema shows the bounds.
+Id = Annotated[int, Field(ge=1, le=validation.MAX_ID), Digits]
 # How many rows to skip in a listing.
-Offset = Annotated[int, Digits, Field(ge=0, le=validation.MAX_OFFSET)]
+Offset = Annotated[int, Field(ge=0, le=validation.MAX_OFFSET), Digits]

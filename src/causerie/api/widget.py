@@ -86,7 +86,7 @@ async def thread_fragment(
     site: Annotated[str | None, Query()] = None,
     sort: Annotated[str | None, Query(description="oldest | newest | top")] = None,
     limit: Annotated[
-        int | None, Digits, Query(ge=1, le=threads.MAX_LIMIT, description="Top-level comments")
+        int | None, Query(ge=1, le=threads.MAX_LIMIT, description="Top-level comments"), Digits
     ] = None,
 ) -> Response:
     """Ready markup that a CMS includes server-side and the widget takes over."""
