@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
-import re
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
