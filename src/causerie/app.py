@@ -21,6 +21,7 @@ from causerie.api import privacy as privacy_api
 from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
 from causerie.api.fastpath import CachedThreadReads
+from causerie.api.headers import SecurityHeaders
 from causerie.api.http import (
     on_causerie_error,
     on_http_error,
@@ -159,4 +160,5 @@ def create_app(settings: Settings) -> FastAPI:
     # Inside the origin check, so a refused body still carries CORS headers.
     app.add_middleware(RequestBodyGuard)
     app.add_middleware(OriginGuard, policy=policy)
+    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     return app

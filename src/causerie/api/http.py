@@ -172,6 +172,11 @@ def _is_ip(value: str) -> bool:
     return True
 
 
+def in_networks(address: str, networks: Sequence[str]) -> bool:
+    """True when the address lies in one of the networks (IPs or CIDRs)."""
+    return _in_networks(address, networks)
+
+
 def _in_networks(address: str, networks: Sequence[str]) -> bool:
     try:
         ip = ipaddress.ip_address(address)

@@ -7,6 +7,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from causerie.api.headers import DEMO_CSP
 from causerie.api.http import JSONBody
 from causerie.core.errors import NotFound
 
@@ -61,7 +62,7 @@ def demo(request: Request, lang: str = "fr") -> Response:
     if not request.app.state.settings.demo or lang not in DEMO_LANGUAGES:
         raise NotFound("path_not_found")
     html = (WEB / "demo" / f"article.{lang}.html").read_text(encoding="utf-8")
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers={"Content-Security-Policy": DEMO_CSP})
 
 
 @router.get("/robots.txt")
