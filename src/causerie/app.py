@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
@@ -24,6 +26,7 @@ from causerie.api.fastpath import CachedThreadReads
 from causerie.api.headers import SecurityHeaders
 from causerie.api.http import (
     on_causerie_error,
+    on_database_unavailable,
     on_http_error,
     on_unexpected_error,
     on_validation_error,
@@ -144,6 +147,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(CauserieError, on_causerie_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.add_exception_handler(unavailable, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)

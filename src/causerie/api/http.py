@@ -16,6 +16,7 @@ from starlette.responses import Response
 
 from causerie.core.errors import CauserieError
 from causerie.core.i18n import negotiate, translate
+from causerie.store.database import is_unavailable
 
 log = logging.getLogger("causerie.api")
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
@@ -54,6 +55,8 @@ def error_response(request: Request, code: str, status: int, **params: object) -
     headers = {"Content-Language": lang}
     if status == 429:
         headers["Retry-After"] = "60"
+    elif status == 503:
+        headers["Retry-After"] = "5"
     return JSONBody(body, status_code=status, headers=headers)
 
 
@@ -124,8 +127,18 @@ def allowed_methods(request: Request, starlette_allow: str = "") -> list[str]:
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
     """A bug: log it with its traceback, answer a 500 in the reader's language."""
+    if is_unavailable(exc):
+        return await on_database_unavailable(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, "server_error", 500)
+
+
+async def on_database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is down or restarting: a 503 to retry, not a bug (and not a traceback)."""
+    if not is_unavailable(exc):
+        return await on_unexpected_error(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, "service_unavailable", 503)
 
 
 def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:

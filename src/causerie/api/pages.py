@@ -10,6 +10,8 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from causerie.api.headers import DEMO_CSP
 from causerie.api.http import JSONBody
 from causerie.core.errors import NotFound
+from causerie.core.ratelimit import RedisRateLimiter
+from causerie.store.database import is_unavailable
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 STATIC = WEB / "static"
@@ -20,9 +22,31 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/health")
 def health(request: Request) -> JSONBody:
-    """Liveness: the process answers and the database is reachable."""
-    request.app.state.runtime.store.meta_get("secret")
-    return JSONBody({"status": "ok"})
+    """Health: ``ok``; ``degraded`` (200) while Redis is down; 503 while the database is.
+
+    ``{"status": "ok" | "degraded" | "unavailable", "database": "ok" | "unavailable",
+    "redis": "ok" | "unavailable" | "off"}``. Degraded still serves everything, on this
+    process's own rate-limit counters and without other processes' cache invalidations.
+    """
+    runtime = request.app.state.runtime
+    body = {"status": "ok", "database": "ok", "redis": "off"}
+    status = 200
+    try:
+        runtime.store.meta_get("secret")
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        body.update(status="unavailable", database="unavailable")
+        status = 503
+    if runtime.settings.redis_url:
+        limiter = runtime.rate_limiter
+        counting = limiter.check() if isinstance(limiter, RedisRateLimiter) else True
+        fanout = getattr(request.app.state, "fanout", None)
+        listening = fanout is None or fanout.subscribed.is_set()
+        body["redis"] = "ok" if counting and listening else "unavailable"
+        if body["redis"] != "ok" and status == 200:
+            body["status"] = "degraded"
+    return JSONBody(body, status_code=status, headers={"Cache-Control": "no-store"})
 
 
 def asset_path(folder: Path, name: str) -> Path | None:
