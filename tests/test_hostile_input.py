@@ -159,6 +159,14 @@ def test_invalid_utf8_bytes_are_a_422(client: TestClient) -> None:
     assert_json_error(response, 422, "unicode_invalid")
 
 
+def test_deeply_nested_json_is_a_localized_400(client: TestClient) -> None:
+    body = b'{"uri": "/a", "text": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    response = client.post(
+        "/api/comments", content=body, headers={"content-type": "application/json"}
+    )
+    assert_json_error(response, 400, "invalid_json")
+
+
 def test_preview_with_a_lone_surrogate_is_a_422(client: TestClient) -> None:
     response = client.post(
         "/api/preview", content='{"text": "\\udfff"}', headers={"content-type": "application/json"}

@@ -92,6 +92,8 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) in our shape."""
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "invalid_request")
+    if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing"):
+        code = "invalid_json"  # FastAPI's words for a body json cannot read (5,000 nested […])
     params: dict[str, object] = {"detail": str(exc.detail)} if code == "invalid_request" else {}
     response = error_response(request, code, exc.status_code, **params)
     for name, value in (exc.headers or {}).items():
