@@ -2,7 +2,7 @@
 
 - **Size**: a body may not exceed 64 KB, counted on the bytes actually
   received, so a chunked upload without ``Content-Length`` is cut off like a
-  declared one: 413 JSON. The Akismet API (``/1.1/``) is left alone: it
+  declared one: 413 JSON. The Akismet API (``/1.1/``, ``/1.2/``) is left alone: it
   counts its own larger bodies the same way and answers in Akismet's words.
 - **JSON text**: a JSON body must be valid UTF-8 without lone surrogates
   (``"\\ud800"`` parses in Python but cannot be encoded, hashed or stored):
@@ -24,7 +24,7 @@ from causerie.core import validation
 
 MAX_BODY = 64 * 1024
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-OWN_LIMITS = ("/1.1/",)
+OWN_LIMITS = ("/1.1/", "/1.2/")
 
 
 class BodyTooLarge(HTTPException):
