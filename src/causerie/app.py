@@ -17,8 +17,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from causerie import __version__
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
-from causerie.api import fanout, openapi, pages, widget
+from causerie.api import fanout, pages, widget
 from causerie.api import moderation as moderation_api
+from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
 from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
@@ -157,7 +158,7 @@ def create_app(settings: Settings) -> FastAPI:
     widget.install(app, runtime.comments)
     privacy_api.install(app, runtime)
     fanout.install(app, runtime)
-    openapi.install(app)
+    openapi_document.install(app)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
