@@ -60,7 +60,8 @@ def test_schema_errors_are_localized_too(client: TestClient, lang: str) -> None:
 def test_unknown_route_and_method_are_json(client: TestClient) -> None:
     missing = client.get("/api/nothing-here", headers={"Accept-Language": "ar"})
     assert missing.status_code == 404
-    assert missing.json()["error"] == "not_found"
+    # The address is unknown, not a comment: the message says so.
+    assert missing.json() == {"error": "path_not_found", "message": "لا يوجد شيء في هذا العنوان."}
     wrong_method = client.put("/api/comments", headers={"Accept-Language": "en"})
     assert wrong_method.status_code == 405
     assert wrong_method.json()["message"] == "This method is not allowed here."

@@ -10,6 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy import Engine
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
@@ -17,11 +19,15 @@ from causerie.api import akismet as akismet_api
 from causerie.api import akismet_account, akismet_pages, fanout, pages, widget
 from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
+from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
+from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
 from causerie.api.fastpath import CachedThreadReads
+from causerie.api.headers import SecurityHeaders
 from causerie.api.http import (
     on_causerie_error,
+    on_database_unavailable,
     on_http_error,
     on_unexpected_error,
     on_validation_error,
@@ -142,6 +148,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(CauserieError, on_causerie_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    for unavailable in (OperationalError, InterfaceError, DisconnectionError, PoolTimeout):
+        app.add_exception_handler(unavailable, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
@@ -153,9 +161,13 @@ def create_app(settings: Settings) -> FastAPI:
     widget.install(app, runtime.comments)
     privacy_api.install(app, runtime)
     fanout.install(app, runtime)
+    openapi_document.install(app)
     policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
     app.state.origin_policy = policy
     app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)
+    # Inside the origin check, so a refused body still carries CORS headers.
+    app.add_middleware(RequestBodyGuard)
     app.add_middleware(OriginGuard, policy=policy)
+    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     return app

@@ -23,6 +23,8 @@ from typing import Any
 ENV_PREFIX = "CAUSERIE_"
 MODERATION_MODES = ("publish", "hold_all", "hold_first")
 LANGUAGES = ("fr", "en", "ar")
+# A thread's JSON nests two levels per reply; 100 keeps it far below orjson's limit (255).
+MAX_REPLY_DEPTH = 100
 RETENTION_SETTINGS = (
     "discard_retention_days",
     "personal_data_retention_days",
@@ -58,6 +60,9 @@ class Settings:
     anonymous_name: str = ""
     max_comment_length: int = 10_000
     max_name_length: int = 80
+    # Replies nest this deep at most; a reply to a deeper comment joins its deepest
+    # allowed ancestor, as forums do (and a thread stays readable: 1-100).
+    max_reply_depth: int = 32
     # Serve the demo article page at /demo.
     demo: bool = True
     # Proxies whose X-Forwarded-For / Forwarded headers are trusted (IPs or CIDRs).
@@ -184,6 +189,8 @@ def _validate(s: Settings) -> None:
         raise ConfigError(f"port: expected 1-65535, got {s.port}")
     if s.edit_window_seconds < 0:
         raise ConfigError("edit_window_seconds: must not be negative")
+    if not 1 <= s.max_reply_depth <= MAX_REPLY_DEPTH:
+        raise ConfigError(f"max_reply_depth: expected 1-{MAX_REPLY_DEPTH}, got {s.max_reply_depth}")
     if s.max_comment_length < 1:
         raise ConfigError("max_comment_length: must be at least 1")
     if s.default_language not in LANGUAGES:

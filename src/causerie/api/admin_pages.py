@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from causerie.api.http import request_lang
+from causerie.api.pages import asset_path
 from causerie.core.errors import NotFound
 from causerie.core.i18n import FALLBACK, direction
 
@@ -61,9 +62,9 @@ def dashboard(request: Request) -> Response:
 @router.get("/admin/assets/{name}")
 def asset(name: str) -> Response:
     """The dashboard's script and style sheet."""
-    path = (ADMIN / name).resolve()
-    if path.parent != ADMIN or path.suffix not in ASSET_TYPES or not path.is_file():
-        raise NotFound("not_found")
+    path = asset_path(ADMIN, name)
+    if path is None or path.parent != ADMIN or path.suffix not in ASSET_TYPES:
+        raise NotFound("path_not_found")
     return FileResponse(
         path, media_type=ASSET_TYPES[path.suffix], headers={"Cache-Control": "no-cache"}
     )

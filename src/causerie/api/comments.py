@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, ThreadCache, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
+from causerie.api.params import Digits, Id
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
 from causerie.core.errors import CauserieError
@@ -31,7 +32,7 @@ class NewCommentBody(BaseModel):
     author: str | None = Field(None, description="Display name (required unless anonymous).")
     email: str | None = Field(None, description="Optional; never shown publicly.")
     website: str | None = Field(None, description="Optional http(s) URL.")
-    parent: int | None = Field(None, description="Id of the comment this one replies to.")
+    parent: Id | None = Field(None, description="Id of the comment this one replies to.")
     title: str | None = Field(None, description="The page's title, stored with a new thread.")
     site: str | None = Field(None, description="Site name (default site if absent).")
     lang: str | None = Field(None, description="The page's language (fr, en, ar …).")
@@ -86,8 +87,15 @@ async def read_thread(
     uri: Annotated[str, Query(description="The page's thread key")],
     site: Annotated[str | None, Query()] = None,
     sort: Annotated[str | None, Query(description="oldest | newest | top")] = None,
-    cursor: Annotated[str | None, Query(description="`next` of the previous page")] = None,
-    limit: Annotated[int | None, Query(description="Top-level comments per page (1-200)")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=threads.MAX_CURSOR, description="`next` of the previous page"),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=threads.MAX_LIMIT, description="Top-level comments per page"),
+        Digits,
+    ] = None,
     tokens: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None,
 ) -> Response:
     """Approved comments (and the reader's own pending ones) with ETag caching."""
@@ -152,7 +160,13 @@ def _thread_body(
     thread = service.store.thread(site.id, uri)
     own = threads.own_ids_from_tokens(service.secret, tokens)
     data = threads.thread_page(
-        service.store, thread.id if thread else None, uri, page, service.secret, own
+        service.store,
+        thread.id if thread else None,
+        uri,
+        page,
+        service.secret,
+        own,
+        max_depth=service.settings.max_reply_depth,
     )
     return orjson.dumps(data)
 
@@ -185,10 +199,10 @@ def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
     return JSONBody(out, status_code=201)
 
 
-@router.patch("/comments/{comment_id}", summary="Edit one's own comment within the window")
+@router.patch("/comments/{comment_id:int}", summary="Edit one's own comment within the window")
 def edit_comment(
     request: Request,
-    comment_id: int,
+    comment_id: Id,
     body: EditBody,
     authorization: Annotated[str | None, Header()] = None,
 ) -> JSONBody:
@@ -198,18 +212,18 @@ def edit_comment(
     return JSONBody(public_comment(comment, service.secret))
 
 
-@router.delete("/comments/{comment_id}", summary="Delete one's own comment within the window")
+@router.delete("/comments/{comment_id:int}", summary="Delete one's own comment within the window")
 def delete_comment(
-    request: Request, comment_id: int, authorization: Annotated[str | None, Header()] = None
+    request: Request, comment_id: Id, authorization: Annotated[str | None, Header()] = None
 ) -> JSONBody:
     """Delete; a comment with replies stays in place as "deleted"."""
     service = _service(request)
     comment = service.delete(comment_id, _bearer(authorization))
-    return JSONBody({"id": comment.id, "state": comment.state.value})
+    return JSONBody({"id": comment.id, "state": threads.public_state(comment.state)})
 
 
-@router.post("/comments/{comment_id}/vote", summary="Vote a comment up or down, once")
-def vote_comment(request: Request, comment_id: int, body: VoteBody) -> JSONBody:
+@router.post("/comments/{comment_id:int}/vote", summary="Vote a comment up or down, once")
+def vote_comment(request: Request, comment_id: Id, body: VoteBody) -> JSONBody:
     """Record a vote; a second vote by the same reader is a 409."""
     service = _service(request)
     likes, dislikes = service.vote(comment_id, body.value, _reader(request))

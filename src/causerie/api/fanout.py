@@ -34,6 +34,7 @@ from causerie.core.comments import ChangeEvent
 log = logging.getLogger("causerie.fanout")
 
 CHANNEL = "causerie:threads"
+OUTAGE_CACHE_AGE = 1.0
 
 
 class RedisFanout:
@@ -49,6 +50,7 @@ class RedisFanout:
         self._hub = hub
         self._secret = secret
         self.subscribed = asyncio.Event()
+        self._publish_failing = False
 
     def on_change(self, change: ChangeEvent) -> None:
         """Service listener (worker thread): publish the change for the others."""
@@ -61,8 +63,16 @@ class RedisFanout:
         }
         try:
             self._client.publish(CHANNEL, json.dumps(message, ensure_ascii=False))
-        except Exception:  # Redis down must never fail a comment; readers catch up on reload
-            log.exception("could not publish a change of %s to Redis", change.uri)
+        except Exception as error:  # Redis down must never fail a comment
+            if not self._publish_failing:  # once per outage; readers catch up on reload
+                log.warning(
+                    "could not publish changes to Redis (%s): other processes "
+                    "will not hear of them until it is back",
+                    error,
+                )
+            self._publish_failing = True
+        else:
+            self._publish_failing = False
 
     def apply(self, raw: bytes | str) -> None:
         """Apply one message from another process."""
@@ -83,21 +93,38 @@ class RedisFanout:
         """Listen until cancelled, resubscribing (and clearing the cache) after failures."""
         import redis.asyncio as aioredis
 
+        lost = False
+        normal_age = self._cache.max_age
         while True:
-            client = aioredis.Redis.from_url(self.redis_url)
+            client = aioredis.Redis.from_url(
+                self.redis_url, socket_connect_timeout=2, health_check_interval=10
+            )
             try:
                 async with client.pubsub() as pubsub:
                     await pubsub.subscribe(CHANNEL)
                     self._cache.clear()
                     self.subscribed.set()
+                    if lost:
+                        self._cache.max_age = normal_age
+                        log.warning("Redis subscription back: cache cleared, sharing resumed")
+                        lost = False
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
                             self.apply(message["data"])
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:
                 self.subscribed.clear()
-                log.exception("lost the Redis subscription; retrying in 1 s")
+                # Other processes' changes go unheard: keep cached reads 1 s at most.
+                self._cache.max_age = OUTAGE_CACHE_AGE
+                if not lost:
+                    # Said once per outage: this process serves on its own state meanwhile.
+                    log.warning(
+                        "lost the Redis subscription (%s): serving on this process's state, "
+                        "retrying every second",
+                        error,
+                    )
+                    lost = True
                 await asyncio.sleep(1)
             finally:
                 with contextlib.suppress(Exception):

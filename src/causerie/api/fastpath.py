@@ -15,6 +15,9 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from causerie.api.cache import PUBLIC_CACHE_CONTROL, ThreadCache, read_key
+from causerie.core import validation
+from causerie.core.errors import CauserieError
+from causerie.core.threads import MAX_LIMIT
 
 PATH = "/api/comments"
 KNOWN = frozenset({"uri", "site", "sort", "cursor", "limit", "lang"})
@@ -67,9 +70,11 @@ class CachedThreadReads:
                 return None  # unusual: let the endpoint validate and explain
             params[name] = value
         uri = params.get("uri")
-        limit = params.get("limit", "50")
-        if not uri or not limit.isdigit():
+        if not uri:
             return None
-        return read_key(
-            params.get("site"), uri, params.get("sort"), params.get("cursor"), int(limit)
-        )
+        try:
+            # The endpoint's own rule: a cached answer never accepts what it refuses.
+            limit = validation.bounded_int(params.get("limit", "50"), "limit", 1, MAX_LIMIT)
+        except CauserieError:
+            return None
+        return read_key(params.get("site"), uri, params.get("sort"), params.get("cursor"), limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,8 +16,10 @@ from starlette.responses import Response
 
 from causerie.core.errors import CauserieError
 from causerie.core.i18n import negotiate, translate
+from causerie.store.database import is_unavailable
 
 log = logging.getLogger("causerie.api")
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
 
 
 class JSONBody(Response):
@@ -52,6 +55,8 @@ def error_response(request: Request, code: str, status: int, **params: object) -
     headers = {"Content-Language": lang}
     if status == 429:
         headers["Retry-After"] = "60"
+    elif status == 503:
+        headers["Retry-After"] = "5"
     return JSONBody(body, status_code=status, headers=headers)
 
 
@@ -79,23 +84,63 @@ async def on_validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, "field_invalid", 422, field=field)
 
 
-STATUS_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+# Starlette's own 404 means no route matched: the address, not a comment, is unknown.
+STATUS_CODES = {404: "path_not_found", 405: "method_not_allowed", 413: "body_too_large"}
 
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method) in our shape."""
     assert isinstance(exc, StarletteHTTPException)
     code = STATUS_CODES.get(exc.status_code, "invalid_request")
-    if exc.status_code == 404 and not request.url.path.startswith("/api/comments"):
-        code = "not_found"
+    if exc.status_code == 400 and str(exc.detail).startswith("There was an error parsing"):
+        code = "invalid_json"  # FastAPI's words for a body json cannot read (5,000 nested […])
     params: dict[str, object] = {"detail": str(exc.detail)} if code == "invalid_request" else {}
-    return error_response(request, code, exc.status_code, **params)
+    response = error_response(request, code, exc.status_code, **params)
+    for name, value in (exc.headers or {}).items():
+        response.headers[name] = value
+    if exc.status_code == 405:
+        # Allow lists every method of the address (RFC 9110), not only the last route's.
+        own = (exc.headers or {}).get("Allow", "")
+        response.headers["Allow"] = ", ".join(allowed_methods(request, own))
+    return response
+
+
+def _path_pattern(template: str) -> str:
+    """A regex for an OpenAPI path; ``{…_id}`` are digits, as their ``:int`` routes say."""
+    parts = re.split(r"(\{[^/]+?\})", template)
+    return "".join(
+        ("[0-9]+" if p.endswith("_id}") else "[^/]+") if p.startswith("{") else re.escape(p)
+        for p in parts
+    )
+
+
+def allowed_methods(request: Request, starlette_allow: str = "") -> list[str]:
+    """Every method the API documents at this request's path, plus Starlette's own list."""
+    methods = {m.strip() for m in starlette_allow.split(",") if m.strip()}
+    path = request.url.path
+    for template, item in request.app.openapi().get("paths", {}).items():
+        pattern = _path_pattern(template)
+        if re.fullmatch(pattern, path):
+            methods |= {m.upper() for m in item if m in HTTP_METHODS}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
 
 
 async def on_unexpected_error(request: Request, exc: Exception) -> Response:
     """A bug: log it with its traceback, answer a 500 in the reader's language."""
+    if is_unavailable(exc):
+        return await on_database_unavailable(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, "server_error", 500)
+
+
+async def on_database_unavailable(request: Request, exc: Exception) -> Response:
+    """The database is down or restarting: a 503 to retry, not a bug (and not a traceback)."""
+    if not is_unavailable(exc):
+        return await on_unexpected_error(request, exc)
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, "service_unavailable", 503)
 
 
 def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:
@@ -140,6 +185,11 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def in_networks(address: str, networks: Sequence[str]) -> bool:
+    """True when the address lies in one of the networks (IPs or CIDRs)."""
+    return _in_networks(address, networks)
 
 
 def _in_networks(address: str, networks: Sequence[str]) -> bool:

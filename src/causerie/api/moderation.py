@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from pydantic import BaseModel, Field
 
 from causerie.api.http import JSONBody, client_ip, request_lang
+from causerie.api.params import Digits, Id, Offset
 from causerie.core.accounts import AccountService, Session
 from causerie.core.errors import CauserieError
-from causerie.core.moderation import ModerationService
+from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
 from causerie.core.threads import iso
 from causerie.spam import SpamReason
 from causerie.spam.messages import reason_text
@@ -47,7 +48,7 @@ class ActionBody(BaseModel):
     """One action on a selection of comments."""
 
     action: str = Field(description="approve | delete | spam | not_spam | pin | unpin")
-    ids: list[int]
+    ids: list[Id] = Field(max_length=MAX_BULK)
 
 
 class TextBody(BaseModel):
@@ -66,7 +67,7 @@ class BlockAuthorBody(BaseModel):
     """Block a comment's author by e-mail, IP range or exact (hashed) address."""
 
     by: str = Field(description="email | ip_range | ip_hash")
-    days: int = Field(30, description="0 blocks for good")
+    days: int = Field(30, ge=0, le=MAX_BLOCK_DAYS, description="0 blocks for good")
 
 
 class BlockBody(BaseModel):
@@ -75,7 +76,7 @@ class BlockBody(BaseModel):
     site: str
     kind: str = Field(description="email | ip_range | ip_hash")
     value: str
-    days: int = 30
+    days: int = Field(30, ge=0, le=MAX_BLOCK_DAYS)
     note: str = ""
 
 
@@ -220,13 +221,13 @@ def queue(
     session: Reading,
     state: Annotated[str, Query(description="pending | spam | approved | deleted")] = "pending",
     site: str | None = None,
-    thread: int | None = None,
+    thread: Annotated[Id | None, Query()] = None,
     q: Annotated[str, Query(max_length=200)] = "",
     author: Annotated[str, Query(max_length=200)] = "",
     email: Annotated[str, Query(max_length=320)] = "",
     ip: Annotated[str, Query(max_length=64)] = "",
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=200), Digits] = 50,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
     """Comments in one state, filtered by site, thread, text, author, e-mail or IP prefix."""
     if state not in {s.value for s in CommentState}:
@@ -250,31 +251,33 @@ def act(request: Request, body: ActionBody, session: Changing) -> JSONBody:
     )
 
 
-@router.patch("/comments/{comment_id}", summary="Edit a comment's text")
-def edit(request: Request, comment_id: int, body: TextBody, session: Changing) -> JSONBody:
+@router.patch("/comments/{comment_id:int}", summary="Edit a comment's text")
+def edit(request: Request, comment_id: Id, body: TextBody, session: Changing) -> JSONBody:
     """Replace the text; the author's name and data stay."""
     c = moderation(request).edit(session, comment_id, body.text)
     return JSONBody({"id": c.id, "text": c.text, "html": c.html})
 
 
-@router.post("/comments/{comment_id}/reply", status_code=201, summary="Reply as the site")
-def reply(request: Request, comment_id: int, body: TextBody, session: Changing) -> JSONBody:
+@router.post("/comments/{comment_id:int}/reply", status_code=201, summary="Reply as the site")
+def reply(request: Request, comment_id: Id, body: TextBody, session: Changing) -> JSONBody:
     """A reply published at once, with the site's badge (``by_site``)."""
     c = moderation(request).reply(session, comment_id, body.text)
     return JSONBody({"id": c.id, "parent": c.parent_id, "by_site": c.by_site}, status_code=201)
 
 
-@router.post("/comments/{comment_id}/block", status_code=201, summary="Block a comment's author")
+@router.post(
+    "/comments/{comment_id:int}/block", status_code=201, summary="Block a comment's author"
+)
 def block_author(
-    request: Request, comment_id: int, body: BlockAuthorBody, session: Changing
+    request: Request, comment_id: Id, body: BlockAuthorBody, session: Changing
 ) -> JSONBody:
     """Block by e-mail, IP range (/24, /48) or exact hashed address, for some days."""
     block = moderation(request).block_author(session, comment_id, body.by, body.days)
     return JSONBody(_block_view(block), status_code=201)
 
 
-@router.post("/threads/{thread_id}/close", summary="Close or reopen a thread")
-def close_thread(request: Request, thread_id: int, body: CloseBody, session: Changing) -> JSONBody:
+@router.post("/threads/{thread_id:int}/close", summary="Close or reopen a thread")
+def close_thread(request: Request, thread_id: Id, body: CloseBody, session: Changing) -> JSONBody:
     """Readers can no longer post on a closed thread."""
     thread = moderation(request).close_thread(session, thread_id, body.closed)
     return JSONBody({"id": thread.id, "closed": thread.closed})
@@ -317,8 +320,8 @@ def add_block(request: Request, body: BlockBody, session: Changing) -> JSONBody:
     return JSONBody(_block_view(block), status_code=201)
 
 
-@router.delete("/blocks/{block_id}", summary="Lift a block")
-def remove_block(request: Request, block_id: int, session: Changing) -> JSONBody:
+@router.delete("/blocks/{block_id:int}", summary="Lift a block")
+def remove_block(request: Request, block_id: Id, session: Changing) -> JSONBody:
     """The author may comment again."""
     moderation(request).remove_block(session, block_id)
     return JSONBody({"ok": True})
@@ -328,8 +331,8 @@ def remove_block(request: Request, block_id: int, session: Changing) -> JSONBody
 def audit(
     request: Request,
     session: Reading,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=500), Digits] = 100,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
     """Moderator actions on the session's sites, newest first."""
     service = moderation(request)

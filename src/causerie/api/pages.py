@@ -7,8 +7,11 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
 
+from causerie.api.headers import DEMO_CSP
 from causerie.api.http import JSONBody
 from causerie.core.errors import NotFound
+from causerie.core.ratelimit import RedisRateLimiter
+from causerie.store.database import is_unavailable
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 STATIC = WEB / "static"
@@ -19,17 +22,50 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/health")
 def health(request: Request) -> JSONBody:
-    """Liveness: the process answers and the database is reachable."""
-    request.app.state.runtime.store.meta_get("secret")
-    return JSONBody({"status": "ok"})
+    """Health: ``ok``; ``degraded`` (200) while Redis is down; 503 while the database is.
+
+    ``{"status": "ok" | "degraded" | "unavailable", "database": "ok" | "unavailable",
+    "redis": "ok" | "unavailable" | "off"}``. Degraded still serves everything, on this
+    process's own rate-limit counters and without other processes' cache invalidations.
+    """
+    runtime = request.app.state.runtime
+    body = {"status": "ok", "database": "ok", "redis": "off"}
+    status = 200
+    try:
+        runtime.store.meta_get("secret")
+    except Exception as error:
+        if not is_unavailable(error):
+            raise
+        body.update(status="unavailable", database="unavailable")
+        status = 503
+    if runtime.settings.redis_url:
+        limiter = runtime.rate_limiter
+        counting = limiter.check() if isinstance(limiter, RedisRateLimiter) else True
+        fanout = getattr(request.app.state, "fanout", None)
+        listening = fanout is None or fanout.subscribed.is_set()
+        body["redis"] = "ok" if counting and listening else "unavailable"
+        if body["redis"] != "ok" and status == 200:
+            body["status"] = "degraded"
+    return JSONBody(body, status_code=status, headers={"Cache-Control": "no-store"})
+
+
+def asset_path(folder: Path, name: str) -> Path | None:
+    """The file ``name`` names under ``folder``, or None (a NUL byte, a bad path, no file)."""
+    if "\x00" in name:
+        return None
+    try:
+        path = (folder / name).resolve()
+        return path if path.is_file() else None
+    except (OSError, ValueError):
+        return None
 
 
 @router.get("/static/{name:path}")
 def static_file(name: str) -> Response:
     """Widget and dashboard assets, cached by browsers for an hour."""
-    path = (STATIC / name).resolve()
-    if not path.is_file() or STATIC not in path.parents:
-        raise NotFound("not_found")
+    path = asset_path(STATIC, name)
+    if path is None or STATIC not in path.parents:
+        raise NotFound("path_not_found")
     return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
 
 
@@ -48,9 +84,9 @@ def embed_js() -> Response:
 def demo(request: Request, lang: str = "fr") -> Response:
     """A realistic article page with the comment thread under it (fr, ar, en)."""
     if not request.app.state.settings.demo or lang not in DEMO_LANGUAGES:
-        raise NotFound("not_found")
+        raise NotFound("path_not_found")
     html = (WEB / "demo" / f"article.{lang}.html").read_text(encoding="utf-8")
-    return HTMLResponse(html)
+    return HTMLResponse(html, headers={"Content-Security-Policy": DEMO_CSP})
 
 
 @router.get("/robots.txt")

@@ -20,6 +20,7 @@ from starlette.responses import Response, StreamingResponse
 from causerie.api import fragment
 from causerie.api.events import EventHub, LocalHub, thread_event
 from causerie.api.http import JSONBody, request_lang
+from causerie.api.params import Digits
 from causerie.core import threads, validation
 from causerie.core.comments import ChangeEvent, CommentService
 from causerie.core.i18n import catalog, direction, negotiate
@@ -84,7 +85,9 @@ async def thread_fragment(
     uri: Annotated[str, Query(description="The page's thread key")],
     site: Annotated[str | None, Query()] = None,
     sort: Annotated[str | None, Query(description="oldest | newest | top")] = None,
-    limit: Annotated[int | None, Query(description="Top-level comments (1-200)")] = None,
+    limit: Annotated[
+        int | None, Query(ge=1, le=threads.MAX_LIMIT, description="Top-level comments"), Digits
+    ] = None,
 ) -> Response:
     """Ready markup that a CMS includes server-side and the widget takes over."""
     page = threads.parse_page_request(sort, None, limit)
@@ -115,7 +118,12 @@ def _fragment(
     checked = validation.check_uri(uri)
     record = service.store.thread(site.id, checked)
     data = threads.thread_page(
-        service.store, record.id if record else None, checked, page, service.secret
+        service.store,
+        record.id if record else None,
+        checked,
+        page,
+        service.secret,
+        max_depth=service.settings.max_reply_depth,
     )
     return fragment.thread(data, lang).encode()
 

@@ -200,7 +200,20 @@ class CommentService:
             or found.state in (CommentState.SPAM, CommentState.DELETED)
         ):
             raise CauserieError("parent_not_found", 422, field="parent")
-        return found.id
+        return self._attach_point(found.id)
+
+    def _attach_point(self, parent_id: int) -> int:
+        """The parent a reply gets: the one asked for, or its deepest ancestor within the limit.
+
+        A top-level comment is at depth 0, so a reply to a comment at depth
+        ``max_reply_depth`` or deeper joins the ancestor at ``max_reply_depth - 1``.
+        """
+        chain = self.store.ancestors(parent_id)  # [parent, …, root]
+        depth = len(chain) - 1
+        limit = self.settings.max_reply_depth
+        if depth < limit:
+            return parent_id
+        return chain[depth - (limit - 1)]
 
     def _state_for(
         self, verdict: SpamVerdict, conf: SiteSettings, site: SiteRecord, akey: str, text: str
@@ -224,7 +237,7 @@ class CommentService:
         identity.require_token(self.secret, token, comment_id)
         comment = self.store.comment(comment_id)
         if comment is None or comment.state is CommentState.DELETED:
-            raise NotFound()
+            raise NotFound("comment_not_found")
         thread = self.store.thread_by_id(comment.thread_id)
         site = self.store.site_by_id(thread.site_id) if thread else None
         window = self.site_settings(site).edit_window_seconds if site else 0
@@ -306,7 +319,7 @@ class CommentService:
             raise CauserieError("vote_invalid", 422, field="value")
         comment = self.store.comment(comment_id)
         if comment is None or comment.state is not CommentState.APPROVED:
-            raise NotFound()
+            raise NotFound("comment_not_found")
         voter = identity.keyed_hash(self.secret, "vote", reader.ip or reader.user_agent)
         result = self.store.add_vote(comment_id, voter, value)
         if result is None:

@@ -47,6 +47,9 @@ def render(text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
+        # A relative link ("/x", "//evil.example", "#top") would resolve against the
+        # page that embeds the thread; only absolute links are kept.
+        url_relative="deny",
         link_rel=LINK_REL,
     ).strip()
 

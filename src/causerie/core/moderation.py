@@ -29,6 +29,7 @@ ACTIONS = ("approve", "delete", "spam", "not_spam", "pin", "unpin")
 UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block")
 BLOCK_KINDS = ("email", "ip_range", "ip_hash")
 MAX_BULK = 200
+MAX_BLOCK_DAYS = 3650
 
 
 @dataclass
@@ -67,7 +68,7 @@ class ModerationService:
     ) -> tuple[CommentRecord, SiteRecord, ThreadRecord]:
         comment = self.comments.store.comment(comment_id)
         if comment is None:
-            raise NotFound("not_found")
+            raise NotFound("comment_not_found")
         site, thread = self.comments._context(comment)
         self._require(session, site.id)
         return comment, site, thread
@@ -264,7 +265,7 @@ class ModerationService:
         """Block an e-mail, an IP range or one (hashed) address for ``days`` (0: for good)."""
         site = self.site(session, site_name)
         value = _block_value(kind, value)
-        if not 0 <= days <= 3650:
+        if not 0 <= days <= MAX_BLOCK_DAYS:
             raise CauserieError("field_invalid", 422, field="days")
         now = self.comments.clock()
         block_id = self.store.add_block(
@@ -295,7 +296,7 @@ class ModerationService:
         """Lift a block."""
         block = self.store.block(block_id)
         if block is None:
-            raise NotFound("not_found")
+            raise NotFound("block_not_found")
         self._require(session, int(block["site_id"]))
         self.store.remove_block(block_id)
         site = self.comments.store.site_by_id(int(block["site_id"]))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from causerie.core import identity
+from causerie.core import identity, validation
 from causerie.core.errors import CauserieError
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
@@ -26,6 +26,10 @@ SORTS: tuple[Sort, ...] = ("oldest", "newest", "top")
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 REPLY_LIMIT = 200
+# Our cursors are ~40 characters; anything much longer is not one of ours.
+MAX_CURSOR = 256
+MAX_CURSOR_NUMBER = 2**53
+DEFAULT_MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,11 @@ def parse_page_request(
     chosen = (sort or "oldest").lower()
     if chosen not in SORTS:
         raise CauserieError("sort_invalid", 422, field="sort")
-    try:
-        size = DEFAULT_LIMIT if limit in (None, "") else int(limit)
-    except ValueError:
-        raise CauserieError("limit_invalid", 422, field="limit", max=MAX_LIMIT) from None
-    if not 1 <= size <= MAX_LIMIT:
-        raise CauserieError("limit_invalid", 422, field="limit", max=MAX_LIMIT)
+    size = (
+        DEFAULT_LIMIT
+        if limit in (None, "")
+        else validation.bounded_int(limit, "limit", 1, MAX_LIMIT, "limit_invalid")
+    )
     return PageRequest(cast(Sort, chosen), decode_cursor(cursor, cast(Sort, chosen)), size)
 
 
@@ -63,20 +66,30 @@ def decode_cursor(cursor: str | None, sort: Sort) -> Cursor | None:
     """The keyset values in a cursor; a 422 if it is not one of ours."""
     if not cursor:
         return None
+    if len(cursor) > MAX_CURSOR:
+        raise CauserieError("cursor_invalid", 422, field="cursor")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         raise CauserieError("cursor_invalid", 422, field="cursor") from None
     width = 3 if sort == "top" else 2
     if (
         not isinstance(data, list)
         or len(data) != width + 1
         or data[0] != sort
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in data[1:])
+        or not all(_cursor_value(v) for v in data[1:])
     ):
         raise CauserieError("cursor_invalid", 422, field="cursor")
     return tuple(float(v) for v in data[1:])
+
+
+def _cursor_value(value: object) -> bool:
+    """A number our cursors can hold: finite and exact as a float (no 400-digit ints)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # NaN and infinities fail the comparison too.
+    return abs(value) <= MAX_CURSOR_NUMBER
 
 
 def iso(ts: float | None) -> str | None:
@@ -84,6 +97,15 @@ def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def public_state(state: CommentState) -> str:
+    """The state an author may see: a spam verdict reads as "pending".
+
+    Telling an author that the filter called their comment spam would let a
+    spammer rewrite until it passes; the verdict stays in the dashboard.
+    """
+    return CommentState.PENDING.value if state is CommentState.SPAM else state.value
 
 
 def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
@@ -99,7 +121,7 @@ def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
         "modified": iso(c.modified),
         "likes": c.likes,
         "dislikes": c.dislikes,
-        "state": c.state.value,
+        "state": public_state(c.state),
         "pinned": c.pinned,
         "by_site": c.by_site,
         "avatar": None if deleted else identity.avatar_seed(secret, c.email, c.author),
@@ -108,15 +130,26 @@ def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
 
 
 def build_tree(
-    roots: Sequence[CommentRecord], replies: Sequence[CommentRecord], secret: str
+    roots: Sequence[CommentRecord],
+    replies: Sequence[CommentRecord],
+    secret: str,
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[dict[str, Any]]:
-    """Nest replies under their parents; a reply whose parent is hidden goes under its root."""
+    """Nest replies under their parents, ``max_depth`` levels at most.
+
+    A reply whose parent is hidden goes under its root; one below the deepest
+    allowed level joins that level (threads stored before the limit, or with
+    a higher one, stay readable and serialisable).
+    """
     nodes: dict[int, dict[str, Any]] = {}
+    depth: dict[int, int] = {}
+    holder: dict[int, int] = {}  # node id -> id of the node it is placed under
     out: list[dict[str, Any]] = []
     for root in roots:
         node = public_comment(root, secret)
         node["hidden_replies"] = 0
         nodes[root.id] = node
+        depth[root.id] = 0
         out.append(node)
     shown: dict[int, int] = {}
     for reply in replies:
@@ -128,9 +161,13 @@ def build_tree(
             continue
         shown[root_id] = shown.get(root_id, 0) + 1
         node = public_comment(reply, secret)
+        parent_id = reply.parent_id if reply.parent_id in nodes else root_id
+        if depth[parent_id] >= max_depth:
+            parent_id = holder[parent_id]
         nodes[reply.id] = node
-        parent = nodes.get(reply.parent_id or 0) or nodes[root_id]
-        parent["replies"].append(node)
+        depth[reply.id] = depth[parent_id] + 1
+        holder[reply.id] = parent_id
+        nodes[parent_id]["replies"].append(node)
     return out
 
 
@@ -141,6 +178,7 @@ def thread_page(
     page: PageRequest,
     secret: str,
     own_ids: Sequence[int] = (),
+    max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> dict[str, Any]:
     """One page of a thread as the public API returns it."""
     if thread_id is None:
@@ -157,7 +195,7 @@ def thread_page(
         "uri": uri,
         "total": store.count_approved(thread_id),
         "sort": page.sort,
-        "comments": build_tree(roots, replies, secret),
+        "comments": build_tree(roots, replies, secret, max_depth),
         "next": next_cursor,
     }
 

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+
+import ada_url
 
 from causerie.core.errors import CauserieError
 
+# Ids are 32-bit in the schema (PostgreSQL ``integer``); offsets share the bound.
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 2**31 - 1
+# Integers in query strings, paths and cursors: ASCII digits only (no "٥", "⁰", "+", "_").
+DIGITS = re.compile(r"[0-9]{1,10}")
+# Thread keys given as a path are resolved against this base to be checked like a browser would.
+PATH_BASE = "https://causerie.invalid"
 EMAIL = re.compile(r"^[^@\s<>\"']{1,64}@[^@\s<>\"']+\.[^@\s<>\"'.]{2,}$")
 MAX_URI = 1024
 MAX_WEBSITE = 512
@@ -15,17 +23,45 @@ MAX_EMAIL = 254
 MAX_TITLE = 300
 
 
-def clean_text(value: str | None) -> str:
-    """Normalise to NFC and drop NUL and other C0 controls but newlines and tabs."""
+def bounded_int(value: object, field: str, low: int, high: int, code: str = "field_invalid") -> int:
+    """An integer given as a number or as ASCII digits, within ``low..high``; else a 422."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and DIGITS.fullmatch(value):
+        number = int(value)
+    else:
+        raise CauserieError(code, 422, field=field, max=high)
+    if not low <= number <= high:
+        raise CauserieError(code, 422, field=field, max=high)
+    return number
+
+
+def is_valid_unicode(value: str) -> bool:
+    """True when the string can be encoded (no lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def clean_text(value: str | None, field: str = "text") -> str:
+    """Normalise to NFC and drop NUL and other C0 controls but newlines and tabs.
+
+    A lone surrogate (possible in JSON as ``"\\ud800"``) cannot be stored,
+    hashed or rendered: it is refused here, before anything else sees it.
+    """
     if not value:
         return ""
+    if not is_valid_unicode(value):
+        raise CauserieError("unicode_invalid", 422, field=field)
     value = unicodedata.normalize("NFC", value)
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
 
 def check_text(text: str, max_length: int) -> str:
     """The comment text, required and bounded."""
-    text = clean_text(text)
+    text = clean_text(text, "text")
     if not text:
         raise CauserieError("text_required", 422, field="text")
     if len(text) > max_length:
@@ -35,7 +71,7 @@ def check_text(text: str, max_length: int) -> str:
 
 def check_author(author: str | None, *, anonymous_ok: bool, default: str, max_length: int) -> str:
     """The author's name: one line, required unless the site allows anonymous comments."""
-    name = " ".join(clean_text(author).split())
+    name = " ".join(clean_text(author, "author").split())
     if not name:
         if anonymous_ok:
             return default
@@ -47,7 +83,7 @@ def check_author(author: str | None, *, anonymous_ok: bool, default: str, max_le
 
 def check_email(email: str | None) -> str | None:
     """An e-mail address when one is given."""
-    value = clean_text(email)
+    value = clean_text(email, "email")
     if not value:
         return None
     if len(value) > MAX_EMAIL or not EMAIL.match(value):
@@ -55,40 +91,57 @@ def check_email(email: str | None) -> str | None:
     return value
 
 
+def parse_url(value: str) -> ada_url.URL | None:
+    """The URL as a browser parses it (WHATWG URL standard), or None if it cannot."""
+    try:
+        return ada_url.URL(value)
+    except ValueError:
+        return None
+
+
 def check_website(website: str | None) -> str | None:
-    """A http(s) URL when one is given; a bare host gets ``https://``."""
-    value = clean_text(website)
+    """A http(s) URL a browser can follow, when one is given; a bare host gets ``https://``."""
+    value = clean_text(website, "website")
     if not value:
         return None
     if "://" not in value:
         value = "https://" + value
-    parts = urlsplit(value)
+    if len(value) > MAX_WEBSITE or any(ch.isspace() for ch in value):
+        raise CauserieError("website_invalid", 422, field="website")
+    url = parse_url(value)
     if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or "." not in parts.hostname
-        or len(value) > MAX_WEBSITE
-        or any(ch.isspace() for ch in value)
+        url is None
+        or url.protocol not in ("http:", "https:")
+        # A public name (not "localhost") or an IP address.
+        or not ("." in url.hostname or url.hostname.startswith("["))
+        or url.hostname.endswith(".")
     ):
         raise CauserieError("website_invalid", 422, field="website")
     return value
 
 
 def check_uri(uri: str | None) -> str:
-    """The page's thread key: a path (``/2026/11/article``) or an absolute http(s) URL."""
-    value = clean_text(uri)
+    """The page's thread key: a path (``/2026/11/article``) or an absolute http(s) URL.
+
+    A path must stay a path for a browser too: ``//host`` and ``/\\host``
+    would leave the site, so they are refused.
+    """
+    value = clean_text(uri, "uri")
     if not value:
         raise CauserieError("uri_required", 422, field="uri")
     if len(value) > MAX_URI or any(ch.isspace() for ch in value):
         raise CauserieError("uri_invalid", 422, field="uri")
     if value.startswith("/"):
+        url = parse_url(PATH_BASE + value) if value[1:2] not in ("/", "\\") else None
+        if url is None or url.origin != PATH_BASE:
+            raise CauserieError("uri_invalid", 422, field="uri")
         return value
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    url = parse_url(value)
+    if url is None or url.protocol not in ("http:", "https:") or not url.hostname:
         raise CauserieError("uri_invalid", 422, field="uri")
     return value
 
 
 def check_title(title: str | None) -> str:
     """A page title, trimmed to a sane length."""
-    return " ".join(clean_text(title).split())[:MAX_TITLE]
+    return " ".join(clean_text(title, "title").split())[:MAX_TITLE]

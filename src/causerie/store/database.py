@@ -10,6 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import NullPool
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -36,7 +43,22 @@ def create_database_engine(database_url: str, *, sqlite_synchronous: str = "FULL
     url = sqlalchemy_url(database_url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, sqlite_synchronous.upper())
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # pre_ping replaces connections a server restart closed; a bounded connect wait
+    # turns a server that is down into a quick 503 instead of a hung request.
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": 5},
+    )
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when the error means "the database cannot be reached now", not a bug."""
+    if isinstance(error, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 def _sqlite_engine(url: str, synchronous: str) -> Engine:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -214,6 +215,24 @@ class Store:
         with self._read() as conn:
             row = conn.execute(select(t.comments).where(t.comments.c.id == comment_id)).first()
         return CommentRecord(**row._mapping) if row else None
+
+    def ancestors(self, comment_id: int) -> list[int]:
+        """Ids from this comment up to its top-level comment: ``[comment, parent, …, root]``."""
+        c = t.comments.c
+        chain = (
+            select(c.id, c.parent_id, literal(0).label("level"))
+            .where(c.id == comment_id)
+            .cte("chain", recursive=True)
+        )
+        parent = t.comments.alias("parent")
+        chain = chain.union_all(
+            select(parent.c.id, parent.c.parent_id, (chain.c.level + 1).label("level")).where(
+                parent.c.id == chain.c.parent_id
+            )
+        )
+        with self._read() as conn:
+            rows = conn.execute(select(chain.c.id).order_by(chain.c.level)).all()
+        return [row.id for row in rows]
 
     def update_comment(self, comment_id: int, **values: Any) -> CommentRecord | None:
         """Change some fields of a comment and return it as it now is."""
@@ -430,7 +449,7 @@ def _site(row: Any) -> SiteRecord:
 
 
 def _visible(own_ids: Sequence[int]) -> ColumnElement[bool]:
-    """Approved comments, the reader's own pending ones, deleted ones with live replies."""
+    """Approved comments, the reader's own held ones, deleted ones with live replies."""
     if not own_ids:
         return _VISIBLE_TO_ALL
     return _visibility(own_ids)
@@ -453,7 +472,10 @@ def _visibility(own_ids: Sequence[int]) -> ColumnElement[bool]:
         and_(c.state == CommentState.DELETED, has_live_child),
     ]
     if own_ids:
-        clauses.append(and_(c.state == CommentState.PENDING, c.id.in_(list(own_ids))))
+        # Held for spam or for moderation, the author sees the same thing: their own comment
+        # awaiting review (the API shows both as "pending"; the verdict is the moderators').
+        held = c.state.in_([CommentState.PENDING, CommentState.SPAM])
+        clauses.append(and_(held, c.id.in_(list(own_ids))))
     return or_(*clauses)
 
 

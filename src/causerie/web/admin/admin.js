@@ -28,6 +28,16 @@ A.el = function (tag, attrs, ...children) {
   return node;
 };
 
+/* Links a reader chose (thread URIs, links in comments) neither learn the dashboard's
+   address nor get a handle on its window. */
+A.READER_REL = "nofollow ugc noopener noreferrer";
+
+A.readerHtml = function (html) {
+  const node = A.el("div", { class: "text", dir: "auto", html }); /* server-sanitized */
+  for (const a of node.querySelectorAll("a")) a.setAttribute("rel", A.READER_REL);
+  return node;
+};
+
 A.say = function (message) {
   const status = document.getElementById("status");
   status.textContent = "";
@@ -239,12 +249,12 @@ Q.render = function (c) {
       A.el("span", {}, c.email || ""),
       A.el("span", { dir: "ltr" }, c.ip_prefix || ""),
       A.el("time", { datetime: c.created }, A.date(c.created)),
-      A.el("a", { href: c.uri, dir: "ltr" }, c.site + " " + c.uri)),
+      A.el("a", { href: c.uri, dir: "ltr", rel: A.READER_REL }, c.site + " " + c.uri)),
     c.spam_verdict !== "ham" || c.state === "spam"
       ? A.el("p", { class: "score" }, A.t("comment.score", { score: Math.round(c.spam_score * 100) }))
       : null,
     reasons,
-    A.el("div", { class: "text", dir: "auto", html: c.html }),
+    A.readerHtml(c.html),
     A.el("div", { class: "actions" },
       c.state !== "approved" ? button("approve") : null,
       c.state !== "spam" ? button("spam") : button("not_spam"),

@@ -110,7 +110,7 @@
         `<a class="cz-t" href="#cz-c-${c.id}"><time datetime="${esc(c.created)}"></time></a>` +
         (c.modified ? `<span class="cz-ed">${esc(t('edited'))}</span>` : '') +
         `</header><div class="cz-b" dir="auto">${c.html}</div>` +
-        (c.state === 'pending' || c.state === 'spam' ? `<p class="cz-n">${esc(t(c.state === 'pending' ? 'pending' : 'held'))}</p>` : '') +
+        (c.state === 'pending' ? `<p class="cz-n">${esc(t('pending'))}</p>` : '') +
         `<footer class="cz-f">${vote('up', 'like', '▲', c.likes, c.id)}${vote('down', 'dislike', '▼', c.dislikes, c.id)}<button type="button" class="cz-btn" data-act="reply">${esc(t('reply'))}</button>${own}</footer>`;
     }
     const hidden = c.hidden_replies ? `<p class="cz-hr">${esc(t('more_replies', { n: c.hidden_replies }))}</p>` : '';
