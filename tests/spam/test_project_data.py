@@ -36,3 +36,19 @@ def test_french_training_set_is_no_copy_of_held_out_text() -> None:
         assert normalize(row.text) not in held_out_keys, row.text
         closest = max(_jaccard(_shingles(row.text), s) for s in held_out_shingles)
         assert closest < 0.3, row.text
+
+
+def test_written_training_sets_are_labelled_both_ways_and_no_copy_of_held_out_text() -> None:
+    held_out = ds.french_spam() + ds.french_validation()
+    held_out_keys = {normalize(r.text) for r in held_out}
+    held_out_shingles = [_shingles(r.text) for r in ds.french_spam()]
+    for name in ds.WRITTEN_TRAINING:
+        rows = ds.written(name)
+        labels = Counter(r.label for r in rows)
+        assert labels[0] >= 80 and labels[1] >= 40, name
+        # Hard ham: talk about the topics spam is about, written as readers do.
+        assert sum(r.group.startswith("hard_ham") for r in rows) >= 30, name
+        for row in rows:
+            assert normalize(row.text) not in held_out_keys, row.text
+            closest = max(_jaccard(_shingles(row.text), s) for s in held_out_shingles)
+            assert closest < 0.3, row.text

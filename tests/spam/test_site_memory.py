@@ -5,8 +5,10 @@ from __future__ import annotations
 from causerie.spam.features import hash_text
 from causerie.spam.filter import Filter
 from causerie.spam.memory import Signature, SpamMemory, minhash
+from causerie.spam.model import GlobalModel
+from causerie.spam.state import MemoryLearningLog
 from causerie.spam.text import normalize
-from causerie.spam.verdict import CommentSample
+from causerie.spam.verdict import CommentSample, Verdict
 
 SPAM = (
     "Offre spéciale du jour : le coffret Zorbano livré chez vous, écrivez à Gaston pour commander"
@@ -47,10 +49,19 @@ def test_moderator_spam_flags_edited_copies(spam_filter: Filter) -> None:
     assert verdict.is_spam
 
 
-def test_confident_spam_verdicts_feed_the_memory(spam_filter: Filter) -> None:
+def test_blatant_spam_verdicts_feed_the_memory(tiny_model: GlobalModel) -> None:
     blatant = "Gagnez de l'argent facile, contactez-moi sur WhatsApp +33 6 12 34 56 78 vite vite"
-    assert spam_filter.check(CommentSample(blatant, site="s")).is_spam
-    edited = spam_filter.check(CommentSample(blatant.replace("vite vite", "merci"), site="s"))
+    edited_text = blatant.replace("vite vite", "merci")
+    spam_filter = Filter(tiny_model, MemoryLearningLog(), refresh_interval=0.0)
+    score = spam_filter.check(CommentSample(blatant, site="s")).score
+    # A spam verdict below the discard threshold is not remembered: the
+    # filter's own false positives must not push their look-alikes over.
+    assert spam_filter.spam_threshold <= score < spam_filter.discard_threshold
+    edited = spam_filter.check(CommentSample(edited_text, site="s"))
+    assert "near_duplicate" not in {r.code for r in edited.reasons}
+    sure = Filter(tiny_model, MemoryLearningLog(), refresh_interval=0.0, discard_threshold=score)
+    assert sure.check(CommentSample(blatant, site="s")).verdict is Verdict.DISCARD
+    edited = sure.check(CommentSample(edited_text, site="s"))
     assert "near_duplicate" in {r.code for r in edited.reasons}
 
 
@@ -61,18 +72,21 @@ def test_ham_decision_clears_the_memory(spam_filter: Filter) -> None:
     assert "near_duplicate" not in {r.code for r in verdict.reasons}
 
 
-def test_campaign_words_need_two_spams_and_two_words(spam_filter: Filter) -> None:
+def test_campaign_words_need_three_spams_and_two_words(spam_filter: Filter) -> None:
     site = "s"
-    spam_filter.learn(
-        CommentSample("Zorbano et Gaston vous livrent partout", site=site), True, source="admin"
-    )
-    after_one = spam_filter.check(CommentSample("Gaston et Zorbano, ça marche", site=site))
-    assert "campaign_words" not in {r.code for r in after_one.reasons}
-    spam_filter.learn(
-        CommentSample("Commandez chez Zorbano, demandez Gaston", site=site), True, source="admin"
-    )
-    verdict = spam_filter.check(CommentSample("Mon ami Gaston adore Zorbano", site=site))
-    assert "campaign_words" in {r.code for r in verdict.reasons}
+    lessons = [
+        "Zorbano et Gaston vous livrent partout",
+        "Commandez chez Zorbano, demandez Gaston",
+        "Gaston livre Zorbano dans toute la ville",
+    ]
+    probe = CommentSample("Mon ami Gaston adore Zorbano", site=site)
+    for text in lessons[:2]:
+        spam_filter.learn(CommentSample(text, site=site), True, source="admin")
+    # Two lessons are not enough: two loan spams made "crédit, taux" campaign
+    # words on a French site, and its readers' comments about rates spam.
+    assert "campaign_words" not in {r.code for r in spam_filter.check(probe).reasons}
+    spam_filter.learn(CommentSample(lessons[2], site=site), True, source="admin")
+    assert "campaign_words" in {r.code for r in spam_filter.check(probe).reasons}
     one_word = spam_filter.check(CommentSample("Gaston Lagaffe est un classique", site=site))
     assert "campaign_words" not in {r.code for r in one_word.reasons}
 

@@ -126,3 +126,31 @@ def eval_command(csv_file: Path, model_dir: Path | None) -> None:
         label = "spam" if truth else "ham"
         click.echo(f"  line {line}: {label} scored {score:.3f}")
     click.echo(json.dumps(metrics, separators=(",", ":")))
+
+
+@spam.command(name="generalization")
+@click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Folder of the public data sets.",
+)
+@click.option("--only", multiple=True, help="Evaluate only this unit (repeatable).")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Units trained at once.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+def generalization_command(
+    data_dir: Path, only: tuple[str, ...], jobs: int, json_out: Path | None
+) -> None:
+    """Leave-one-source-out with the plain baseline beside it, then corrected streams."""
+    from causerie.spam.generalization import main as run_generalization
+
+    if not data_dir.is_dir():
+        raise click.ClickException(f"{data_dir}: no such data folder")
+    argv = ["--data", str(data_dir), "--jobs", str(jobs)]
+    if only:
+        argv += ["--only", *only]
+    if json_out:
+        argv += ["--json", str(json_out)]
+    raise SystemExit(run_generalization(argv))

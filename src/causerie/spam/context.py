@@ -8,7 +8,13 @@ deliberately modest on its own except the honeypot, which no human fills.
 from __future__ import annotations
 
 from causerie.spam import text as tx
-from causerie.spam.lexicon import DISPOSABLE_MAIL, SHORTENERS, SPAMMY_TLDS, theme_hits
+from causerie.spam.lexicon import (
+    DISPOSABLE_MAIL,
+    SALES_NAME_RE,
+    SHORTENERS,
+    SPAMMY_TLDS,
+    theme_hits,
+)
 from causerie.spam.verdict import CommentSample, SpamReason
 
 HONEYPOT_WEIGHT = 12.0
@@ -55,10 +61,12 @@ def _author(sample: CommentSample) -> list[SpamReason]:
     if author and tx.find_urls(author):
         reasons.append(SpamReason("author_url", {"name": author[:40]}, 2.0))
     elif author:
-        themes = theme_hits(tx.normalize(author))
-        if themes:
-            found = ", ".join(w for ws in themes.values() for w in ws)
-            reasons.append(SpamReason("author_keyword", {"words": found}, 1.5))
+        name = tx.normalize(author)
+        found = [m.group(0) for m in SALES_NAME_RE.finditer(name)]
+        found += [w for ws in theme_hits(name).values() for w in ws]
+        if found:
+            words = ", ".join(dict.fromkeys(found))
+            reasons.append(SpamReason("author_keyword", {"words": words}, 1.5))
     if sample.url:
         domain = tx.url_domain(sample.url)
         if _risky_domain(domain):

@@ -89,6 +89,14 @@ def word_ngram_hashes(tokens: list[str]) -> IndexArray:
     return (np.asarray(out, dtype=np.int64) * 2654435761) % DIMENSIONS
 
 
+def content_word_buckets(tokens: list[str], min_letters: int = 4) -> set[int]:
+    """Buckets of the words (and pairs of words) that carry content: 4+ letters, not numbers."""
+    content = [t if len(t) >= min_letters and not t.isdigit() else "" for t in tokens]
+    hashes = word_ngram_hashes(tokens).tolist()
+    keys = content + [a and b for a, b in itertools.pairwise(content)]
+    return {h for h, key in zip(hashes, keys, strict=True) if key}
+
+
 def word_bucket(word: str) -> int:
     """Bucket of one word unigram (used to name the words behind a verdict)."""
     return int((zlib.crc32(b"w\x00" + word.encode()) * 2654435761) % DIMENSIONS)

@@ -21,17 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons
-from causerie.spam.features import HashedText, hash_text
+from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.signals import TextSignals, text_signals
-from causerie.spam.site import TRUSTED_SOURCES, LearningLimits, SiteLayer
+from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
 
-NEAR_DUPLICATE_FROM = 0.5
 # Only the start of a very long comment is read: cost grows with length, and
 # no training text was longer than ~2,200 characters.
 MAX_CHARS = 5000
@@ -113,9 +112,11 @@ class Filter:
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
-        sure = _sigmoid(analysis.base_logit) >= self.spam_threshold
+        # Remember blatant spam on its own evidence, so edited copies are caught
+        # too. Only blatant: remembering every spam verdict would also remember
+        # the filter's own false positives and push their look-alikes over.
+        sure = _sigmoid(analysis.base_logit) >= self.discard_threshold
         if self.remember_spam and verdict is not Verdict.HAM and sure:
-            # Remember spam the model is sure of, so edited copies are caught too.
             if signature is None:
                 signature = minhash(analysis.hashed.shingles)
             with self._lock:
@@ -134,7 +135,7 @@ class Filter:
             if site is None:
                 return reasons, None
             hashed = analysis.hashed
-            site_logit = site.logit(hashed)
+            site_logit = site.logit(hashed, analysis.text_logit)
             if abs(site_logit) >= 0.3:
                 code = "site_learned" if site_logit > 0 else "site_learned_ham"
                 reasons.append(SpamReason(code, {}, site_logit))
@@ -204,9 +205,17 @@ class Filter:
         layer = self._site(example.site)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
-        total = current + layer.logit(analysis.hashed)
+        total = current + layer.logit(analysis.hashed, analysis.text_logit)
         rare = self.rare_words(analysis.normalized)
-        layer.learn(analysis.hashed, example.is_spam, total, self.model.scale_vector(), rare)
+        layer.learn(
+            analysis.hashed,
+            example.is_spam,
+            total,
+            self.model.scale_vector(),
+            rare,
+            self.model.text_weights,
+            content_word_buckets(words(analysis.normalized)),
+        )
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""

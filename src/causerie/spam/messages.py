@@ -71,15 +71,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "propose un prêt ou un crédit ({words})",
         "ar": "يعرض قرضًا أو تمويلًا ({words})",
     },
-    "theme_invest": {
-        "en": "pitches an investment ({words})",
-        "fr": "vante un investissement ({words})",
-        "ar": "يروج لاستثمار ({words})",
+    "theme_testimonial": {
+        "en": "a testimonial for a trader or a fund recovery ({words})",
+        "fr": "témoignage pour un trader ou une récupération de fonds ({words})",
+        "ar": "شهادة لصالح متداول أو لاسترجاع الأموال ({words})",
     },
-    "theme_crypto": {
-        "en": "talks up cryptocurrency ({words})",
-        "fr": "vante les cryptomonnaies ({words})",
-        "ar": "يروج للعملات الرقمية ({words})",
+    "link_spelled": {
+        "en": "a link written out to dodge filters ({link})",
+        "fr": "un lien écrit en toutes lettres pour déjouer les filtres ({link})",
+        "ar": "رابط مكتوب بالحروف للتحايل على الفلاتر ({link})",
     },
     "theme_adult": {
         "en": "adult or dating content ({words})",

@@ -27,6 +27,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "link_shortener",
     "link_only",
     "link_spammy_tld",
+    "link_spelled",
     "phone",
     "email",
     "messaging",
@@ -64,6 +65,14 @@ _MONEY_RE = re.compile(
     re.I,
 )
 _REPEAT_RE = re.compile(r"([^\s\d])\1{4,}")
+# "mysite dot com", "mysite (dot) com", "monsite point fr": a link written out
+# so that link detectors miss it.
+_SPELLED_HINT_RE = re.compile(r"[\s(\[{](?:dot|d0t|point)[\s)\]}]")
+_SPELLED_RE = re.compile(
+    r"\b[a-z0-9][a-z0-9-]{2,40}\s*(?:[(\[{]\s*(?:dot|d0t|point)\s*[)\]}]|\s(?:dot|d0t|point|punto)\s)"
+    r"\s*(?:com|c0m|net|org|co|me|ly|fr|ma|info|io|tk|xyz|be|de|us|uk|ru|site|online|blog|tv"
+    r"|app|shop|store|live|link)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,10 @@ _DIGIT_RE = re.compile(r"\d")
 
 
 def _link_signals(raw: str, put: _Put) -> tuple[str, ...]:
+    if _SPELLED_HINT_RE.search(raw):
+        spelled = _SPELLED_RE.search(raw)
+        if spelled:
+            put("link_spelled", 1.0, link=spelled.group(0))
     urls = tuple(tx.find_urls(raw))
     if not urls:
         return urls

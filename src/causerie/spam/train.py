@@ -20,18 +20,33 @@ import scipy.sparse as sp
 from causerie.spam import datasets as ds
 from causerie.spam.features import DIMENSIONS, hash_text, vocabulary_bucket
 from causerie.spam.model import GlobalModel
-from causerie.spam.signals import FEATURE_NAMES, text_signals
+from causerie.spam.signals import FEATURE_INDEX, FEATURE_NAMES, text_signals
 from causerie.spam.text import normalize, words
 
 # Extra weight of ham over spam (1.0: each group already weighs the same).
 HAM_WEIGHT = 1.0
-REGULARISATION_C = 32.0
-MAX_VALIDATION_FPR = 0.003
-# Half the 0.5% target per ham set: validation sets have a few hundred rows,
-# so a threshold just under the target on them lands above it on test sets
-# (with 1% here an NBSVM model passed validation at 0.42% on SMS ham and gave
-# 0.66% on its test part).
-MAX_VALIDATION_FPR_PER_SET = 0.0025
+# Chosen by leave-one-source-out (4 / 8 / 32; docs/spam.md), not on a
+# validation part of the same sources: 32 scored best there but flagged 1.4%
+# of unseen Darija and 3.7% of unseen English comments; 4 flags 0.1% and 0.6%.
+REGULARISATION_C = 4.0
+MAX_VALIDATION_FPR = 0.01
+# Per validation ham set, the false-positive share the threshold may leave:
+# half of that community's target (docs/spam.md), since validation sets have
+# a few hundred rows; at least one outlier is let through per set. Long French
+# reviews 0.1% -> 0.05%, Darija 0.3% -> 0.15%, Arabic news and SMS 1% ->
+# 0.5%, English comment communities 2% -> 1% (their labels are also the
+# noisiest: "check out my stories" is labelled ham in the Instagram set).
+VALIDATION_FPR_CAPS: dict[str, float] = {
+    "allocine": 0.0005,
+    "french_validation": 0.0005,
+    "myc": 0.0015,
+    "arabic_tweets": 0.005,
+    "sms": 0.005,
+    "youtube": 0.01,
+    "instagram": 0.01,
+}
+DEFAULT_VALIDATION_FPR_CAP = 0.005
+MAX_SPAM_THRESHOLD = 0.97
 # Text signals are multiplied by this before fitting (and their weights after),
 # which regularises them less than the n-grams: they carry over to languages
 # with no spam in the training data (French), the n-grams do not.
@@ -44,11 +59,15 @@ SOURCE_WEIGHTS: tuple[tuple[str, float], ...] = ()
 # smoothing NB_ALPHA, floored at NB_FLOOR, median 1) before fitting, and its
 # weight by the same factor after. Buckets that tell spam from ham are
 # regularised less, neutral ones more; serving is unchanged (one linear weight
-# per bucket). NB_FLOOR = 0 turns it off. C, power and floor were chosen on
-# the validation parts only (C 8/16/32/64, power 0.5/1/1.5, floor 0.1/0.3).
+# per bucket). NB_FLOOR = 0 turns it off. Power and floor were chosen on the
+# validation parts (power 0.5/1/1.5, floor 0.1/0.3); leave-one-source-out
+# found no gain in turning it off (C 8 with and without).
 NB_ALPHA = 1.0
 NB_FLOOR = 0.1
 NB_POWER = 0.5
+# Text signals given no weight: they told the public sets apart rather than
+# spam from ham (see docs/spam.md, leave-one-source-out).
+DROPPED_SIGNALS: tuple[str, ...] = ("emoji_flood", "repeated_chars", "exclamations")
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,7 @@ class TrainingSettings:
     dense_scale: float = DENSE_SCALE
     nb_floor: float = NB_FLOOR
     nb_power: float = NB_POWER
+    dropped_signals: tuple[str, ...] = DROPPED_SIGNALS
 
 
 def featurize(texts: Sequence[str]) -> sp.csr_matrix:
@@ -134,6 +154,8 @@ def fit(
     text_scale = nb_scale(matrix, labels, weights, settings)
     scaling[:DIMENSIONS] = text_scale
     scaling[DIMENSIONS:] = settings.dense_scale
+    for name in settings.dropped_signals:
+        scaling[DIMENSIONS + FEATURE_INDEX[name]] = 0.0
     matrix = matrix @ sp.diags(scaling)
     clf = LogisticRegression(C=settings.c, solver="liblinear", max_iter=200, random_state=0)
     clf.fit(matrix, labels, sample_weight=weights)
@@ -178,9 +200,9 @@ def _threshold_for(ham: list[float], max_fpr: float, at_least: int = 0) -> float
 def choose_thresholds(
     score: npt.NDArray[np.float64], rows: Sequence[ds.Example], max_fpr: float
 ) -> tuple[float, float]:
-    """Spam threshold: pooled validation ham FPR under ``max_fpr``, every set under 0.25%.
+    """Spam threshold: every validation ham set under its cap, all of them under ``max_fpr``.
 
-    Validation ham sets are small (a few hundred rows), so one odd review
+    Validation ham sets are small (a few hundred rows), so one odd comment
     would set a per-set threshold alone (one outlier per set is let through).
     """
     groups: dict[str, list[float]] = {}
@@ -189,10 +211,11 @@ def choose_thresholds(
             groups.setdefault(r.source, []).append(float(s))
     pooled = [s for ham in groups.values() for s in ham]
     threshold = max(0.5, _threshold_for(pooled, max_fpr))
-    for ham in groups.values():
-        threshold = max(threshold, _threshold_for(ham, MAX_VALIDATION_FPR_PER_SET, 1))
+    for source, ham in groups.items():
+        cap = VALIDATION_FPR_CAPS.get(source, DEFAULT_VALIDATION_FPR_CAP)
+        threshold = max(threshold, _threshold_for(ham, cap, 1))
     discard = float(min(max(0.99, max(pooled, default=0.9) + 0.005), 0.999))
-    threshold = float(min(threshold, 0.95))
+    threshold = float(min(threshold, MAX_SPAM_THRESHOLD))
     return threshold, max(discard, threshold + 0.01)
 
 
@@ -219,7 +242,7 @@ def shipped_rows(root: Path) -> list[ds.Example]:
         replace(r, part=ds.VALIDATION if ds.hash_part(r.text) == ds.VALIDATION else ds.TRAIN)
         for r in ds.dedupe(r for r in rows if r.source == "youtube")
     ]
-    project = ds.french_train() + ds.french_validation()
+    project = ds.french_train() + ds.french_validation() + ds.written_training()
     return [r for r in rows if r.source != "youtube"] + youtube + project
 
 
@@ -273,6 +296,8 @@ def train_model(
             "ham_weight": settings.ham_weight,
             "max_validation_fpr": settings.max_validation_fpr,
             "source_weights": dict(settings.source_weights),
+            "dropped_signals": list(settings.dropped_signals),
+            "validation_fpr_caps": VALIDATION_FPR_CAPS,
         }
     }
     model.save(out)
