@@ -198,8 +198,10 @@ class SiteLayer:
         return np.asarray(hashed.values * np.maximum(current, 0.0), dtype=np.float32)
 
     def _prune(self) -> None:
-        # Keep the strongest corrections; weak ones barely move any score.
+        # Keep the strongest corrections (exactly ``keep`` of them, even when
+        # many weights tie); weak ones barely move any score.
+        keys = np.fromiter(self.delta.keys(), dtype=np.int64, count=len(self.delta))
         values = np.fromiter(self.delta.values(), dtype=np.float64, count=len(self.delta))
         keep = int(self.limits.max_weights * 0.8)
-        cut = float(np.partition(np.abs(values), -keep)[-keep])
-        self.delta = {i: w for i, w in self.delta.items() if abs(w) >= cut}
+        strongest = np.argpartition(-np.abs(values), keep)[:keep]
+        self.delta = dict(zip(keys[strongest].tolist(), values[strongest].tolist(), strict=True))
