@@ -120,12 +120,13 @@ class SiteLayer:
         scale: FloatArray,
         rare_words: AbstractSet[str] = frozenset(),
         global_weights: FloatArray | None = None,
-        distinctive: AbstractSet[int] = frozenset(),
+        distinctive: AbstractSet[int] | None = None,
     ) -> None:
         """Move the site's weights towards one trusted decision, by a bounded step.
 
         ``scale`` (per bucket, 0..1) steers a spam lesson onto rare n-grams
-        among the ``distinctive`` buckets (content words and pairs of them);
+        among the ``distinctive`` buckets (content words and pairs of them;
+        None: every bucket);
         ``global_weights`` steer a ham lesson onto the n-grams that pushed
         the comment towards spam.
         """
@@ -166,7 +167,7 @@ class SiteLayer:
         is_spam: bool,
         scale: FloatArray,
         global_weights: FloatArray | None,
-        distinctive: AbstractSet[int],
+        distinctive: AbstractSet[int] | None,
     ) -> FloatArray:
         """Per n-gram of the comment, how much of the step it takes."""
         indices = hashed.indices
@@ -179,7 +180,11 @@ class SiteLayer:
             damp = self.limits.ham_seen_factor
             local = np.fromiter(
                 (
-                    0.0 if i not in distinctive else damp if i in seen else 1.0
+                    0.0
+                    if distinctive is not None and i not in distinctive
+                    else damp
+                    if i in seen
+                    else 1.0
                     for i in indices.tolist()
                 ),
                 dtype=np.float32,
