@@ -53,9 +53,9 @@ privacy_requests = Table(
     # Keyed hash of the address: enough to count requests, not to read it.
     Column("email_hash", String(64), nullable=True),
     Column("email", String(320), nullable=True),
-    Column("lang", String(8), nullable=False, default=""),
+    Column("lang", String(8), nullable=False, default="", server_default=""),
     Column("status", String(16), nullable=False),  # pending | done | expired
-    Column("items", Integer, nullable=False, default=0),
+    Column("items", Integer, nullable=False, default=0, server_default="0"),
     Column("created", Float, nullable=False),
     Column("completed", Float, nullable=True),
     Index("ix_privacy_requests_email_hash_created", "email_hash", "created"),
