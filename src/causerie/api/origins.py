@@ -13,6 +13,7 @@ from cross-site posting. Reads are public: CORS answers every allowed origin.
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -33,10 +34,13 @@ MAX_BODY = 64 * 1024
 
 
 DEFAULT_SITE = "default"
+RELOAD_SECONDS = 5.0
+FORM = "application/x-www-form-urlencoded"
 # Writes that change no site's data (markdown preview): any allowed origin may send them.
 SITELESS_WRITES = frozenset({"/api/preview"})
 COMMENT_PATH = re.compile(r"/api/comments/(\d+)(?:/vote)?")
 SiteOrigin = tuple[str, str]  # (site name, origin)
+TOO_LARGE = "\x00too large"  # what _target_site answers for a body past MAX_BODY
 
 
 class OriginPolicy:
@@ -47,22 +51,24 @@ class OriginPolicy:
         static: Iterable[str],
         load_site_origins: Callable[[], Iterable[SiteOrigin]],
         site_of_comment: Callable[[int], str | None] = lambda _: None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._static = frozenset(o.rstrip("/") for o in static)
         self._load = load_site_origins
         self.site_of_comment = site_of_comment
+        self._clock = clock
         self._sites: dict[str, frozenset[str]] = {}
         self._cached: frozenset[str] = self._static
-        self._loaded_at = 0.0
+        self._loaded_at = -math.inf
 
     def _fresh(self) -> None:
-        if time.monotonic() - self._loaded_at > 5:
+        if self._clock() - self._loaded_at > RELOAD_SECONDS:
             by_origin: dict[str, set[str]] = {}
             for site, origin in self._load():
                 by_origin.setdefault(origin.rstrip("/"), set()).add(site)
             self._sites = {o: frozenset(names) for o, names in by_origin.items()}
             self._cached = self._static | frozenset(self._sites)
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self._clock()
 
     def allowed(self) -> frozenset[str]:
         """Every origin allowed now, for some site or for all."""
@@ -80,7 +86,7 @@ class OriginPolicy:
 
     def refresh(self) -> None:
         """Re-read site origins on the next request (after a settings change)."""
-        self._loaded_at = 0.0
+        self._loaded_at = -math.inf
 
 
 def site_named(body: bytes, content_type: str, query: str) -> str:
@@ -89,18 +95,25 @@ def site_named(body: bytes, content_type: str, query: str) -> str:
     A body that names no site is for the default site, whatever the query says
     (the endpoints read the site from the body).
     """
-    name: object = None
+    fields: dict[str, object]
     if not body:
-        name = dict(parse_qsl(query)).get("site")
+        fields = dict(parse_qsl(query))
     elif content_type == "application/json":
-        try:
-            data = json.loads(body)
-        except ValueError:
-            data = None
-        name = data.get("site") if isinstance(data, dict) else None
-    elif content_type == "application/x-www-form-urlencoded":
-        name = dict(parse_qsl(body.decode("latin-1"))).get("site")
+        fields = _json_object(body)
+    elif content_type == FORM:
+        fields = dict(parse_qsl(body.decode("utf-8", "replace")))
+    else:
+        fields = {}
+    name = fields.get("site")
     return (name.strip() if isinstance(name, str) else "") or DEFAULT_SITE
+
+
+def _json_object(body: bytes) -> dict[str, object]:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def own_origin(scope: Scope, headers: Headers) -> str:
@@ -154,6 +167,9 @@ class OriginGuard:
             and scope["path"] not in SITELESS_WRITES
         ):
             site, receive = await self._target_site(scope, receive, headers)
+            if site is TOO_LARGE:  # a chunked body past the limit: its site is unknown
+                await self._refuse(scope, receive, send, "body_too_large", 413)
+                return
             if site is not None and not self.policy.may_write(origin, site):
                 await self._refuse(scope, receive, send, "origin_forbidden", 403)
                 return
@@ -176,14 +192,14 @@ class OriginGuard:
     async def _target_site(
         self, scope: Scope, receive: Receive, headers: Headers
     ) -> tuple[str | None, Receive]:
-        """The site a write is for (None: no such comment), and a receive that replays the body."""
+        """The site a write is for (None: no such comment; TOO_LARGE), and a replaying receive."""
         found = COMMENT_PATH.fullmatch(scope["path"])
         if found:
             site = await run_in_threadpool(self.policy.site_of_comment, int(found.group(1)))
             return site, receive
         body, replay = await _buffered(receive)
         if body is None:
-            return None, replay  # too large: the endpoint answers 413 before it writes
+            return TOO_LARGE, replay
         content_type = headers.get("content-type", "").split(";")[0].strip().lower()
         return site_named(body, content_type, scope["query_string"].decode("latin-1")), replay
 
