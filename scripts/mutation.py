@@ -31,10 +31,11 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # Module (under src/causerie) -> the tests that exercise it.
 MODULES: dict[str, list[str]] = {
-    "api/origins.py": ["tests/test_origins_sites.py"],
+    "api/origins.py": ["tests/test_origins_sites.py", "tests/test_origins_guard.py"],
     "core/comments.py": [
         "tests/test_api_comments.py",
         "tests/test_comment_rules.py",
+        "tests/test_comment_service.py",
         "tests/test_ratelimit.py",
         "tests/test_errors_localized.py",
     ],
