@@ -43,6 +43,7 @@ MODULES: dict[str, list[str]] = {
         "tests/moderation/test_queue_actions.py",
         "tests/moderation/test_blocks_settings.py",
         "tests/moderation/test_permissions.py",
+        "tests/moderation/test_moderation_details.py",
         "tests/privacy/test_erasure_everywhere.py",
     ],
     "core/privacy.py": [

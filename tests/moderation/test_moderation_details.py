@@ -1,0 +1,157 @@
+"""Moderation details that mutation testing showed untested: replies, threads, blocks, events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from causerie.core import identity
+from causerie.core.comments import ChangeEvent
+from tests.conftest import TEST_SECRET
+from tests.moderation.conftest import Moderator, add_user, login, post
+
+Make = Callable[..., TestClient]
+
+
+def _admin(make: Make, **overrides: object) -> Moderator:
+    client = make(**overrides)
+    add_user(client, "admin@news.example", "admin")
+    return login(client, "admin@news.example")
+
+
+def _events(client: TestClient) -> list[ChangeEvent]:
+    seen: list[ChangeEvent] = []
+    client.app.state.comments.listeners.append(seen.append)  # type: ignore[attr-defined]
+    return seen
+
+
+def _audit(admin: Moderator) -> list[dict[str, Any]]:
+    entries: list[dict[str, Any]] = admin.get("/audit").json()["entries"]
+    return entries
+
+
+def test_a_reply_in_the_sites_name(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    parent = post(admin.client, "Une question", title="Le tram")["id"]
+    events = _events(admin.client)
+    reply = admin.send("POST", f"/comments/{parent}/reply", {"text": "Merci !"})
+    assert reply.status_code in (200, 201), reply.text
+    stored = store.comment(reply.json()["id"])
+    assert stored.by_site and stored.author == "default" and stored.parent_id == parent
+    assert store.thread_by_id(stored.thread_id).title == "Le tram"
+    assert [(e.kind, e.comment.id) for e in events] == [("created", stored.id)]
+    (entry,) = [e for e in _audit(admin) if e["action"] == "reply"]
+    assert (entry["site"], entry["thread_id"], entry["comment_id"]) == (
+        "default",
+        stored.thread_id,
+        stored.id,
+    )
+    assert len(entry["batch"]) == 16
+    store.ensure_site("news", title="Le Journal")
+    on_news = post(admin.client, "Question", site="news")["id"]
+    titled = admin.send("POST", f"/comments/{on_news}/reply", {"text": "Réponse"})
+    assert store.comment(titled.json()["id"]).author == "Le Journal"
+
+
+def test_no_reply_to_spam_or_deleted_comments(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    spam = post(admin.client, "Pub")["id"]
+    gone = post(admin.client, "Retiré")["id"]
+    assert admin.act("spam", spam).status_code == 200
+    assert admin.act("delete", gone).status_code == 200
+    for target in (spam, gone):
+        refused = admin.send("POST", f"/comments/{target}/reply", {"text": "Non"})
+        assert refused.status_code == 422
+        assert (refused.json()["error"], refused.json()["field"]) == ("parent_not_found", "parent")
+
+
+def test_closing_and_opening_a_thread(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    older = post(admin.client, "Ancien")["id"]
+    newer = post(admin.client, "Récent")["id"]
+    thread_id = store.comment(older).thread_id
+    events = _events(admin.client)
+    closed = admin.send("POST", f"/threads/{thread_id}/close", {"closed": True})
+    assert closed.status_code == 200 and closed.json() == {"id": thread_id, "closed": True}
+    # Listeners hear of it through one approved comment of the thread: the newest.
+    assert [(e.kind, e.thread_id, e.comment.id) for e in events] == [
+        ("moderated", thread_id, newer)
+    ]
+    opened = admin.send("POST", f"/threads/{thread_id}/close", {"closed": False})
+    assert opened.json()["closed"] is False
+    actions = [(e["action"], e["site"], e["thread_id"]) for e in _audit(admin)[:2]]
+    assert actions == [("open", "default", thread_id), ("close", "default", thread_id)]
+    missing = admin.send("POST", "/threads/999999/close", {"closed": True})
+    assert missing.status_code == 404 and missing.json()["error"] == "thread_not_found"
+
+
+def test_closing_a_thread_without_approved_comments_announces_nothing(
+    make_sqlite_client: Make,
+) -> None:
+    admin = _admin(make_sqlite_client, moderation="hold_all")
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    held = post(admin.client, "En attente")["id"]
+    events = _events(admin.client)
+    thread_id = store.comment(held).thread_id
+    assert admin.send("POST", f"/threads/{thread_id}/close", {"closed": True}).status_code == 200
+    assert events == []
+
+
+def test_a_moderator_closes_threads_and_lifts_blocks_of_their_own_site(
+    make_sqlite_client: Make,
+) -> None:
+    client = make_sqlite_client()
+    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+    store.ensure_site("a")
+    mine = post(client, "Sur A", site="a", email="x@mail.example")["id"]
+    add_user(client, "ines@news.example", "moderator", ("a",))
+    mod = login(client, "ines@news.example")
+    thread_id = store.comment(mine).thread_id
+    assert mod.send("POST", f"/threads/{thread_id}/close", {"closed": True}).status_code == 200
+    block = mod.send("POST", f"/comments/{mine}/block", {"by": "email", "days": 1}).json()
+    lifted = mod.send("DELETE", f"/blocks/{block['id']}")
+    assert lifted.status_code == 200
+    (entry,) = [e for e in mod.get("/audit").json()["entries"] if e["action"] == "unblock"]
+    assert entry["site"] == "a" and entry["detail"]["block_id"] == block["id"]
+    assert mod.send("DELETE", f"/blocks/{block['id']}").status_code == 404
+
+
+def test_blocking_an_author_by_hashed_address(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    client = admin.client
+    comment = post(client, "Troll")["id"]
+    block = admin.send("POST", f"/comments/{comment}/block", {"by": "ip_hash", "days": 1})
+    assert block.status_code == 201
+    assert block.json()["value"] == identity.hash_ip(TEST_SECRET, "203.0.113.10")
+    again = client.post("/api/comments", json={"uri": "/x", "author": "T", "text": "re"})
+    assert again.status_code == 403 and again.json()["error"] == "author_blocked"
+    neighbour = TestClient(client.app, client=("203.0.113.11", 1))
+    assert neighbour.post(
+        "/api/comments", json={"uri": "/x", "author": "N", "text": "o"}
+    ).is_success
+    for by in ("email", "name"):  # no e-mail on that comment; no such kind
+        refused = admin.send("POST", f"/comments/{comment}/block", {"by": by, "days": 1})
+        assert refused.status_code == 422 and refused.json()["field"] == "by", by
+
+
+def test_ip_range_blocks_cover_ipv6_and_mapped_ipv4(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    client = admin.client
+    for value in ("2001:db8:1::/48", "198.51.100.0/24"):
+        body = {"site": "default", "kind": "ip_range", "value": value, "days": 1}
+        assert admin.send("POST", "/blocks", body).status_code == 201
+    cases = {
+        "2001:db8:1::5": 403,
+        "2001:db8:2::5": 201,
+        "::ffff:198.51.100.9": 403,
+        "198.51.100.200": 403,
+        "192.0.2.1": 201,
+    }
+    for ip, status in cases.items():
+        reader = TestClient(client.app, client=(ip, 1))
+        answer = reader.post("/api/comments", json={"uri": "/x", "author": "R", "text": ip})
+        assert answer.status_code == status, ip
