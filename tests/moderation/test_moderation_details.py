@@ -155,3 +155,58 @@ def test_ip_range_blocks_cover_ipv6_and_mapped_ipv4(make_sqlite_client: Make) ->
         reader = TestClient(client.app, client=(ip, 1))
         answer = reader.post("/api/comments", json={"uri": "/x", "author": "R", "text": ip})
         assert answer.status_code == status, ip
+
+
+HEX = "0123456789abcdef" * 2
+
+
+def test_blocks_entered_by_hand_are_checked_and_normalised(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    clock = 1_764_403_200.0
+    admin.client.app.state.comments.clock = lambda: clock  # type: ignore[attr-defined]
+
+    def add(kind: str, value: str, days: int = 1, note: str = "") -> Any:
+        body = {"site": "default", "kind": kind, "value": value, "days": days, "note": note}
+        return admin.send("POST", "/blocks", body)
+
+    refused = {
+        ("email", "no-at-sign"): ("email_invalid", "value"),
+        ("email", "a@" + "b" * 319): ("email_invalid", "value"),
+        ("ip_range", "300.1.2.0/24"): ("field_invalid", "value"),
+        ("ip_hash", HEX.upper()): ("field_invalid", "value"),
+        ("ip_hash", HEX + "0"): ("field_invalid", "value"),
+        ("ip_hash", HEX[:-1] + "g"): ("field_invalid", "value"),
+        ("colour", HEX): ("field_invalid", "kind"),
+    }
+    for (kind, value), (code, field) in refused.items():
+        answer = add(kind, value)
+        assert answer.status_code == 422, (kind, value)
+        assert (answer.json()["error"], answer.json()["field"]) == (code, field), (kind, value)
+    for days in (-1, 3651):
+        answer = add("email", "a@b.example", days=days)
+        assert (answer.status_code, answer.json()["field"]) == (422, "days")
+        assert answer.json()["error"] == "field_invalid"
+    longest = "a@" + "b" * 318
+    assert add("email", longest.upper()).json()["value"] == longest  # 320 characters, lower-cased
+    assert add("email", "  x@y.example ").json()["value"] == "x@y.example"
+    assert add("ip_range", "198.51.100.7/24").json()["value"] == "198.51.100.0/24"
+    assert add("ip_hash", HEX).json()["value"] == HEX
+    ten_years = add("email", "z@y.example", days=3650).json()
+    assert ten_years["expires"] is not None
+    for_good = add("email", "w@y.example", days=0, note="n" * 300).json()
+    assert for_good["expires"] is None and for_good["note"] == "n" * 200
+    assert add("email", "v@y.example").json()["note"] == ""
+    (entry, *_) = _audit(admin)
+    assert entry["action"] == "block" and entry["site"] == "default"
+    assert entry["detail"]["kind"] == "email" and entry["detail"]["block_id"] > 0
+    assert len(entry["batch"]) == 16
+
+
+def test_a_block_expires_after_its_days(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    now = 1_764_403_200.0
+    admin.client.app.state.comments.clock = lambda: now  # type: ignore[attr-defined]
+    body = {"site": "default", "kind": "email", "value": "t@y.example", "days": 3}
+    block = admin.send("POST", "/blocks", body).json()
+    store = admin.client.app.state.moderation.store  # type: ignore[attr-defined]
+    assert store.block(block["id"])["expires"] == now + 3 * 86400
