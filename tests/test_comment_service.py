@@ -16,9 +16,11 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from causerie.core import identity
-from causerie.core.comments import ChangeEvent, CommentService
+from causerie.core.comments import ChangeEvent, CommentInput, CommentService, Reader
 from causerie.core.ratelimit import MemoryRateLimiter
 from causerie.spam import CommentSample
+from causerie.spam.filter import Filter
+from causerie.spam.verdict import SpamVerdict
 from causerie.store.schema import votes
 from tests.conftest import TEST_SECRET, MakeClient, client_factory
 
@@ -235,3 +237,107 @@ def test_an_edit_into_spam_is_scored_like_a_check_of_the_edited_comment(
     assert [r["code"] for r in json.loads(stored.spam_reasons)] == [
         r.code for r in expected.reasons
     ]
+
+
+class RecordingFilter(Filter):
+    """The real filter, keeping what it was asked and what it answered."""
+
+    def check(self, sample: CommentSample) -> SpamVerdict:
+        """Classify as usual, and remember the sample and the verdict."""
+        verdict = super().check(sample)
+        self.seen = [*getattr(self, "seen", []), (sample, verdict)]
+        return verdict
+
+
+def test_a_new_comment_is_classified_on_everything_and_stored_whole(
+    make_sqlite_client: MakeClient,
+) -> None:
+    client = make_sqlite_client(ip="203.0.113.77")
+    service = _service(client)
+    spam = RecordingFilter.load(remember_spam=False)
+    service.spam = spam
+    events = _events(client)
+    agent = "Mozilla/5.0 " + "x" * 600
+    body = {
+        "uri": "/2026/tram",
+        "text": "Bonne analyse du tramway.",
+        "author": "Lina",
+        "email": "Lina@Example.org",
+        "website": "lina.example",
+        "title": "Le tram",
+        "notify": True,
+        "lang": "fr",
+        "hp": "",
+        "elapsed": 12.5,
+    }
+    first = client.post("/api/comments", json=body, headers={"User-Agent": agent})
+    assert first.status_code == 201, first.text
+    sample, verdict = spam.seen[0]
+    ip_hash = identity.hash_ip(TEST_SECRET, "203.0.113.77")
+    assert sample == CommentSample(
+        content="Bonne analyse du tramway.",
+        author="Lina",
+        email="Lina@Example.org",
+        url="https://lina.example",
+        lang="fr",
+        site="default",
+        permalink="/2026/tram",
+        user_agent=agent,
+        ip_hash=ip_hash,
+        site_languages=("fr", "ar", "en"),
+        honeypot_filled=False,
+        seconds_to_submit=12.5,
+        same_text_recent=0,
+        author_rate_10min=0,
+    )
+    stored = service.store.comment(first.json()["id"])
+    assert stored is not None
+    assert (stored.email, stored.website, stored.lang) == (
+        "Lina@Example.org",
+        "https://lina.example",
+        "fr",
+    )
+    assert (stored.ip_hash, stored.ip_prefix) == (ip_hash, "203.0.113.0/24")
+    assert stored.user_agent == agent[:512] and stored.notify is True
+    assert stored.spam_score == round(verdict.score, 4)
+    assert stored.spam_verdict == verdict.verdict.value
+    assert service.store.thread_by_id(stored.thread_id).title == "Le tram"  # type: ignore[union-attr]
+    assert [(e.kind, e.comment.id) for e in events] == [("created", stored.id)]
+    # The same text again from the same reader: the filter is told so.
+    again = {**body, "email": None, "website": None, "hp": "filled by a bot"}
+    second = client.post("/api/comments", json=again, headers={"User-Agent": ""})
+    sample, verdict = spam.seen[1]
+    assert (sample.same_text_recent, sample.author_rate_10min) == (1, 1)
+    assert (sample.email, sample.url, sample.user_agent) == ("", "", "")
+    assert sample.honeypot_filled is True and second.json()["state"] == "spam"
+    stored = service.store.comment(second.json()["id"])
+    assert stored is not None and stored.notify is False and stored.user_agent is None
+
+
+def test_a_comment_without_a_known_reader_address(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    service = _service(client)
+    comment, _ = service.create(None, CommentInput(uri="/a", text="Bonjour", author="A"), Reader())
+    assert (comment.ip_hash, comment.ip_prefix) == (None, None)
+
+
+def test_comments_go_to_the_site_they_name_and_blocks_apply(
+    make_sqlite_client: MakeClient,
+) -> None:
+    client = make_sqlite_client()
+    service = _service(client)
+    sport = service.store.ensure_site("sport")
+    posted = _post(client, site="sport").json()
+    stored = service.store.comment(posted["id"])
+    assert stored is not None
+    assert service.store.thread_by_id(stored.thread_id).site_id == sport.id  # type: ignore[union-attr]
+    unknown = _post(client, site="nowhere")
+    assert unknown.status_code == 404 and unknown.json()["error"] == "site_not_found"
+    blocks = client.app.state.moderation.store  # type: ignore[attr-defined]
+    blocks.add_block(site_id=sport.id, kind="email", value="t@x.example", created_by="t")
+    by_mail = _post(client, site="sport", email="T@x.example")
+    assert by_mail.status_code == 403 and by_mail.json()["error"] == "author_blocked"
+    blocks.add_block(site_id=sport.id, kind="ip_range", value="203.0.113.0/24", created_by="t")
+    by_ip = _post(client, site="sport")
+    assert by_ip.status_code == 403
+    assert _post(client).status_code == 201  # blocks are per site
