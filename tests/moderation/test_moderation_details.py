@@ -210,3 +210,109 @@ def test_a_block_expires_after_its_days(make_sqlite_client: Make) -> None:
     block = admin.send("POST", "/blocks", body).json()
     store = admin.client.app.state.moderation.store  # type: ignore[attr-defined]
     assert store.block(block["id"])["expires"] == now + 3 * 86400
+
+
+def test_a_moderators_edit_is_dated_logged_and_announced(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    service = admin.client.app.state.comments  # type: ignore[attr-defined]
+    service.clock = lambda: 1_764_403_200.0
+    comment = post(admin.client, "Texte *original*")["id"]
+    before = service.store.comment(comment)
+    events = _events(admin.client)
+    service.clock = lambda: 1_764_403_260.0
+    assert admin.send("PATCH", f"/comments/{comment}", {"text": "Texte **modéré**"}).is_success
+    stored = service.store.comment(comment)
+    assert stored.text == "Texte **modéré**" and stored.modified == 1_764_403_260.0
+    assert [(e.kind, e.comment.id) for e in events] == [("edited", comment)]
+    (entry, *_) = _audit(admin)
+    assert (entry["action"], entry["site"], entry["thread_id"]) == (
+        "edit",
+        "default",
+        stored.thread_id,
+    )
+    assert entry["detail"]["before"] == {
+        "text": "Texte *original*",
+        "html": before.html,
+        "modified": None,
+    }
+    assert len(entry["batch"]) == 16
+    assert admin.send("POST", "/undo").is_success
+    restored = service.store.comment(comment)
+    assert (restored.text, restored.html, restored.modified) == (before.text, before.html, None)
+
+
+def test_undo_is_logged_restores_states_and_announces(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client, moderation="hold_all")
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    first = post(admin.client, "Un")["id"]
+    second = post(admin.client, "Deux")["id"]
+    assert admin.act("approve", first, second).status_code == 200
+    events = _events(admin.client)
+    undone = admin.send("POST", "/undo").json()
+    assert undone == {"undone": "approve", "comments": [first, second]}
+    assert [store.comment(i).state.value for i in (first, second)] == ["pending", "pending"]
+    assert sorted(e.comment.id for e in events if e.kind == "moderated") == [first, second]
+    (entry, *_) = _audit(admin)
+    assert entry["action"] == "undo" and entry["user_id"] is not None
+    assert (entry["site"], entry["comment_id"], entry["thread_id"]) == (
+        "default",
+        first,
+        store.comment(first).thread_id,
+    )
+    assert entry["detail"] == {"undid": "approve", "count": 2}
+
+
+def test_undo_of_block_close_and_open(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    comment = post(admin.client, "Un", email="t@y.example")["id"]
+    thread_id = store.comment(comment).thread_id
+    keep = admin.send("POST", "/blocks", {"site": "default", "kind": "email", "value": "k@y.e"})
+    block = admin.send("POST", f"/comments/{comment}/block", {"by": "email", "days": 1}).json()
+    assert admin.send("POST", "/undo").json()["undone"] == "block"
+    assert [b["id"] for b in admin.get("/blocks").json()["blocks"]] == [keep.json()["id"]]
+    assert block["id"] != keep.json()["id"]
+    admin.send("POST", f"/threads/{thread_id}/close", {"closed": True})
+    admin.send("POST", f"/threads/{thread_id}/close", {"closed": False})
+    assert admin.send("POST", "/undo").json()["undone"] == "open"
+    assert store.thread_by_id(thread_id).closed is True
+    assert admin.send("POST", "/undo").json()["undone"] == "close"
+    assert store.thread_by_id(thread_id).closed is False
+    assert admin.send("POST", "/undo").json()["undone"] == "block"  # the hand-made one
+    assert admin.get("/blocks").json()["blocks"] == []
+
+
+def test_a_moderator_undoes_on_their_own_site_and_queues_it(make_sqlite_client: Make) -> None:
+    client = make_sqlite_client(moderation="hold_all")
+    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+    store.ensure_site("a")
+    mine = post(client, "Sur A", site="a")["id"]
+    add_user(client, "ines@news.example", "moderator", ("a",))
+    mod = login(client, "ines@news.example")
+    queue = mod.get("/comments", params={"site": "a"})
+    assert queue.status_code == 200 and [c["id"] for c in queue.json()["comments"]] == [mine]
+    missing = mod.get("/comments", params={"site": "nowhere"})
+    assert missing.status_code == 404 and missing.json()["error"] == "site_not_found"
+    thread_id = store.comment(mine).thread_id
+    mod.send("POST", f"/threads/{thread_id}/close", {"closed": True})
+    assert mod.send("POST", "/undo").json()["undone"] == "close"
+    assert store.thread_by_id(thread_id).closed is False
+
+
+def test_a_decision_teaches_the_filter_the_whole_comment(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client, spam_filter=True, moderation="hold_all")
+    runtime = admin.client.app.state.runtime  # type: ignore[attr-defined]
+    comment = post(
+        admin.client,
+        "Visitez mon site",
+        email="a@b.example",
+        website="promo.example",
+        lang="fr",
+    )["id"]
+    assert admin.act("spam", comment).status_code == 200
+    (lesson,) = runtime.spam.log.since(0)
+    stored = runtime.store.comment(comment)
+    sample = lesson.sample
+    assert (sample.url, sample.email, sample.lang) == ("https://promo.example", "a@b.example", "fr")
+    assert sample.user_agent == stored.user_agent and sample.ip_hash == stored.ip_hash
+    assert sample.site_languages == ("fr", "ar", "en")
