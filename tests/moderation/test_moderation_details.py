@@ -316,3 +316,77 @@ def test_a_decision_teaches_the_filter_the_whole_comment(make_sqlite_client: Mak
     assert (sample.url, sample.email, sample.lang) == ("https://promo.example", "a@b.example", "fr")
     assert sample.user_agent == stored.user_agent and sample.ip_hash == stored.ip_hash
     assert sample.site_languages == ("fr", "ar", "en")
+
+
+def test_bulk_actions_are_checked_before_anything_changes(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    comment = post(admin.client, "Un")["id"]
+    bad = admin.act("bless", comment)
+    assert (bad.status_code, bad.json()["error"], bad.json()["field"]) == (
+        422,
+        "field_invalid",
+        "action",
+    )
+    for ids in ([], list(range(1_000, 1_201))):
+        refused = admin.send("POST", "/comments/action", {"action": "approve", "ids": ids})
+        assert refused.status_code == 422 and refused.json()["field"] == "ids", len(ids)
+        assert refused.json()["error"] == "field_invalid"
+    # 200 is allowed (here they do not exist, so the answer is a 404, not a 422).
+    most = admin.send(
+        "POST", "/comments/action", {"action": "approve", "ids": list(range(1_000, 1_200))}
+    )
+    assert most.status_code == 404
+
+
+def test_an_action_is_logged_per_comment_and_announced(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client, moderation="hold_all")
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    comment = post(admin.client, "Un")["id"]
+    events = _events(admin.client)
+    assert admin.act("approve", comment).status_code == 200
+    assert [(e.kind, e.comment.id, e.comment.state.value) for e in events] == [
+        ("moderated", comment, "approved")
+    ]
+    (entry, *_) = _audit(admin)
+    assert (entry["action"], entry["comment_id"], entry["thread_id"]) == (
+        "approve",
+        comment,
+        store.comment(comment).thread_id,
+    )
+    assert len(entry["batch"]) == 16 and entry["detail"]["before"] == {"state": "pending"}
+
+
+def test_the_queue_of_one_thread(make_sqlite_client: Make) -> None:
+    client = make_sqlite_client(moderation="hold_all")
+    store = client.app.state.runtime.store  # type: ignore[attr-defined]
+    store.ensure_site("a")
+    store.ensure_site("b")
+    one = post(client, "Sur A, page un", site="a", uri="/un")["id"]
+    post(client, "Sur A, page deux", site="a", uri="/deux")
+    other = post(client, "Sur B", site="b")["id"]
+    add_user(client, "ines@news.example", "moderator", ("a",))
+    mod = login(client, "ines@news.example")
+    thread = store.comment(one).thread_id
+    page = mod.get("/comments", params={"thread": thread})
+    assert page.status_code == 200 and [c["id"] for c in page.json()["comments"]] == [one]
+    elsewhere = mod.get("/comments", params={"thread": store.comment(other).thread_id})
+    assert elsewhere.status_code == 403
+    missing = mod.get("/comments", params={"thread": 999_999})
+    assert missing.status_code == 404 and missing.json()["error"] == "thread_not_found"
+
+
+def test_approving_a_comment_held_as_spam_by_the_word_list_is_a_lesson(
+    make_sqlite_client: Make,
+) -> None:
+    admin = _admin(make_sqlite_client, spam_filter=True)
+    runtime = admin.client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.store.ensure_site("default")
+    runtime.store.update_site_settings("default", {"reject_words": ["loto"]})
+    comment = post(admin.client, "Le loto de la kermesse est samedi")["id"]
+    stored = runtime.store.comment(comment)
+    assert stored.state.value == "spam" and stored.spam_verdict == "ham"
+    assert admin.act("approve", comment).status_code == 200
+    (lesson,) = runtime.spam.log.since(0)
+    assert lesson.is_spam is False
+    # A comment without e-mail, website or agent teaches with empty fields.
+    assert (lesson.sample.email, lesson.sample.url) == ("", "")
