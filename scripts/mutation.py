@@ -52,6 +52,7 @@ MODULES: dict[str, list[str]] = {
         "tests/privacy/test_mail.py",
         "tests/privacy/test_erasure_everywhere.py",
         "tests/privacy/test_notice.py",
+        "tests/privacy/test_privacy_details.py",
     ],
 }
 SKIP = {".venv", "node_modules", "mutants", ".git", ".mypy_cache", ".ruff_cache", ".pytest_cache"}

@@ -1,0 +1,220 @@
+"""Privacy details that mutation testing showed untested: export shapes, links, the schedule."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+from causerie.core.errors import CauserieError
+from causerie.core.privacy import Confirmed, PrivacyService, RetentionTask
+from causerie.core.threads import iso
+from tests.conftest import MakeClient, client_factory
+from tests.privacy.helpers import engine, learn, post, service
+
+SAMIRA = "samira.benali@example.org"
+NOW = 1_764_403_200.0
+
+
+@pytest.fixture
+def make_sqlite_client(sqlite_url: str) -> Iterator[MakeClient]:
+    """In-process clients on one SQLite database (these rules do not depend on SQL)."""
+    yield from client_factory(sqlite_url)
+
+
+def _fixed(client: TestClient, now: float = NOW) -> PrivacyService:
+    privacy = service(client)
+    privacy.clock = lambda: now
+    return privacy
+
+
+def test_export_lists_subscriptions_lessons_and_requests(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    mine = post(client, author="Samira", email=SAMIRA, notify=True)
+    sub_id = privacy.records.add_subscription(mine["id"], "key", NOW - 60, confirmed=True)
+    assert sub_id > 0
+    sample = {
+        "content": "Bonjour",
+        "site": "default",
+        "lang": "fr",
+        "author": "Samira",
+        "email": SAMIRA,
+        "url": "",
+        "user_agent": "UA",
+        "ip_hash": "h",
+        "honeypot": "not exported",
+    }
+    learn(engine(client), "default", sample, created=NOW - 30)
+    privacy.log("export", "token", "default", SAMIRA, 1)
+    document = privacy.export(SAMIRA)
+    assert document["generated"] == iso(NOW)
+    assert document["subscriptions"] == [
+        {"comment": mine["id"], "created": iso(NOW - 60), "confirmed": iso(NOW - 60)}
+    ]
+    sample.pop("honeypot")
+    assert document["spam_filter_examples"] == [
+        {"site": "default", "taught_as": "not spam", "created": iso(NOW - 30), "sample": sample}
+    ]
+    assert document["privacy_requests"] == [
+        {
+            "kind": "export",
+            "via": "token",
+            "status": "done",
+            "created": iso(NOW),
+            "completed": iso(NOW),
+        }
+    ]
+    (comment,) = document["comments"]
+    assert (comment["site"], comment["page"], comment["state"]) == (
+        "default",
+        "/2026/tram",
+        "approved",
+    )
+
+
+def test_export_of_one_comment_by_its_token(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    mine = post(client, author="Samira", email=SAMIRA)
+    plain = privacy.export_comment(mine["edit_token"])
+    assert plain["generated"] == iso(NOW) and plain["subscriptions"] == []
+    assert [(c["id"], c["site"], c["page"]) for c in plain["comments"]] == [
+        (mine["id"], "default", "/2026/tram")
+    ]
+    privacy.records.add_subscription(mine["id"], "key", NOW, confirmed=False)
+    subscribed = privacy.export_comment(mine["edit_token"])
+    assert subscribed["subscriptions"] == [
+        {"comment": mine["id"], "created": iso(NOW), "confirmed": None}
+    ]
+
+
+def test_tokens_that_do_not_prove_a_comment(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    mine = post(client, author="Samira")
+    for token in ("", "1.forged", f"{mine['id'] + 1}.{mine['edit_token'].split('.', 1)[-1]}"):
+        with pytest.raises(CauserieError) as caught:
+            privacy.export_comment(token)
+        assert (caught.value.code, caught.value.status) == ("token_invalid", 403)
+        assert caught.value.params == {"field": "edit_token"}
+
+
+def test_erasing_one_comment_counts_it_and_its_lessons(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    mine = post(client, author="Samira", text="Mon texte à moi")
+    lesson = {"content": "Mon texte à moi", "author": "Samira", "site": "default"}
+    learn(engine(client), "default", lesson)
+    learn(engine(client), "default", lesson)
+    learn(engine(client), "other", {**lesson, "site": "other"})  # another site's: kept
+    assert privacy.erase_comment(mine["edit_token"]) == 3  # the comment and two lessons
+    stored = privacy.store.comment(mine["id"])
+    assert stored is not None and stored.modified == NOW
+
+
+def _link(privacy: PrivacyService, request_id: int) -> str:
+    token: str = privacy._signer.dumps({"r": request_id})
+    return token
+
+
+def _refused(privacy: PrivacyService, token: str) -> None:
+    with pytest.raises(CauserieError) as caught:
+        privacy.check_link(token)
+    assert (caught.value.code, caught.value.status) == ("privacy_link_invalid", 400)
+
+
+def test_confirmation_links(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = service(client)
+    now = time.time()
+    privacy.clock = lambda: now
+
+    def pending(**values: object) -> int:
+        row = {"kind": "erase", "via": "email", "site": "default", "status": "pending"}
+        row.update(email=SAMIRA, lang="ar", created=now, email_hash="h")
+        row.update(values)
+        return privacy.records.log_request(**row)
+
+    good = pending()
+    assert privacy.check_link(_link(privacy, good)) == Confirmed(good, "erase", SAMIRA, "ar")
+    no_lang = pending(lang="")
+    assert privacy.check_link(_link(privacy, no_lang)).lang == "en"
+    _refused(privacy, _link(privacy, good)[:-3] + "abc")  # a bad signature
+    _refused(privacy, privacy._signer.dumps(["not", "a", "dict"]))
+    _refused(privacy, privacy._signer.dumps({"r": str(good)}))
+    _refused(privacy, _link(privacy, 999_999))
+    _refused(privacy, _link(privacy, pending(status="done")))
+    _refused(privacy, _link(privacy, pending(email=None)))
+    # A day to the second is still valid; a moment later it is not.
+    edge = pending(created=now - 86_400)
+    assert privacy.check_link(_link(privacy, edge)).request_id == edge
+    _refused(privacy, _link(privacy, pending(created=now - 86_400.5)))
+
+
+def test_links_older_than_a_day_are_refused_by_their_signature(
+    make_sqlite_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = make_sqlite_client()
+    privacy = service(client)
+    request_id = privacy.records.log_request(
+        kind="export",
+        via="email",
+        site="default",
+        status="pending",
+        email=SAMIRA,
+        created=time.time(),
+        email_hash="h",
+    )
+    real = time.time
+    with monkeypatch.context() as patched:  # itsdangerous dates its tokens with time.time
+        patched.setattr(time, "time", lambda: real() - 2 * 86_400)
+        old = privacy._signer.dumps({"r": request_id})
+    _refused(privacy, old)
+    assert privacy.check_link(_link(privacy, request_id)).request_id == request_id
+
+
+def test_the_retention_schedule_runs_retries_and_stops(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = service(client)
+    old = privacy.records.log_request(
+        kind="export", via="email", site="default", status="pending", created=1.0, email="x@y.z"
+    )
+    task = RetentionTask(privacy, interval=0.05, first_delay=0.01)
+    task.start()
+    thread = task._thread
+    task.start()  # a second start changes nothing
+    assert task._thread is thread and thread is not None
+    deadline = time.monotonic() + 10
+    while privacy.records.request(old) is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    task.stop()
+    assert privacy.records.request(old) is None  # purged: the log keeps a year at most
+    assert task._thread is None and not thread.is_alive()
+
+
+def test_a_failing_purge_does_not_stop_the_schedule(
+    make_sqlite_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = make_sqlite_client()
+    privacy = service(client)
+    runs: list[str] = []
+    real_purge = privacy.purge
+
+    def purge(now: float | None = None) -> object:
+        runs.append("run")
+        if len(runs) == 1:
+            raise RuntimeError("database away")
+        return real_purge(now)
+
+    privacy.purge = purge  # type: ignore[method-assign]
+    task = RetentionTask(privacy, interval=0.02, first_delay=0.01)
+    task.start()
+    deadline = time.monotonic() + 10
+    while len(runs) < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    task.stop()
+    assert len(runs) >= 3
+    assert "retention purge failed" in caplog.text
