@@ -9,9 +9,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from causerie.core.errors import CauserieError
-from causerie.core.privacy import Confirmed, PrivacyService, RetentionTask
+from causerie.core.privacy import Confirmed, PrivacyService, RetentionTask, notice_text
 from causerie.core.threads import iso
 from tests.conftest import MakeClient, client_factory
+from tests.privacy.conftest import Mailbox, body_of
 from tests.privacy.helpers import engine, learn, post, service
 
 SAMIRA = "samira.benali@example.org"
@@ -218,3 +219,98 @@ def test_a_failing_purge_does_not_stop_the_schedule(
     task.stop()
     assert len(runs) >= 3
     assert "retention purge failed" in caplog.text
+
+
+def test_requests_by_mail_are_checked_logged_and_limited(
+    make_sqlite_client: MakeClient, mailbox: Mailbox
+) -> None:
+    client = make_sqlite_client(**mailbox.settings())
+    privacy = service(client)
+    clock = [NOW]
+    privacy.clock = lambda: clock[0]
+    with pytest.raises(CauserieError) as caught:
+        privacy.request_by_email("delete", SAMIRA, "default", "fr", "https://n.example")
+    assert (caught.value.code, caught.value.status, caught.value.params) == (
+        "field_invalid",
+        422,
+        {"field": "kind"},
+    )
+    privacy.request_by_email("export", SAMIRA, "default", "ar", "https://news.example/")
+    (message,) = mailbox.wait_for(1)
+    assert message["Subject"] == notice_text("mail.export.subject", "ar")
+    text = body_of(message)
+    assert "https://news.example/privacy/confirm?token=" in text
+    assert "24" in text and "{hours}" not in text
+    (row,) = privacy.records.requests_of(privacy.email_hash(SAMIRA))
+    assert (row["via"], row["lang"], row["status"], row["created"]) == (
+        "email",
+        "ar",
+        "pending",
+        NOW,
+    )
+    for _ in range(2):
+        privacy.request_by_email("erase", SAMIRA, "default", "fr", "https://news.example")
+    for later in (0.0, 3600.0):  # three an hour, the hour counted from the first
+        clock[0] = NOW + later
+        with pytest.raises(CauserieError) as limited:
+            privacy.request_by_email("erase", SAMIRA, "default", "fr", "https://news.example")
+        assert (limited.value.code, limited.value.status) == ("rate_limited", 429)
+    clock[0] = NOW + 3600.5
+    privacy.request_by_email("erase", SAMIRA, "default", "fr", "https://news.example")
+
+
+def test_requests_by_mail_need_a_mail_server(make_sqlite_client: MakeClient) -> None:
+    privacy = service(make_sqlite_client())
+    with pytest.raises(CauserieError) as caught:
+        privacy.request_by_email("export", SAMIRA, "default", "fr", "https://n.example")
+    assert (caught.value.code, caught.value.status) == ("privacy_mail_unavailable", 400)
+
+
+def test_requests_done_at_once_and_by_link_are_closed_in_the_log(
+    make_sqlite_client: MakeClient,
+) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    post(client, author="Samira", email=SAMIRA)
+    privacy.log("erase", "cli", "*", SAMIRA, 4)
+    (row,) = privacy.records.requests_of(privacy.email_hash(SAMIRA))
+    assert (row["lang"], row["status"], row["items"], row["completed"]) == ("", "done", 4, NOW)
+    for kind, items in (("export", 1), ("erase", 1)):
+        request_id = privacy.records.log_request(
+            kind=kind, via="email", site="default", status="pending", created=NOW, email=SAMIRA
+        )
+        done, document = privacy.carry_out(Confirmed(request_id, kind, SAMIRA, "fr"))
+        assert done == items and (document is not None) == (kind == "export")
+        logged = privacy.records.request(request_id)
+        assert logged is not None
+        assert (logged["status"], logged["items"], logged["completed"], logged["email"]) == (
+            "done",
+            items,
+            NOW,
+            None,
+        )
+
+
+def test_purge_counts_every_site_and_keeps_at_least_a_day(make_sqlite_client: MakeClient) -> None:
+    day = 86_400.0
+    client = make_sqlite_client(personal_data_retention_days=0, spam_retention_days=0)
+    privacy = service(client)
+    store = privacy.store
+    store.ensure_site("autre")
+    for site, uri in (("default", "/a"), ("autre", "/b")):
+        for days_ago in (0.5, 1.5):
+            privacy.comments.clock = lambda d=days_ago: NOW - d * day  # type: ignore[misc]
+            posted = post(client, email="s@example.org", site=site, uri=uri)
+            if days_ago > 1:
+                store.update_comment(posted["id"], state="spam", spam_verdict="spam")
+    pending = privacy.records.log_request(
+        kind="erase", via="email", site="default", status="pending", created=NOW - 3600
+    )
+    report = privacy.purge(now=NOW)
+    # Zero days counts as one: the comments older than a day (the spam, one per site)
+    # lose their data and go; the younger ones keep theirs.
+    assert (report.spam_deleted, report.personal_cleared) == (2, 2)
+    recent = [c for c, _, _ in privacy.records.comments_of("s@example.org", "none")]
+    assert len(recent) == 2 and all(c.email == "s@example.org" for c in recent)
+    request = privacy.records.request(pending)
+    assert request is not None and request["status"] == "pending"  # its link still works
