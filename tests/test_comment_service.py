@@ -234,9 +234,10 @@ def test_an_edit_into_spam_is_scored_like_a_check_of_the_edited_comment(
     assert stored is not None and stored.state.value == "spam"
     assert stored.spam_score == round(expected.score, 4)
     assert stored.spam_verdict == expected.verdict.value
-    assert [r["code"] for r in json.loads(stored.spam_reasons)] == [
-        r.code for r in expected.reasons
+    assert json.loads(stored.spam_reasons) == [
+        {"code": r.code, "params": dict(r.params), "weight": r.weight} for r in expected.reasons
     ]
+    assert expected.reasons  # so the comparison above compared something
 
 
 class RecordingFilter(Filter):
