@@ -146,6 +146,7 @@ def test_a_policy_used_at_clock_zero_loads_at_once() -> None:
         (b"{not json", "application/json", "site=blog", "default"),
         (b"site=blog&text=x", "application/x-www-form-urlencoded", "", "blog"),
         ("site=café".encode(), "application/x-www-form-urlencoded", "", "café"),
+        (b"site=blog&x=\xff", "application/x-www-form-urlencoded", "", "blog"),
         (b"text=x", "application/x-www-form-urlencoded", "site=blog", "default"),
         (b"site=blog", "text/plain", "site=blog", "default"),
     ],
@@ -160,6 +161,7 @@ def test_own_origin_follows_forwarded_proto_scheme_and_host() -> None:
     forwarded = Headers({"host": "c.example", "x-forwarded-proto": "https"})
     assert own_origin(scope, forwarded) == "https://c.example"
     assert own_origin({}, Headers({})) == "http://"
+    assert own_origin({"scheme": "https"}, Headers({"host": "c.example"})) == "https://c.example"
 
 
 # -- the guard -------------------------------------------------------------------------
