@@ -6,11 +6,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import update
 from starlette.testclient import TestClient
 
 from causerie.core.errors import CauserieError
 from causerie.core.privacy import Confirmed, PrivacyService, RetentionTask, notice_text
 from causerie.core.threads import iso
+from causerie.store.schema import spam_learning
 from tests.conftest import MakeClient, client_factory
 from tests.privacy.conftest import Mailbox, body_of
 from tests.privacy.helpers import engine, learn, post, service
@@ -49,15 +51,26 @@ def test_export_lists_subscriptions_lessons_and_requests(make_sqlite_client: Mak
         "honeypot": "not exported",
     }
     learn(engine(client), "default", sample, created=NOW - 30)
+    spam_lesson = learn(engine(client), "default", {**sample, "content": "Achetez"}, NOW - 20)
+    with engine(client).begin() as conn:
+        conn.execute(
+            update(spam_learning).where(spam_learning.c.id == spam_lesson).values(is_spam=True)
+        )
     privacy.log("export", "token", "default", SAMIRA, 1)
     document = privacy.export(SAMIRA)
-    assert document["generated"] == iso(NOW)
+    assert document["email"] == SAMIRA and document["generated"] == iso(NOW)
     assert document["subscriptions"] == [
         {"comment": mine["id"], "created": iso(NOW - 60), "confirmed": iso(NOW - 60)}
     ]
     sample.pop("honeypot")
     assert document["spam_filter_examples"] == [
-        {"site": "default", "taught_as": "not spam", "created": iso(NOW - 30), "sample": sample}
+        {"site": "default", "taught_as": "not spam", "created": iso(NOW - 30), "sample": sample},
+        {
+            "site": "default",
+            "taught_as": "spam",
+            "created": iso(NOW - 20),
+            "sample": {**sample, "content": "Achetez"},
+        },
     ]
     assert document["privacy_requests"] == [
         {
@@ -177,7 +190,10 @@ def test_links_older_than_a_day_are_refused_by_their_signature(
     assert privacy.check_link(_link(privacy, request_id)).request_id == request_id
 
 
-def test_the_retention_schedule_runs_retries_and_stops(make_sqlite_client: MakeClient) -> None:
+def test_the_retention_schedule_runs_retries_and_stops(
+    make_sqlite_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="causerie.privacy")
     client = make_sqlite_client()
     privacy = service(client)
     old = privacy.records.log_request(
@@ -188,12 +204,15 @@ def test_the_retention_schedule_runs_retries_and_stops(make_sqlite_client: MakeC
     thread = task._thread
     task.start()  # a second start changes nothing
     assert task._thread is thread and thread is not None
+    assert thread.name == "causerie-purge" and thread.daemon  # never holds the server up
     deadline = time.monotonic() + 10
     while privacy.records.request(old) is not None and time.monotonic() < deadline:
         time.sleep(0.02)
     task.stop()
     assert privacy.records.request(old) is None  # purged: the log keeps a year at most
     assert task._thread is None and not thread.is_alive()
+    reports = [r for r in caplog.records if r.getMessage().startswith("retention purge: {")]
+    assert reports and "'requests_deleted': 1" in reports[0].getMessage()
 
 
 def test_a_failing_purge_does_not_stop_the_schedule(
@@ -218,7 +237,8 @@ def test_a_failing_purge_does_not_stop_the_schedule(
         time.sleep(0.02)
     task.stop()
     assert len(runs) >= 3
-    assert "retention purge failed" in caplog.text
+    failed = [r for r in caplog.records if r.getMessage() == "retention purge failed"]
+    assert len(failed) == 1 and failed[0].exc_info is not None
 
 
 def test_requests_by_mail_are_checked_logged_and_limited(
@@ -293,24 +313,40 @@ def test_requests_done_at_once_and_by_link_are_closed_in_the_log(
 
 def test_purge_counts_every_site_and_keeps_at_least_a_day(make_sqlite_client: MakeClient) -> None:
     day = 86_400.0
-    client = make_sqlite_client(personal_data_retention_days=0, spam_retention_days=0)
+    zero = {
+        f"{name}_retention_days": 0 for name in ("personal_data", "spam", "discard", "unconfirmed")
+    }
+    client = make_sqlite_client(**zero)
     privacy = service(client)
-    store = privacy.store
+    store, records = privacy.store, privacy.records
     store.ensure_site("autre")
+    personal = {"author": "S", "email": "s@example.org", "user_agent": "UA", "ip_hash": "h"}
     for site, uri in (("default", "/a"), ("autre", "/b")):
         for days_ago in (0.5, 1.5):
             privacy.comments.clock = lambda d=days_ago: NOW - d * day  # type: ignore[misc]
-            posted = post(client, email="s@example.org", site=site, uri=uri)
+            young = post(client, email="s@example.org", site=site, uri=uri)["id"]
+            records.add_subscription(young, "k", NOW - days_ago * day, confirmed=False)
             if days_ago > 1:
-                store.update_comment(posted["id"], state="spam", spam_verdict="spam")
-    pending = privacy.records.log_request(
+                for verdict in ("spam", "discard"):
+                    gone = post(client, site=site, uri=uri, text=f"Pub {verdict}")["id"]
+                    store.update_comment(gone, state="spam", spam_verdict=verdict)
+            learn(engine(client), site, {"content": "x", **personal}, NOW - days_ago * day)
+    pending = records.log_request(
         kind="erase", via="email", site="default", status="pending", created=NOW - 3600
     )
     report = privacy.purge(now=NOW)
-    # Zero days counts as one: the comments older than a day (the spam, one per site)
-    # lose their data and go; the younger ones keep theirs.
-    assert (report.spam_deleted, report.personal_cleared) == (2, 2)
-    recent = [c for c, _, _ in privacy.records.comments_of("s@example.org", "none")]
-    assert len(recent) == 2 and all(c.email == "s@example.org" for c in recent)
-    request = privacy.records.request(pending)
+    # Zero days counts as one: what is older than a day goes, on each site; the rest stays.
+    assert report.as_dict() == {
+        "personal_cleared": 6,
+        "spam_deleted": 2,
+        "discard_deleted": 2,
+        "unconfirmed_deleted": 2,
+        "learning_scrubbed": 2,
+        "requests_expired": 0,
+        "requests_deleted": 0,
+    }
+    kept = [c for c, _, _ in records.comments_of("s@example.org", "none")]
+    assert len(kept) == 2 and all(c.email == "s@example.org" for c in kept)
+    assert all(records.subscription_of(c.id) is not None for c in kept)
+    request = records.request(pending)
     assert request is not None and request["status"] == "pending"  # its link still works
