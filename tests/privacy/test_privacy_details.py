@@ -6,14 +6,16 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import update
 from starlette.testclient import TestClient
 
+from causerie.core import identity
 from causerie.core.errors import CauserieError
 from causerie.core.privacy import Confirmed, PrivacyService, RetentionTask, notice_text
 from causerie.core.threads import iso
 from causerie.store.schema import spam_learning
-from tests.conftest import MakeClient, client_factory
+from tests.conftest import TEST_SECRET, MakeClient, client_factory
 from tests.privacy.conftest import Mailbox, body_of
 from tests.privacy.helpers import engine, learn, post, service
 
@@ -350,3 +352,115 @@ def test_purge_counts_every_site_and_keeps_at_least_a_day(make_sqlite_client: Ma
     assert all(records.subscription_of(c.id) is not None for c in kept)
     request = records.request(pending)
     assert request is not None and request["status"] == "pending"  # its link still works
+
+
+def test_an_exported_comment_holds_every_stored_field(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    privacy = _fixed(client)
+    parent = post(client, author="Karim")
+    mine = post(
+        client,
+        author="Samira",
+        email=SAMIRA,
+        website="samira.example",
+        parent=parent["id"],
+        notify=True,
+    )
+    privacy.store.update_comment(mine["id"], modified=NOW, likes=2, dislikes=1)
+    privacy.store.update_comment(mine["id"], spam_reasons='[{"code": "x"}]')
+    c = privacy.store.comment(mine["id"])
+    assert c is not None
+    (exported,) = privacy.export(SAMIRA.upper())["comments"]
+    assert exported == {
+        "id": c.id,
+        "site": "default",
+        "page": "/2026/tram",
+        "parent": parent["id"],
+        "state": "approved",
+        "author": "Samira",
+        "email": SAMIRA,
+        "website": "https://samira.example",
+        "text": c.text,
+        "language": c.lang,
+        "created": iso(c.created),
+        "modified": iso(NOW),
+        "likes": 2,
+        "dislikes": 1,
+        "notify": True,
+        "ip_network": "203.0.113.0/24",
+        "ip_hash": c.ip_hash,
+        "user_agent": "testclient",
+        "spam_score": c.spam_score,
+        "spam_verdict": "ham",
+        "spam_reasons": [{"code": "x"}],
+    }
+    privacy.store.update_comment(mine["id"], spam_reasons="")
+    assert privacy.export(SAMIRA)["comments"][0]["spam_reasons"] == []
+
+
+def test_addresses_are_checked_and_hashed_for_the_request_log(
+    make_sqlite_client: MakeClient,
+) -> None:
+    privacy = _fixed(make_sqlite_client())
+    for call in (privacy.export, privacy.erase):
+        with pytest.raises(CauserieError) as caught:
+            call("not-an-address")
+        assert (caught.value.code, caught.value.status, caught.value.params) == (
+            "email_invalid",
+            422,
+            {"field": "email"},
+        )
+    expected = identity.keyed_hash(TEST_SECRET, "privacy", SAMIRA)
+    assert privacy.email_hash(f" {SAMIRA.upper()} ") == expected
+
+
+def test_erasure_after_retention_still_finds_the_comments_and_expires_requests(
+    make_sqlite_client: MakeClient,
+) -> None:
+    client = make_sqlite_client()
+    privacy = service(client)
+    mine = post(client, author="Samira", email=SAMIRA)
+    privacy.purge(now=time.time() + 400 * 86_400)  # the address is gone from the comment
+    stored = privacy.store.comment(mine["id"])
+    assert stored is not None and stored.email is None
+    request_id = privacy.records.log_request(
+        kind="export",
+        via="email",
+        site="default",
+        status="pending",
+        email=SAMIRA,
+        email_hash=privacy.email_hash(SAMIRA),
+        created=time.time(),
+    )
+    privacy.clock = lambda: NOW
+    assert privacy.erase(SAMIRA) == 1
+    erased = privacy.store.comment(mine["id"])
+    assert erased is not None and erased.state.value == "deleted" and erased.modified == NOW
+    request = privacy.records.request(request_id)
+    assert request is not None
+    assert (request["status"], request["email"], request["completed"]) == ("expired", None, NOW)
+
+
+def test_links_signed_for_another_purpose_are_refused(make_sqlite_client: MakeClient) -> None:
+    privacy = service(make_sqlite_client())
+    request_id = privacy.records.log_request(
+        kind="erase",
+        via="email",
+        site="default",
+        status="pending",
+        email=SAMIRA,
+        created=time.time(),
+    )
+    other = URLSafeTimedSerializer(TEST_SECRET)  # same secret, no purpose (salt) of its own
+    _refused(privacy, other.dumps({"r": request_id}))
+
+
+def test_notice_texts_fall_back_to_english_then_to_the_key() -> None:
+    english = notice_text("mail.export.subject", "en")
+    assert notice_text("mail.export.subject", "zz") == english != "mail.export.subject"
+    assert notice_text("no.such.text", "fr") == "no.such.text"
+    raw = notice_text("mail.export.body", "fr")  # without parameters: left as written
+    assert "{link}" in raw
+    assert "https://x.example/l" in notice_text(
+        "mail.export.body", "fr", link="https://x.example/l", hours=24
+    )
