@@ -342,3 +342,61 @@ def test_comments_go_to_the_site_they_name_and_blocks_apply(
     by_ip = _post(client, site="sport")
     assert by_ip.status_code == 403
     assert _post(client).status_code == 201  # blocks are per site
+
+
+def test_an_edit_is_checked_as_the_comment_it_becomes(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client()
+    service = _service(client)
+    store = service.store
+    store.ensure_site("default")
+    store.update_site_settings("default", {"languages": ["fr"]})
+    comment = _post(client, website="lina.example").json()
+    # Every edit counts as spam here, so that its score and reasons are stored.
+    spam = RecordingFilter.load(spam_threshold=1e-9, remember_spam=False)
+    service.spam = spam
+    token = {"Authorization": f"Bearer {comment['edit_token']}"}
+    edited = client.patch(
+        f"/api/comments/{comment['id']}", json={"text": "Bonjour à tous"}, headers=token
+    )
+    assert edited.status_code == 200, edited.text
+    sample, verdict = spam.seen[-1]
+    assert sample == CommentSample(
+        content="Bonjour à tous",
+        author="Lina",
+        url="https://lina.example",
+        site="default",
+        site_languages=("fr",),
+    )
+    stored = store.comment(comment["id"])
+    assert stored is not None and stored.state.value == "spam"
+    assert stored.spam_score == round(verdict.score, 4) > 0
+
+
+def test_an_edit_follows_the_sites_own_settings(make_sqlite_client: MakeClient) -> None:
+    client = make_sqlite_client(edit_window_seconds=900)
+    service = _service(client)
+    clock = Clock()
+    service.clock = clock
+    store = service.store
+    store.ensure_site("default")
+    store.update_site_settings(
+        "default",
+        {
+            "edit_window_seconds": 5,
+            "max_comment_length": 20,
+            "allow_anonymous": True,
+            "anonymous_name": "Anonyme",
+        },
+    )
+    comment = _post(client).json()
+    token = {"Authorization": f"Bearer {comment['edit_token']}"}
+    url = f"/api/comments/{comment['id']}"
+    too_long = client.patch(url, json={"text": "x" * 21}, headers=token)
+    assert too_long.status_code == 422
+    nameless = client.patch(url, json={"text": "Court", "author": ""}, headers=token)
+    assert nameless.status_code == 200, nameless.text
+    stored = store.comment(comment["id"])
+    assert stored is not None and stored.author == "Anonyme"
+    clock.now += 6
+    late = client.patch(url, json={"text": "Trop tard"}, headers=token)
+    assert late.status_code == 403 and late.json()["error"] == "edit_window_closed"
