@@ -274,10 +274,11 @@ def test_a_site_origin_acts_on_its_sites_comments_only(client: TestClient) -> No
     assert sub.status_code == 404
 
 
-def _asgi(app: Starlette, chunks: list[bytes], origin: str) -> tuple[int, bytes]:
-    """Send one POST whose body comes in chunks, without a Content-Length."""
+def _asgi(app: Starlette, chunks: list[bytes | None], origin: str) -> tuple[int, bytes]:
+    """Send one POST whose body comes in chunks (None: a message without a body key)."""
     messages: list[Message] = [
-        {"type": "http.request", "body": c, "more_body": i < len(chunks) - 1}
+        {"type": "http.request", "more_body": i < len(chunks) - 1}
+        | ({} if c is None else {"body": c})
         for i, c in enumerate(chunks)
     ]
     sent: list[Message] = []
@@ -333,3 +334,15 @@ def test_a_chunked_body_past_the_limit_is_refused_not_waved_through() -> None:
     half = MAX_BODY // 2 + 1
     status, body = _asgi(app, [b'{"site": "sport", "x": "', b"x" * half, b"x" * half, b'"}'], BLOG)
     assert status == 413 and json.loads(body)["error"] == "body_too_large"
+
+
+def test_a_chunked_body_of_exactly_the_limit_passes() -> None:
+    head, tail = b'{"site": "blog", "x": "', b'"}'
+    filler = b"x" * (MAX_BODY - len(head) - len(tail))
+    status, body = _asgi(_app(), [head, filler, tail], BLOG)
+    assert status == 200 and len(json.loads(body)["body"]) == MAX_BODY
+
+
+def test_a_last_message_without_body_key_ends_the_body() -> None:
+    status, body = _asgi(_app(), [b'{"site": "blog"}', None], BLOG)
+    assert status == 200 and json.loads(body)["body"] == '{"site": "blog"}'
