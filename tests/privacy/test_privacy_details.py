@@ -263,6 +263,9 @@ def test_requests_by_mail_are_checked_logged_and_limited(
     text = body_of(message)
     assert "https://news.example/privacy/confirm?token=" in text
     assert "24" in text and "{hours}" not in text
+    assert message["Content-Language"] == "ar"
+    link = text[text.index("https://news.example/privacy/confirm?token=") :].split()[0]
+    assert text.strip() == notice_text("mail.export.body", "ar", link=link, hours=24).strip()
     (row,) = privacy.records.requests_of(privacy.email_hash(SAMIRA))
     assert (row["via"], row["lang"], row["status"], row["created"]) == (
         "email",
@@ -402,9 +405,14 @@ def test_addresses_are_checked_and_hashed_for_the_request_log(
     make_sqlite_client: MakeClient,
 ) -> None:
     privacy = _fixed(make_sqlite_client())
-    for call in (privacy.export, privacy.erase):
+    for call, address in [
+        (privacy.export, "not-an-address"),
+        (privacy.erase, "not-an-address"),
+        (privacy.export, ""),
+        (privacy.erase, "   "),
+    ]:
         with pytest.raises(CauserieError) as caught:
-            call("not-an-address")
+            call(address)
         assert (caught.value.code, caught.value.status, caught.value.params) == (
             "email_invalid",
             422,
