@@ -313,13 +313,24 @@ def test_a_new_comment_is_classified_on_everything_and_stored_whole(
     assert sample.honeypot_filled is True and second.json()["state"] == "spam"
     stored = service.store.comment(second.json()["id"])
     assert stored is not None and stored.notify is False and stored.user_agent is None
+    assert stored.spam_verdict == verdict.verdict.value == "discard"
+    assert json.loads(stored.spam_reasons) == [
+        {"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons
+    ]
+    assert verdict.reasons  # the honeypot is a reason
+    service.store.ensure_site("sport")
+    client.post("/api/comments", json={**body, "site": "sport", "text": "Sur le sport"})
+    assert spam.seen[-1][0].site == "sport"
 
 
 def test_a_comment_without_a_known_reader_address(make_sqlite_client: MakeClient) -> None:
     client = make_sqlite_client()
     service = _service(client)
+    spam = RecordingFilter.load(remember_spam=False)
+    service.spam = spam
     comment, _ = service.create(None, CommentInput(uri="/a", text="Bonjour", author="A"), Reader())
     assert (comment.ip_hash, comment.ip_prefix) == (None, None)
+    assert spam.seen[0][0].ip_hash == ""
 
 
 def test_comments_go_to_the_site_they_name_and_blocks_apply(
@@ -370,6 +381,18 @@ def test_an_edit_is_checked_as_the_comment_it_becomes(make_sqlite_client: MakeCl
     stored = store.comment(comment["id"])
     assert stored is not None and stored.state.value == "spam"
     assert stored.spam_score == round(verdict.score, 4) > 0
+    renamed = client.patch(
+        f"/api/comments/{comment['id']}", json={"text": "Salut", "author": "Lina B."}, headers=token
+    )
+    assert renamed.status_code == 200 and spam.seen[-1][0].author == "Lina B."
+    store.ensure_site("sport")
+    other = _post(client, site="sport").json()  # no website, on another site
+    client.patch(
+        f"/api/comments/{other['id']}",
+        json={"text": "Sport"},
+        headers={"Authorization": f"Bearer {other['edit_token']}"},
+    )
+    assert (spam.seen[-1][0].site, spam.seen[-1][0].url) == ("sport", "")
 
 
 def test_an_edit_follows_the_sites_own_settings(make_sqlite_client: MakeClient) -> None:
