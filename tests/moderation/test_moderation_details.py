@@ -390,3 +390,39 @@ def test_approving_a_comment_held_as_spam_by_the_word_list_is_a_lesson(
     assert lesson.is_spam is False
     # A comment without e-mail, website or agent teaches with empty fields.
     assert (lesson.sample.email, lesson.sample.url) == ("", "")
+
+
+def test_moderator_texts_follow_the_sites_length_limit(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client, max_comment_length=10_000)
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    comment = post(admin.client, "Court")["id"]
+    store.ensure_site("default")
+    store.update_site_settings("default", {"max_comment_length": 20})
+    long = "x" * 21
+    assert admin.send("PATCH", f"/comments/{comment}", {"text": long}).status_code == 422
+    assert admin.send("POST", f"/comments/{comment}/reply", {"text": long}).status_code == 422
+
+
+def test_closing_announces_a_comment_of_that_thread_only(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    store = admin.client.app.state.runtime.store  # type: ignore[attr-defined]
+    mine = post(admin.client, "Sur cette page", uri="/une")["id"]
+    post(admin.client, "Plus récent, ailleurs", uri="/autre")
+    events = _events(admin.client)
+    thread_id = store.comment(mine).thread_id
+    assert admin.send("POST", f"/threads/{thread_id}/close", {"closed": True}).status_code == 200
+    assert [(e.thread_id, e.comment.id) for e in events] == [(thread_id, mine)]
+    (entry, *_) = _audit(admin)
+    assert entry["action"] == "close" and len(entry["batch"]) == 16
+
+
+def test_lifting_blocks_is_logged_and_unknown_ones_are_404(make_sqlite_client: Make) -> None:
+    admin = _admin(make_sqlite_client)
+    body = {"site": "default", "kind": "email", "value": "t@y.example", "days": 1}
+    block = admin.send("POST", "/blocks", body).json()
+    assert admin.send("DELETE", f"/blocks/{block['id']}").status_code == 200
+    (entry, *_) = _audit(admin)
+    assert entry["action"] == "unblock"
+    assert entry["detail"] == {"before": {}, "block_id": block["id"]}
+    missing = admin.send("DELETE", f"/blocks/{block['id']}")
+    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
