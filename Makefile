@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8080
 
-.PHONY: demo install test test-deps lint check format clean
+.PHONY: demo install test test-deps lint check format clean mutation
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,15 @@ lint:
 test: test-deps lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Mutation testing (mutmut), module by module against its own tests; slow, not in CI.
+# MODULES="api/origins.py core/privacy.py" restricts it; figures go to docs/testing.md.
+mutation: test-deps
+	$(BIN)/pip install --quiet -e '.[mutation]'
+	$(BIN)/python scripts/mutation.py $(MODULES)
+
 format:
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts mutants

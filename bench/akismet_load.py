@@ -9,6 +9,8 @@ and prints throughput and latency percentiles, then one JSON line.
     .venv/bin/python bench/akismet_load.py                  # 1 server process
     .venv/bin/python bench/akismet_load.py --workers 2
     .venv/bin/python bench/akismet_load.py --url http://127.0.0.1:8080 --key KEY
+    .venv/bin/python bench/akismet_load.py --redis redis://127.0.0.1:6379/0
+        # the key gets a rate limit, so every check also asks Redis
 
 Bounded: at most ``--requests`` checks and ``--seconds`` of load.
 """
@@ -76,8 +78,12 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], deadline: float) -> No
 
 
 @contextmanager
-def local_server(workers: int, spam_filter: bool) -> Iterator[tuple[str, str]]:
-    """A ``causerie serve`` process on a fresh SQLite database, and a key for it."""
+def local_server(workers: int, spam_filter: bool, redis_url: str = "") -> Iterator[tuple[str, str]]:
+    """A ``causerie serve`` process on a fresh SQLite database, and a key for it.
+
+    With ``redis_url``, rate limits are counted in Redis and the key has one
+    (high enough never to refuse), so that each check makes a Redis call.
+    """
     with tempfile.TemporaryDirectory(prefix="causerie-bench-") as tmp:
         env = {
             **os.environ,
@@ -86,9 +92,12 @@ def local_server(workers: int, spam_filter: bool) -> Iterator[tuple[str, str]]:
             "CAUSERIE_LOG_LEVEL": "warning",
             "CAUSERIE_SPAM_FILTER": "true" if spam_filter else "false",
         }
+        limit = ["--rate-limit", "100000000"] if redis_url else []
+        if redis_url:
+            env["CAUSERIE_REDIS_URL"] = redis_url
         cli = [sys.executable, "-m", "causerie"]
         made = subprocess.run(
-            [*cli, "key", "create", "--site", "https://bench.example"],
+            [*cli, "key", "create", "--site", "https://bench.example", *limit],
             env=env,
             capture_output=True,
             text=True,
@@ -236,6 +245,9 @@ def main() -> None:
     parser.add_argument(
         "--filter-only", action="store_true", help="Time the filter alone, in-process."
     )
+    parser.add_argument(
+        "--redis", default="", help="Count rate limits in this Redis (one call per check)."
+    )
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--requests", type=int, default=20_000)
     parser.add_argument("--warmup", type=int, default=1_000)
@@ -257,6 +269,7 @@ def main() -> None:
         figures = asyncio.run(load(url, requests, args.requests, args.concurrency, args.seconds))
         figures["workers"] = args.workers if not args.url else None
         figures["spam_filter"] = not args.no_filter
+        figures["redis"] = bool(args.redis)
         print(
             f"comment-check over HTTP, concurrency {args.concurrency}: "
             f"{figures['checks_per_s']} checks/s; p50 {figures['p50_ms']} ms, "
@@ -270,7 +283,7 @@ def main() -> None:
             raise SystemExit("--url needs --key")
         run(args.url, args.key)
     else:
-        with local_server(args.workers, not args.no_filter) as (url, key):
+        with local_server(args.workers, not args.no_filter, args.redis) as (url, key):
             run(url, key)
 
 

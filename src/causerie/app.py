@@ -124,10 +124,17 @@ def _invalidate(runtime: Runtime, event: ChangeEvent) -> None:
     runtime.thread_cache.invalidate(event.site, event.uri)
 
 
-def _site_origins(store: Store) -> Iterator[str]:
+def _site_origins(store: Store) -> Iterator[tuple[str, str]]:
     for site in store.sites():
         origins: Any = site.settings.get("allowed_origins") or []
-        yield from (str(o) for o in origins)
+        yield from ((site.name, str(o)) for o in origins)
+
+
+def _site_of_comment(store: Store, comment_id: int) -> str | None:
+    comment = store.comment(comment_id)
+    thread = store.thread_by_id(comment.thread_id) if comment else None
+    site = store.site_by_id(thread.site_id) if thread else None
+    return site.name if site else None
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -162,7 +169,11 @@ def create_app(settings: Settings) -> FastAPI:
     privacy_api.install(app, runtime)
     fanout.install(app, runtime)
     openapi_document.install(app)
-    policy = OriginPolicy(settings.allowed_origins, lambda: _site_origins(runtime.store))
+    policy = OriginPolicy(
+        settings.allowed_origins,
+        lambda: _site_origins(runtime.store),
+        lambda comment_id: _site_of_comment(runtime.store, comment_id),
+    )
     app.state.origin_policy = policy
     app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

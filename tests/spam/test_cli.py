@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from causerie.cli import main
+from causerie.spam import CommentSample
+from causerie.spam.filter import Filter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONTRACT_KEYS = {"n", "spam", "ham", "precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"}
@@ -50,12 +53,22 @@ def test_eval_ends_with_one_json_line(tiny_model_dir: Path) -> None:
     assert all(not line.startswith("{") for line in lines[:-1])
 
 
-def test_eval_does_not_learn(tiny_model_dir: Path) -> None:
-    path = str(FIXTURES / "eval_small.csv")
-    first = json.loads(run("eval", path, "--model", str(tiny_model_dir))[1].splitlines()[-1])
-    second = json.loads(run("eval", path, "--model", str(tiny_model_dir))[1].splitlines()[-1])
-    first.pop("ms_per_item"), second.pop("ms_per_item")
-    assert first == second
+def test_eval_does_not_learn(tiny_model_dir: Path, tmp_path: Path) -> None:
+    # One text labelled spam, six times, that the model calls ham. An eval that
+    # learned from its rows (or remembered its verdicts) would score the later
+    # copies higher than the first; a fresh filter scores every copy alike.
+    text = "Merci pour cet article, je partage avec mes amis"
+    path = tmp_path / "repeat.csv"
+    path.write_text("content,label\n" + f'"{text}",spam\n' * 6, encoding="utf-8")
+    fresh = Filter.load(tiny_model_dir, remember_spam=False)
+    expected = fresh.check(CommentSample(text)).score
+    assert expected < fresh.spam_threshold  # the set-up: the model misses it
+    code, out = run("eval", str(path), "--model", str(tiny_model_dir))
+    assert code == 0, out
+    scored = re.findall(r"line (\d+): spam scored ([0-9.]+)", out)
+    assert [int(line) for line, _ in scored] == [2, 3, 4, 5, 6, 7]
+    assert {float(score) for _, score in scored} == {round(expected, 3)}
+    assert json.loads(out.strip().splitlines()[-1])["recall"] == 0
 
 
 @pytest.mark.parametrize(

@@ -155,10 +155,7 @@ def _logit(p: float) -> float:
 
 
 def test_very_long_and_empty_comments(spam_filter: Filter) -> None:
-    import time
-
-    started = time.perf_counter()
-    verdict = spam_filter.check(sample("bonjour à tous " * 20_000))
-    assert time.perf_counter() - started < 0.5
-    assert 0.0 <= verdict.score <= 1.0
+    # How fast a long paste is checked is measured in bench/spam_speed.py.
+    huge = spam_filter.check(sample("bonjour à tous " * 20_000))
+    assert 0.0 <= huge.score <= 1.0
     assert spam_filter.check(sample("")).verdict is Verdict.HAM

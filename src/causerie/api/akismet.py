@@ -26,6 +26,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -442,9 +443,12 @@ class InlineCommentCheck:
     """ASGI middleware: ``POST /1.1/comment-check`` answered without routing or a thread hop.
 
     comment-check is the hot call of the Akismet API (a client waits at most
-    one second). Parsing, the key and the verdict cost well under a
-    millisecond of CPU, so they run on the event loop; the same functions as
-    the documented route answer, with the same bodies and headers.
+    one second). The body is read and parsed on the event loop; the rest
+    (key lookup in SQL, the rate limit in Redis, the filter's sync with the
+    learning log) may block, so it runs in the thread pool: a slow Redis or
+    database stalls that one check, not every connection of the worker. The
+    same functions as the documented route answer, with the same bodies and
+    headers.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -460,5 +464,6 @@ class InlineCommentCheck:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
-        response = comment_check(request, await read_request(request))
+        parsed = await read_request(request)
+        response = await run_in_threadpool(comment_check, request, parsed)
         await response(scope, receive, send)

@@ -18,7 +18,7 @@ from causerie.core.errors import CauserieError, NotFound
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
-from causerie.store.records import ERASED, CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
 from causerie.store.store import Store
 
@@ -306,12 +306,16 @@ class CommentService:
         return self.erase(comment)
 
     def erase(self, comment: CommentRecord) -> CommentRecord:
-        """Mark a comment deleted and drop its content and personal fields."""
-        site, thread = self._context(comment)
-        updated = self.store.update_comment(comment.id, **ERASED, modified=self.clock())
-        assert updated is not None
-        self.emit("deleted", site, thread, updated)
+        """Mark a comment deleted and drop its content, personal fields and undo history."""
+        (updated,) = self.store.erase_comments([comment.id], self.clock())
+        self.announce_erased([updated])
         return updated
+
+    def announce_erased(self, erased: list[CommentRecord]) -> None:
+        """Tell listeners (caches, live readers) that these comments were erased."""
+        for comment in erased:
+            site, thread = self._context(comment)
+            self.emit("deleted", site, thread, comment)
 
     def vote(self, comment_id: int, value: int, reader: Reader) -> tuple[int, int]:
         """A reader's up (1) or down (-1) vote, once per reader and comment."""

@@ -43,6 +43,11 @@ def hash_ip(secret: str, address: str) -> str:
     return keyed_hash(secret, "ip", address.strip().lower())
 
 
+def email_block_hash(secret: str, email: str) -> str:
+    """What a block by e-mail keeps once the blocked reader had her data erased."""
+    return keyed_hash(secret, "block-email", email.strip().lower())
+
+
 def author_key(secret: str, email: str | None, author: str) -> str:
     """Recognises a returning author by e-mail, or by name when there is none."""
     basis = f"email:{email.strip().lower()}" if email else f"name:{author.strip().lower()}"

@@ -234,6 +234,8 @@ class ModerationService:
         return entries
 
     def _revert(self, session: Session, entry: dict[str, Any]) -> None:
+        if entry["detail"].get("erased"):
+            return  # the reader's data is gone for good: nothing to write back
         before: dict[str, Any] = entry["detail"].get("before", {})
         if entry["action"] == "block":
             self.store.remove_block(int(entry["detail"]["block_id"]))
@@ -321,6 +323,8 @@ def _matches(active: list[dict[str, Any]], email: str | None, ip: str, secret: s
     for block in active:
         kind, value = block["kind"], block["value"]
         if kind == "email" and email and email.strip().lower() == value:
+            return True
+        if kind == "email_hash" and email and identity.email_block_hash(secret, email) == value:
             return True
         if kind == "ip_hash" and ip_hash and ip_hash == value:
             return True

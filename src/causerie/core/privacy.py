@@ -30,6 +30,7 @@ from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
 from causerie.notify.email import Mail
+from causerie.store.erasure import Erasure, ReaderKeys
 from causerie.store.privacy import PERSONAL_SAMPLE_FIELDS, PrivacyStore
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
@@ -144,33 +145,25 @@ class PrivacyService:
     def erase(self, email: str) -> int:
         """Erase every comment and trace of an address; returns how many items went."""
         email = _required_email(email)
-        found = self.records.comments_of(email, self._author_key(email))
-        pairs = {(c.text, c.author) for c, _, _ in found}
-        ids = [c.id for c, _, _ in found]
-        self.records.delete_subscriptions(ids)
-        for comment, _, _ in found:
-            self.comments.erase(comment)
-        learning = self.records.learning_of(
-            lambda s: _email_match(email)(s) or (s.get("content"), s.get("author")) in pairs
+        keys = ReaderKeys(
+            email=email,
+            author_key=self._author_key(email),
+            request_hash=self.email_hash(email),
+            block_hash=identity.email_block_hash(self.secret, email),
         )
-        removed = self.records.delete_learning([row["id"] for row in learning])
-        self.records.forget_pending(self.email_hash(email), self.clock())
+        erased = Erasure(self.store.engine).reader(keys, self.clock())
+        self.comments.announce_erased(erased.comments)
         self.records.flush_erased()
-        return len(ids) + removed
+        return len(erased.comments) + erased.learning
 
     def erase_comment(self, token: str) -> int:
         """Erase the one comment an edit token proves to be one's own."""
         comment = self._comment_for_token(token)
-        pair = (comment.text, comment.author)
-        self.records.delete_subscriptions([comment.id])
-        self.comments.erase(comment)
         site, _ = self.comments._context(comment)
-        learning = self.records.learning_of(
-            lambda s: s.get("site") == site.name and (s.get("content"), s.get("author")) == pair
-        )
-        removed = self.records.delete_learning([row["id"] for row in learning])
+        erased = Erasure(self.store.engine).comment_with_lessons(comment, site.name, self.clock())
+        self.comments.announce_erased(erased.comments)
         self.records.flush_erased()
-        return 1 + removed
+        return len(erased.comments) + erased.learning
 
     def _comment_for_token(self, token: str) -> CommentRecord:
         comment_id = identity.comment_id_from_token(self.secret, token or "")

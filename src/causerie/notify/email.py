@@ -47,12 +47,13 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
-    msg["Content-Language"] = mail.lang
     # Mark it as machine-sent so that mail servers do not answer with vacation replies.
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers.items():
         msg[name] = value
     msg.set_content(mail.text, charset="utf-8")
+    # After set_content, which clears every Content-* header set before it.
+    msg["Content-Language"] = mail.lang
     return msg
 
 

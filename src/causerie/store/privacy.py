@@ -15,7 +15,7 @@ per comment whose author asked for reply notifications::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -53,9 +53,9 @@ privacy_requests = Table(
     # Keyed hash of the address: enough to count requests, not to read it.
     Column("email_hash", String(64), nullable=True),
     Column("email", String(320), nullable=True),
-    Column("lang", String(8), nullable=False, default=""),
+    Column("lang", String(8), nullable=False, default="", server_default=""),
     Column("status", String(16), nullable=False),  # pending | done | expired
-    Column("items", Integer, nullable=False, default=0),
+    Column("items", Integer, nullable=False, default=0, server_default="0"),
     Column("created", Float, nullable=False),
     Column("completed", Float, nullable=True),
     Index("ix_privacy_requests_email_hash_created", "email_hash", "created"),
@@ -139,14 +139,6 @@ class PrivacyStore:
                 if match(data["sample"]):
                     found.append(data)
         return found
-
-    def delete_learning(self, ids: Sequence[int]) -> int:
-        """Remove learning-log rows."""
-        if not ids:
-            return 0
-        with self._write() as conn:
-            result = conn.execute(delete(t.spam_learning).where(t.spam_learning.c.id.in_(ids)))
-        return int(result.rowcount or 0)
 
     def flush_erased(self) -> None:
         """On SQLite, move the WAL into the file and empty it, so erased rows leave the disk."""
@@ -289,16 +281,6 @@ class PrivacyStore:
                 update(t.comments).where(t.comments.c.id == comment_id).values(notify=False)
             )
 
-    def delete_subscriptions(self, comment_ids: Sequence[int]) -> int:
-        """Remove the subscriptions of these comments."""
-        if not comment_ids:
-            return 0
-        with self._write() as conn:
-            result = conn.execute(
-                delete(subscriptions).where(subscriptions.c.comment_id.in_(list(comment_ids)))
-            )
-        return int(result.rowcount or 0)
-
     def delete_unconfirmed(self, site_id: int, before: float) -> int:
         """Drop a site's subscriptions never confirmed since ``before``."""
         sc, c = subscriptions.c, t.comments.c
@@ -348,16 +330,6 @@ class PrivacyStore:
                 update(privacy_requests)
                 .where(privacy_requests.c.id == request_id)
                 .values(status=status, items=items, completed=now, email=None)
-            )
-
-    def forget_pending(self, email_hash: str, now: float) -> None:
-        """Expire pending requests of an address (after its erasure)."""
-        pc = privacy_requests.c
-        with self._write() as conn:
-            conn.execute(
-                update(privacy_requests)
-                .where(pc.email_hash == email_hash, pc.status == "pending")
-                .values(status="expired", email=None, completed=now)
             )
 
     def recent_requests(self, email_hash: str, since: float) -> int:

@@ -37,6 +37,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from causerie.store import schema as t
 from causerie.store.batching import GroupCommit
 from causerie.store.database import write_transaction
+from causerie.store.erasure import Erasure
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
 
@@ -246,6 +247,10 @@ class Store:
                 .returning(*t.comments.c)
             ).first()
         return CommentRecord(**row._mapping) if row else None
+
+    def erase_comments(self, ids: Sequence[int], now: float) -> list[CommentRecord]:
+        """Erase comments with their subscriptions and audit details (store/erasure.py)."""
+        return Erasure(self.engine).comments(ids, now)
 
     def has_replies(self, comment_id: int) -> bool:
         """True when a comment has replies that are not deleted."""

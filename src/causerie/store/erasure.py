@@ -1,0 +1,155 @@
+"""Erasure: one store operation, in one transaction, over every table with a reader's data.
+
+What an erasure touches (docs/privacy.md lists the columns)::
+
+    comments         text, html, author, e-mail, website, IP hash and prefix, user
+                     agent, author key emptied; state 'deleted' (the thread keeps
+                     its shape)
+    subscriptions    rows of the erased comments deleted
+    audit_log        ``detail`` of entries about the erased comments replaced by
+                     ``{"erased": true}``: the old text an edit kept is gone, and
+                     undo has nothing to write back
+    spam_learning    samples of the erased comments (same text and name, also the
+                     texts the audit log kept) or of the address deleted
+    blocks           a block of the address becomes a block of its keyed hash
+    privacy_requests pending requests of the address expired, address cleared
+
+A reader deleting her own comment goes through :meth:`Erasure.comments` too, so
+a moderator's undo cannot bring back what she removed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, or_, select, update
+
+from causerie.store import schema as t
+from causerie.store.database import write_transaction
+from causerie.store.moderation import audit_log, blocks
+from causerie.store.privacy import privacy_requests, subscriptions
+from causerie.store.records import ERASED, CommentRecord
+
+# What a learning sample is matched on: (text, author name).
+Pair = tuple[str, str]
+ERASED_DETAIL = json.dumps({"erased": True})
+
+
+@dataclass(frozen=True)
+class ErasedReader:
+    """What one erasure removed: the emptied comments and the learning rows deleted."""
+
+    comments: list[CommentRecord]
+    learning: int
+
+
+@dataclass(frozen=True)
+class ReaderKeys:
+    """How a reader is recognised in each table (the plain address and its keyed hashes)."""
+
+    email: str
+    author_key: str
+    request_hash: str  # privacy_requests.email_hash
+    block_hash: str  # what a block by e-mail becomes
+
+
+class Erasure:
+    """Erases comments, or everything of an address, in one write transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def comments(self, ids: Sequence[int], now: float) -> list[CommentRecord]:
+        """Empty these comments, drop their subscriptions and their audit details."""
+        with write_transaction(self.engine) as conn:
+            _, records = _erase_comments(conn, ids, now)
+        return records
+
+    def comment_with_lessons(self, comment: CommentRecord, site: str, now: float) -> ErasedReader:
+        """Erase one comment and the learning samples made of it on its site."""
+        with write_transaction(self.engine) as conn:
+            pairs, records = _erase_comments(conn, [comment.id], now)
+            removed = _delete_learning(conn, lambda s: s.get("site") == site and _pair(s) in pairs)
+        return ErasedReader(records, removed)
+
+    def reader(self, keys: ReaderKeys, now: float) -> ErasedReader:
+        """Erase every comment, lesson, block address and pending request of an address."""
+        wanted = keys.email.strip().lower()
+        c = t.comments.c
+        with write_transaction(self.engine) as conn:
+            ids = list(
+                conn.scalars(
+                    select(c.id)
+                    .where(or_(func.lower(c.email) == wanted, c.author_key == keys.author_key))
+                    .order_by(c.id)
+                )
+            )
+            pairs, records = _erase_comments(conn, ids, now)
+            removed = _delete_learning(
+                conn, lambda s: _sample_email(s) == wanted or _pair(s) in pairs
+            )
+            conn.execute(
+                update(blocks)
+                .where(blocks.c.kind == "email", func.lower(blocks.c.value) == wanted)
+                .values(kind="email_hash", value=keys.block_hash)
+            )
+            pc = privacy_requests.c
+            conn.execute(
+                update(privacy_requests)
+                .where(pc.email_hash == keys.request_hash, pc.status == "pending")
+                .values(status="expired", email=None, completed=now)
+            )
+        return ErasedReader(records, removed)
+
+
+def _erase_comments(
+    conn: Connection, ids: Sequence[int], now: float
+) -> tuple[set[Pair], list[CommentRecord]]:
+    """Erase the rows; return every (text, author) they ever had, and the rows as they are."""
+    if not ids:
+        return set(), []
+    c = t.comments.c
+    rows = conn.execute(select(c.id, c.text, c.author).where(c.id.in_(list(ids)))).all()
+    pairs = {(str(r.text), str(r.author)) for r in rows}
+    authors = {int(r.id): str(r.author) for r in rows}
+    a = audit_log.c
+    for entry in conn.execute(select(a.id, a.comment_id, a.detail).where(a.comment_id.in_(ids))):
+        before = json.loads(entry.detail or "{}").get("before") or {}
+        if before.get("text"):
+            author = authors.get(int(entry.comment_id), "")
+            pairs.add((str(before["text"]), str(before.get("author", author))))
+    conn.execute(update(audit_log).where(a.comment_id.in_(ids)).values(detail=ERASED_DETAIL))
+    conn.execute(delete(subscriptions).where(subscriptions.c.comment_id.in_(ids)))
+    erased = conn.execute(
+        update(t.comments)
+        .where(c.id.in_(ids))
+        .values(**ERASED, text_hash=None, modified=now)
+        .returning(*t.comments.c)
+    ).all()
+    return pairs, [CommentRecord(**row._mapping) for row in erased]
+
+
+def _delete_learning(conn: Connection, match: Callable[[dict[str, Any]], bool]) -> int:
+    s = t.spam_learning.c
+    doomed = [
+        row.id for row in conn.execute(select(s.id, s.sample)) if match(json.loads(row.sample))
+    ]
+    for chunk in _chunks(doomed, 500):
+        conn.execute(delete(t.spam_learning).where(s.id.in_(chunk)))
+    return len(doomed)
+
+
+def _chunks(ids: list[int], size: int) -> Iterable[list[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _pair(sample: dict[str, Any]) -> Pair:
+    return (str(sample.get("content") or ""), str(sample.get("author") or ""))
+
+
+def _sample_email(sample: dict[str, Any]) -> str:
+    return str(sample.get("email") or "").strip().lower()
