@@ -1,11 +1,11 @@
 """Each bound of the per-site learning, with a test that fails when that bound is removed.
 
 The bounds (``LearningLimits``): a spam decision moves its own comment's score
-by at most ``step_spam``, a ham decision by at most ``step_ham`` (smaller: a
-flood of "not spam" clicks must not whitewash); every weight stays within
-``weight_cap``; the site's whole correction within ``[-max_ham_shift,
-+max_spam_shift]``; at most ``max_weights`` corrections are kept (the
-strongest); campaign words push by at most ``max_campaign_boost``.
+by at most ``step_spam``, a ham decision by at most ``step_ham``; every weight
+stays within ``[-weight_cap, +spam_weight_cap]``; the site's whole correction
+stays under ``+max_spam_shift`` and above minus (the wording's own push +
+``ham_floor``); at most ``max_weights`` corrections are kept (the strongest);
+campaign words push by at most ``max_campaign_boost``.
 
 The tests go through the public behaviour: ``Filter.learn`` / ``Filter.check``
 (the reasons carry the site layer's weights) and the ``SiteLayer`` fields.
@@ -40,7 +40,8 @@ def _filter(**limits: float) -> Filter:
         "target_margin": FAR,
         "weight_cap": FAR,
         "max_spam_shift": FAR,
-        "max_ham_shift": FAR,
+        "spam_weight_cap": FAR,
+        "ham_floor": FAR,
         "max_campaign_boost": FAR,
     }
     base.update(limits)
@@ -77,9 +78,11 @@ def test_one_spam_decision_moves_its_comment_by_step_spam() -> None:
 
 def test_one_ham_decision_moves_its_comment_by_the_smaller_step_ham() -> None:
     spam_filter = _filter(step_spam=3.0, step_ham=0.5)
+    # A ham lesson lowers what pushed the comment towards spam: teach it as
+    # spam first (+3), then "not spam" twice: 2 × 0.5, where the spam step is 3.
+    _teach(spam_filter, HAM, True)
     _teach(spam_filter, HAM, False, times=2)
-    # Two ham decisions: 2 × 0.5, where the spam step would give 2 × 3.
-    assert _site_weight(spam_filter, HAM, "site_learned_ham") == pytest.approx(-1.0, abs=0.01)
+    assert _site_weight(spam_filter, HAM, "site_learned") == pytest.approx(2.0, abs=0.01)
 
 
 def test_decisions_stop_once_the_comment_reaches_the_target_margin() -> None:
@@ -94,14 +97,20 @@ def test_the_spam_side_correction_is_capped() -> None:
     assert _site_weight(spam_filter, SPAM, "site_learned") == pytest.approx(7.5, abs=0.01)
 
 
-def test_the_ham_side_correction_is_capped() -> None:
-    spam_filter = _filter(step_ham=1.0, max_ham_shift=2.5)
-    _teach(spam_filter, HAM, False, times=6)
-    assert _site_weight(spam_filter, HAM, "site_learned_ham") == pytest.approx(-2.5, abs=0.01)
+def test_the_ham_side_correction_stops_at_the_wording_plus_the_floor() -> None:
+    # Straight on the layer: however negative its weights, the correction
+    # cancels the wording's push and ham_floor more, never the rest.
+    layer = SiteLayer(LearningLimits(ham_floor=2.5))
+    hashed = hash_text(normalize(HAM))
+    layer.delta = {i: -50.0 for i in hashed.indices.tolist()}
+    assert layer.logit(hashed, 4.0) == pytest.approx(-6.5)
+    assert layer.logit(hashed, -3.0) == pytest.approx(-2.5)  # a ham-sounding text: floor only
+    layer.delta = {i: -0.001 for i in hashed.indices.tolist()}
+    assert -0.1 < layer.logit(hashed, 4.0) < 0.0  # the floor only clips, never pushes
 
 
 def test_every_weight_stays_within_the_weight_cap() -> None:
-    spam_filter = _filter(step_spam=4.0, weight_cap=0.25)
+    spam_filter = _filter(step_spam=4.0, spam_weight_cap=0.25)
     _teach(spam_filter, SPAM, True, times=40)
     weights = [abs(w) for w in _layer(spam_filter).delta.values()]
     assert max(weights) == pytest.approx(0.25)  # reached, and never passed
@@ -120,14 +129,19 @@ def _taught(max_weights: int, lessons: list[tuple[str, bool]]) -> tuple[SiteLaye
         target_margin=FAR,
         weight_cap=FAR,
         max_spam_shift=FAR,
-        max_ham_shift=FAR,
+        spam_weight_cap=FAR,
+        ham_floor=FAR,
     )
     layer = SiteLayer(limits)
     scale = GlobalModel.blank().scale_vector()
     touched: set[int] = set()
     for text, is_spam in lessons:
         hashed = hash_text(normalize(text))
-        layer.learn(hashed, is_spam, layer.logit(hashed), scale)
+        # A weak lesson (False): a spam lesson on a comment already 0.05 from
+        # its target moves it by 0.05 only (ham lessons on a blank model move
+        # nothing: there is no spam push to lower).
+        current = layer.logit(hashed, 0.0) if is_spam else FAR - 0.05
+        layer.learn(hashed, True, current, scale)
         touched |= set(hashed.indices.tolist())
     return layer, touched
 
@@ -139,21 +153,17 @@ def _buckets(text: str) -> set[int]:
 def test_pruning_keeps_at_most_max_weights_and_the_strongest() -> None:
     # Three tiers of strength: SPAM taught three times, MEDIUM once, WEAK by a tiny ham step.
     lessons = [(SPAM, True)] * 3 + [(MEDIUM, True), (WEAK, False)]
-    layer, touched = _taught(700, lessons)
-    assert len(touched) > 700  # so the last lesson went past the limit
-    assert len(layer.delta) <= 700
+    # 760: pruning keeps 80 % (608), room for the 595 buckets of SPAM and
+    # MEDIUM (those MEDIUM shares with WEAK are a little stronger still).
+    layer, touched = _taught(760, lessons)
+    assert len(touched) > 760  # so the last lesson went past the limit
+    assert len(layer.delta) <= 760
     kept = set(layer.delta)
     assert _buckets(SPAM) | (_buckets(MEDIUM) - _buckets(WEAK)) <= kept  # the strong stay
     dropped = touched - kept
     assert dropped and dropped <= _buckets(WEAK)  # only weak ones go
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spam/site.py _prune keeps every weight tied with the cut, and binary n-gram "
-    "features tie often: here all 517 weights stay for max_weights=500. Left to the "
-    "engineer rewriting spam/site.py (issue 17 report).",
-)
 def test_pruning_holds_to_max_weights_even_when_weights_tie() -> None:
     layer, touched = _taught(500, [(SPAM, True)] * 3 + [(WEAK, False)])
     assert len(touched) > 500
@@ -170,6 +180,6 @@ def test_campaign_words_push_by_at_most_the_campaign_cap() -> None:
 def test_a_campaign_of_many_words_is_capped_in_the_verdict() -> None:
     spam_filter = _filter(max_campaign_boost=5.0, step_spam=0.0)
     words = "quorvix trelmond zaltor pexwin gadrulo"
-    _teach(spam_filter, f"Offre {words} aujourd'hui", True, times=2)
+    _teach(spam_filter, f"Offre {words} aujourd'hui", True, times=3)
     found = _site_weight(spam_filter, f"Bonjour {words} demain", "campaign_words")
     assert found == pytest.approx(5.0)  # five words × 2.0 would be 10
