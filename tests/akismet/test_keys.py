@@ -44,6 +44,20 @@ def test_find_and_revoke(akismet_app: FastAPI) -> None:
     assert keys.verify(key) is None and keys.lookup(key) is not None
 
 
+def test_a_prefix_of_digits_is_a_prefix_too(
+    akismet_app: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hex keys start with six digits about one time in sixteen: such a prefix
+    # was read as an id alone and found nothing.
+    import causerie.core.apikeys as apikeys
+
+    monkeypatch.setattr(apikeys.secrets, "token_hex", lambda n: "123456abcdef"[: 2 * n])
+    keys = akismet_state(akismet_app).keys
+    key, record = keys.create("blog-digits")
+    assert key.startswith("123456")
+    assert keys.find("123456") == [record]
+
+
 @pytest.mark.parametrize("bad", ["", "https://", "x" * 65])
 def test_bad_site_values(bad: str) -> None:
     with pytest.raises(ValueError):

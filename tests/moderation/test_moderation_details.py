@@ -430,7 +430,7 @@ def test_lifting_blocks_is_logged_and_unknown_ones_are_404(make_sqlite_client: M
     assert entry["action"] == "unblock"
     assert entry["detail"] == {"before": {}, "block_id": block["id"]}
     missing = admin.send("DELETE", f"/blocks/{block['id']}")
-    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    assert missing.status_code == 404 and missing.json()["error"] == "block_not_found"
 
 
 def test_not_spam_teaches_not_spam_and_errors_name_their_code(make_sqlite_client: Make) -> None:
@@ -440,6 +440,6 @@ def test_not_spam_teaches_not_spam_and_errors_name_their_code(make_sqlite_client
     assert admin.act("not_spam", comment).status_code == 200
     assert [(e.is_spam, e.sample.author) for e in runtime.spam.log.since(0)] == [(False, "Samira")]
     missing = admin.act("approve", 999_999)
-    assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+    assert missing.status_code == 404 and missing.json()["error"] == "comment_not_found"
     no_mail = admin.send("POST", f"/comments/{comment}/block", {"by": "email", "days": 1})
     assert no_mail.status_code == 422 and no_mail.json()["error"] == "field_invalid"

@@ -144,11 +144,13 @@ class ApiKeys:
             record = self.keys.by_hash(hash_key(ident))
             return [record] if record else []
         keys = self.keys.all()
+        found: list[ApiKeyRecord] = []
         if ident.isdigit():
-            return [k for k in keys if k.id == int(ident)]
-        if len(ident) >= PREFIX_LENGTH:
-            return [k for k in keys if ident.startswith(k.prefix) or k.prefix.startswith(ident)]
-        return []
+            found = [k for k in keys if k.id == int(ident)]
+        # Hex keys: a prefix may be all digits ("123456"), so it is tried too.
+        if not found and len(ident) >= PREFIX_LENGTH:
+            found = [k for k in keys if ident.startswith(k.prefix) or k.prefix.startswith(ident)]
+        return found
 
     def revoke(self, record: ApiKeyRecord) -> bool:
         """Revoke a key; True if it was active."""
