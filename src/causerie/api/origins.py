@@ -25,12 +25,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from causerie.api.bodies import MAX_BODY
 from causerie.api.http import error_response
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 ALLOW_HEADERS = "Content-Type, Authorization, X-Causerie-Tokens, Accept-Language"
 ALLOW_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
-MAX_BODY = 64 * 1024
 
 
 DEFAULT_SITE = "default"
