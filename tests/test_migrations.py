@@ -21,6 +21,7 @@ from sqlalchemy import Engine, MetaData, Table, insert, select
 import causerie.store.apikeys
 import causerie.store.moderation
 import causerie.store.privacy  # noqa: F401  (their tables join the metadata)
+from causerie.store.comments import Store
 from causerie.store.database import (
     HEAD_REVISION,
     _alembic_config,
@@ -29,7 +30,6 @@ from causerie.store.database import (
     upgrade,
 )
 from causerie.store.schema import metadata
-from causerie.store.store import Store
 
 NOW = 1_764_403_200.0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import threading
 import time
 
+from causerie.store.comments import Store
 from causerie.store.database import create_database_engine
 from causerie.store.records import NewComment
 from causerie.store.schema import CommentState
-from causerie.store.store import Store
 
 
 def new_comment(text: str) -> NewComment:

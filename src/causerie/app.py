@@ -39,9 +39,9 @@ from causerie.core.errors import CauserieError
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE
 from causerie.spam import PassThroughFilter, SpamFilter
+from causerie.store.comments import Store
 from causerie.store.database import create_database_engine, upgrade
 from causerie.store.learning import SqlLearningLog
-from causerie.store.store import Store
 
 log = logging.getLogger("causerie")
 

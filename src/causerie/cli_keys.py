@@ -14,7 +14,7 @@ from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
 
 # Same option as the other commands (causerie.cli imports this module, so no import back).
 def _keys(config_file: str | None) -> ApiKeys:
-    from causerie.store.store import Store
+    from causerie.store.comments import Store
 
     engine = open_database(settings_or_exit(config_file))
     return ApiKeys(Store(engine), ApiKeyStore(engine))

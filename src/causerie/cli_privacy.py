@@ -23,8 +23,8 @@ def privacy_service(settings: Settings) -> PrivacyService:
     """The privacy service on the configured database (migrated first)."""
     from causerie.core.comments import CommentService
     from causerie.core.privacy import PrivacyService
+    from causerie.store.comments import Store
     from causerie.store.privacy import PrivacyStore
-    from causerie.store.store import Store
 
     engine = open_database(settings)
     store = Store(engine)

@@ -19,8 +19,8 @@ PASSWORD_STDIN = click.option(
 
 def _accounts(config_file: str | None) -> Any:
     from causerie.core.accounts import AccountService
+    from causerie.store.comments import Store
     from causerie.store.moderation import ModerationStore
-    from causerie.store.store import Store
 
     engine = open_database(settings_or_exit(config_file))
     return AccountService(ModerationStore(engine), Store(engine))

@@ -25,8 +25,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from causerie.core.errors import CauserieError
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter
+from causerie.store.comments import Store
 from causerie.store.moderation import ModerationStore, UserRecord
-from causerie.store.store import Store
 
 ROLES = ("admin", "moderator")
 MIN_PASSWORD = 10

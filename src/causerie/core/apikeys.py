@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import SQLAlchemyError
 
 from causerie.store.apikeys import COUNTERS, ApiKeyRecord, ApiKeyStore, UsageKey, UsageRow
-from causerie.store.store import Store
+from causerie.store.comments import Store
 
 log = logging.getLogger("causerie.apikeys")
 

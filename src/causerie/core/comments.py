@@ -18,9 +18,9 @@ from causerie.core.errors import CauserieError, NotFound
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
+from causerie.store.comments import Store
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
 from causerie.store.schema import CommentState
-from causerie.store.store import Store
 
 Clock = Callable[[], float]
 

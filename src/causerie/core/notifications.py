@@ -25,10 +25,10 @@ from causerie.core.errors import CauserieError
 from causerie.core.privacy import DAY, notice_text
 from causerie.core.sites import SiteSettings
 from causerie.notify.email import Mail
+from causerie.store.comments import Store
 from causerie.store.privacy import PrivacyStore
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
-from causerie.store.store import Store
 
 log = logging.getLogger("causerie.notify")
 

@@ -30,11 +30,11 @@ from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
 from causerie.notify.email import Mail
+from causerie.store.comments import Store
 from causerie.store.erasure import Erasure, ReaderKeys
 from causerie.store.privacy import PERSONAL_SAMPLE_FIELDS, PrivacyStore
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
-from causerie.store.store import Store
 
 log = logging.getLogger("causerie.privacy")
 

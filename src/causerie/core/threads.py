@@ -18,9 +18,9 @@ from typing import Any, cast
 
 from causerie.core import identity, validation
 from causerie.core.errors import CauserieError
+from causerie.store.comments import Cursor, Sort, Store, cursor_for
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
-from causerie.store.store import Cursor, Sort, Store, cursor_for
 
 SORTS: tuple[Sort, ...] = ("oldest", "newest", "top")
 DEFAULT_LIMIT = 50

@@ -15,7 +15,7 @@ One row of each table looks like::
                 batch='b3f…' created=…   (one per spam / not-spam decision)
 
 The queue and statistics queries over ``comments`` live here too, so that the
-public :class:`~causerie.store.store.Store` stays about what readers do.
+public :class:`~causerie.store.comments.Store` stays about what readers do.
 """
 
 from __future__ import annotations
