@@ -15,7 +15,7 @@ from causerie.api.http import JSONBody, request_lang
 from causerie.api.moderation import Changing, Reading, moderation
 from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
-from causerie.core.errors import CauserieError
+from causerie.core.errors import InvalidField
 from causerie.core.moderation import ModerationService
 
 router = APIRouter(tags=["moderation"])
@@ -86,7 +86,7 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
 
 def _check(key: str, value: Any) -> Any:
     if key not in EDITABLE:
-        raise CauserieError("field_invalid", 422, field=key)
+        raise InvalidField("field_invalid", field=key)
     kind, low, high = EDITABLE[key]
     ok = False
     if kind is bool:
@@ -101,7 +101,7 @@ def _check(key: str, value: Any) -> Any:
             key != "allowed_origins" or all(_is_origin(v) for v in value)
         )
     if not ok:
-        raise CauserieError("field_invalid", 422, field=key)
+        raise InvalidField("field_invalid", field=key)
     return value
 
 

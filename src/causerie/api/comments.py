@@ -16,7 +16,7 @@ from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
-from causerie.core.errors import CauserieError
+from causerie.core.errors import InvalidField
 from causerie.core.threads import public_comment
 
 router = APIRouter(prefix="/api", tags=["comments"])
@@ -238,7 +238,7 @@ def counts(
 ) -> JSONBody:
     """``{"counts": {uri: n}}`` with approved comments only."""
     if len(uri) > 200:
-        raise CauserieError("limit_invalid", 422, field="uri", max=200)
+        raise InvalidField("limit_invalid", field="uri", max=200)
     service = _service(request)
     found = service.store.counts(service.site(site).id, uri)
     return JSONBody({"counts": found}, headers={"Cache-Control": "public, max-age=30"})
@@ -248,7 +248,7 @@ def counts(
 def preview(body: PreviewBody) -> JSONBody:
     """The sanitized HTML of a comment's text."""
     if len(body.text) > 100_000:
-        raise CauserieError("text_too_long", 422, field="text", max=100_000)
+        raise InvalidField("text_too_long", field="text", max=100_000)
     return JSONBody({"html": markup.render(body.text)})
 
 

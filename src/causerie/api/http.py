@@ -14,7 +14,15 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from causerie.core.errors import CauserieError
+from causerie.core.errors import (
+    CauserieError,
+    Conflict,
+    Forbidden,
+    InvalidField,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+)
 from causerie.core.i18n import negotiate, translate
 from causerie.store.database import is_unavailable
 
@@ -60,10 +68,30 @@ def error_response(request: Request, code: str, status: int, **params: object) -
     return JSONBody(body, status_code=status, headers=headers)
 
 
+# The one place where a kind of domain error becomes an HTTP status.
+STATUS_OF_KIND: dict[type[CauserieError], int] = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidField: 422,
+    RateLimited: 429,
+}
+
+
+def status_of(error: CauserieError) -> int:
+    """The HTTP status of a domain error: by its kind, 400 for any other refusal."""
+    for kind in type(error).__mro__:
+        status = STATUS_OF_KIND.get(kind)
+        if status is not None:
+            return status
+    return 400
+
+
 async def on_causerie_error(request: Request, exc: Exception) -> Response:
     """Turn a domain error into its localized JSON response."""
     assert isinstance(exc, CauserieError)
-    return error_response(request, exc.code, exc.status, **exc.params)
+    return error_response(request, exc.code, status_of(exc), **exc.params)
 
 
 async def on_validation_error(request: Request, exc: Exception) -> Response:

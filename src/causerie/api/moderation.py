@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id, Offset
 from causerie.core.accounts import AccountService, Session
-from causerie.core.errors import CauserieError
+from causerie.core.errors import Forbidden, InvalidField, NotAuthenticated
 from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
 from causerie.core.threads import iso
 from causerie.spam import SpamReason
@@ -96,7 +96,7 @@ def current_session(request: Request) -> Session:
     """The logged-in moderator, or a 401."""
     session = accounts(request).session(request.cookies.get(COOKIE))
     if session is None:
-        raise CauserieError("not_authenticated", 401)
+        raise NotAuthenticated("not_authenticated")
     return session
 
 
@@ -105,7 +105,7 @@ def changing_session(
 ) -> Session:
     """The logged-in moderator of a request that changes something: CSRF checked."""
     if not AccountService.csrf_ok(session, request.headers.get(CSRF_HEADER)):
-        raise CauserieError("csrf_invalid", 403)
+        raise Forbidden("csrf_invalid")
     return session
 
 
@@ -231,7 +231,7 @@ def queue(
 ) -> JSONBody:
     """Comments in one state, filtered by site, thread, text, author, e-mail or IP prefix."""
     if state not in {s.value for s in CommentState}:
-        raise CauserieError("field_invalid", 422, field="state")
+        raise InvalidField("field_invalid", field="state")
     f = QueueFilter(
         CommentState(state), None, thread, q.strip(), author.strip(), email.strip(), ip.strip()
     )

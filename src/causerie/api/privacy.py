@@ -23,9 +23,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from causerie.api import privacy_pages as pages
-from causerie.api.http import JSONBody, request_lang
+from causerie.api.http import JSONBody, request_lang, status_of
 from causerie.config import Settings
-from causerie.core.errors import CauserieError
+from causerie.core.errors import CauserieError, InvalidField
 from causerie.core.i18n import normalise_language, translate
 from causerie.core.notifications import Links, Notifier
 from causerie.core.privacy import LINK_MAX_AGE, PrivacyService, RetentionTask, notice_text
@@ -95,7 +95,7 @@ def _rights(request: Request, body: RightsBody, kind: str) -> Response:
         service.log(kind, "token", site, None, items)
         return JSONBody({"status": "erased", "items": items})
     if not body.email:
-        raise CauserieError("privacy_identity_required", 422, field="email")
+        raise InvalidField("privacy_identity_required", field="email")
     service.request_by_email(kind, body.email, site, _lang(request, body.lang), _base_url(request))
     return JSONBody({"status": "confirmation_sent"}, status_code=202)
 
@@ -157,7 +157,7 @@ async def request_by_form(request: Request) -> HTMLResponse:
         )
     except CauserieError as exc:
         message = translate(f"error.{exc.code}", lang, **exc.params)
-        return _html(lang, "page.error.title", pages.paragraph(message), exc.status)
+        return _html(lang, "page.error.title", pages.paragraph(message), status_of(exc))
     text = notice_text("page.sent.body", lang, hours=int(LINK_MAX_AGE // 3600))
     return _html(lang, "page.sent.title", pages.paragraph(text), 202)
 

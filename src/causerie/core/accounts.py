@@ -23,7 +23,14 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from causerie.core.errors import CauserieError
+from causerie.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidField,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+)
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter
 from causerie.store.comments import Store
 from causerie.store.moderation import ModerationStore, UserRecord
@@ -73,11 +80,11 @@ class AccountService:
         """Create an account; a moderator needs at least one site."""
         email = self._check_email(email)
         if role not in ROLES:
-            raise CauserieError("role_invalid", 422, field="role")
+            raise InvalidField("role_invalid", field="role")
         if role == "moderator" and not sites:
-            raise CauserieError("sites_required", 422, field="site")
+            raise InvalidField("sites_required", field="site")
         if self.store.user_by_email(email) is not None:
-            raise CauserieError("user_exists", 409, field="email")
+            raise Conflict("user_exists", field="email")
         self._check_password(password)
         site_ids = [self.sites.ensure_site(name).id for name in sites]
         return self.store.add_user(email, role, self.hasher.hash(password), site_ids)
@@ -86,7 +93,7 @@ class AccountService:
         """Replace a password and close the account's sessions."""
         user = self.store.user_by_email(email)
         if user is None:
-            raise CauserieError("user_not_found", 404)
+            raise NotFound("user_not_found")
         self._check_password(password)
         self.store.update_user(
             user.id, password_hash=self.hasher.hash(password), failed_logins=0, locked_until=None
@@ -96,7 +103,7 @@ class AccountService:
     def change_password(self, session: Session, current: str, new: str) -> None:
         """A logged-in user's own password change (other sessions are closed)."""
         if not self._verify(session.user, current):
-            raise CauserieError("password_wrong", 403, field="current")
+            raise Forbidden("password_wrong", field="current")
         self.set_password(session.user.email, new)
 
     def login(self, email: str, password: str, client: str) -> tuple[str, Session]:
@@ -107,9 +114,9 @@ class AccountService:
         if user is None:
             # Spend the same time as a real check, so timing does not reveal accounts.
             self._verify(None, password)
-            raise CauserieError("login_failed", 401)
+            raise NotAuthenticated("login_failed")
         if user.locked_until and user.locked_until > now:
-            raise CauserieError("account_locked", 429, minutes=_minutes(user.locked_until - now))
+            raise RateLimited("account_locked", minutes=_minutes(user.locked_until - now))
         if not self._verify(user, password):
             failures = user.failed_logins + 1
             locked = now + LOCKOUT_SECONDS if failures >= MAX_FAILURES else None
@@ -117,8 +124,8 @@ class AccountService:
                 user.id, failed_logins=0 if locked else failures, locked_until=locked
             )
             if locked:
-                raise CauserieError("account_locked", 429, minutes=_minutes(LOCKOUT_SECONDS))
-            raise CauserieError("login_failed", 401)
+                raise RateLimited("account_locked", minutes=_minutes(LOCKOUT_SECONDS))
+            raise NotAuthenticated("login_failed")
         values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
         if self.hasher.check_needs_rehash(user.password_hash):
             values["password_hash"] = self.hasher.hash(password)
@@ -162,19 +169,19 @@ class AccountService:
 
     def _throttle(self, client: str) -> None:
         if not self.limiter.hit(f"login:{client}", MAX_ATTEMPTS_PER_IP, IP_WINDOW_SECONDS):
-            raise CauserieError("login_throttled", 429)
+            raise RateLimited("login_throttled")
 
     @staticmethod
     def _check_email(email: str) -> str:
         email = (email or "").strip().lower()
         if not EMAIL.match(email) or len(email) > 320:
-            raise CauserieError("email_invalid", 422, field="email")
+            raise InvalidField("email_invalid", field="email")
         return email
 
     @staticmethod
     def _check_password(password: str) -> None:
         if len(password or "") < MIN_PASSWORD:
-            raise CauserieError("password_too_short", 422, field="password", min=MIN_PASSWORD)
+            raise InvalidField("password_too_short", field="password", min=MIN_PASSWORD)
 
 
 def _minutes(seconds: float) -> int:

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 from causerie.config import Settings
 from causerie.core import identity, markup, validation
-from causerie.core.errors import CauserieError, NotFound
+from causerie.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidField,
+    NotFound,
+    RateLimited,
+)
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
@@ -127,7 +133,7 @@ class CommentService:
             gatekeeper(site, email, reader)
         thread = self.store.thread(site.id, uri)
         if thread is not None and thread.closed:
-            raise CauserieError("thread_closed", 403)
+            raise Forbidden("thread_closed")
         parent_id = self._check_parent(data.parent, thread)
         now = self.clock()
         ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
@@ -187,7 +193,7 @@ class CommentService:
             # Without a shared limiter the database is the shared counter.
             allowed = stored_last_minute < limit
         if not allowed:
-            raise CauserieError("rate_limited", 429)
+            raise RateLimited("rate_limited")
 
     def _check_parent(self, parent: int | None, thread: ThreadRecord | None) -> int | None:
         if parent is None:
@@ -199,7 +205,7 @@ class CommentService:
             or found.thread_id != thread.id
             or found.state in (CommentState.SPAM, CommentState.DELETED)
         ):
-            raise CauserieError("parent_not_found", 422, field="parent")
+            raise InvalidField("parent_not_found", field="parent")
         return self._attach_point(found.id)
 
     def _attach_point(self, parent_id: int) -> int:
@@ -242,7 +248,7 @@ class CommentService:
         site = self.store.site_by_id(thread.site_id) if thread else None
         window = self.site_settings(site).edit_window_seconds if site else 0
         if self.clock() - comment.created > window:
-            raise CauserieError("edit_window_closed", 403)
+            raise Forbidden("edit_window_closed")
         return comment
 
     def _context(self, comment: CommentRecord) -> tuple[SiteRecord, ThreadRecord]:
@@ -320,14 +326,14 @@ class CommentService:
     def vote(self, comment_id: int, value: int, reader: Reader) -> tuple[int, int]:
         """A reader's up (1) or down (-1) vote, once per reader and comment."""
         if value not in (1, -1):
-            raise CauserieError("vote_invalid", 422, field="value")
+            raise InvalidField("vote_invalid", field="value")
         comment = self.store.comment(comment_id)
         if comment is None or comment.state is not CommentState.APPROVED:
             raise NotFound("comment_not_found")
         voter = identity.keyed_hash(self.secret, "vote", reader.ip or reader.user_agent)
         result = self.store.add_vote(comment_id, voter, value)
         if result is None:
-            raise CauserieError("already_voted", 409)
+            raise Conflict("already_voted")
         site, thread = self._context(comment)
         likes, dislikes = result
         self.emit("voted", site, thread, comment)

@@ -14,7 +14,7 @@ import hashlib
 import hmac
 import ipaddress
 
-from causerie.core.errors import CauserieError
+from causerie.core.errors import Forbidden
 
 IPV4_PREFIX = 24
 IPV6_PREFIX = 48
@@ -78,7 +78,7 @@ def comment_id_from_token(secret: str, token: str) -> int | None:
 def require_token(secret: str, token: str | None, comment_id: int) -> None:
     """Raise unless ``token`` is the edit token of ``comment_id``."""
     if not token or comment_id_from_token(secret, token) != comment_id:
-        raise CauserieError("token_invalid", 403)
+        raise Forbidden("token_invalid")
 
 
 def avatar_seed(secret: str, email: str | None, author: str) -> str:

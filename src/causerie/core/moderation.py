@@ -19,7 +19,7 @@ from typing import Any
 from causerie.core import identity, markup, validation
 from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
-from causerie.core.errors import CauserieError, Forbidden, NotFound
+from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
 from causerie.spam import CommentSample
 from causerie.store.moderation import ModerationStore, QueueFilter, QueueRow
 from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
@@ -95,10 +95,10 @@ class ModerationService:
     def act(self, session: Session, action: str, ids: Sequence[int]) -> list[CommentRecord]:
         """Apply one action to a selection (all or nothing on permissions)."""
         if action not in ACTIONS:
-            raise CauserieError("field_invalid", 422, field="action")
+            raise InvalidField("field_invalid", field="action")
         unique = list(dict.fromkeys(ids))
         if not unique or len(unique) > MAX_BULK:
-            raise CauserieError("field_invalid", 422, field="ids")
+            raise InvalidField("field_invalid", field="ids")
         found = [self._context(session, i) for i in unique]
         batch = secrets.token_hex(8)
         audit: list[dict[str, Any]] = []
@@ -164,7 +164,7 @@ class ModerationService:
         """Answer a comment in the site's name (shown with a "by the site" badge)."""
         parent, site, thread = self._context(session, comment_id)
         if parent.state in (CommentState.SPAM, CommentState.DELETED):
-            raise CauserieError("parent_not_found", 422, field="parent")
+            raise InvalidField("parent_not_found", field="parent")
         conf = self.comments.site_settings(site)
         clean = validation.check_text(text, conf.max_comment_length)
         new = NewComment(
@@ -213,7 +213,7 @@ class ModerationService:
         """Revert the session user's last undoable action (a whole bulk selection)."""
         entries = self.store.last_batch(session.user.id, UNDOABLE)
         if not entries:
-            raise CauserieError("nothing_to_undo", 409)
+            raise Conflict("nothing_to_undo")
         for entry in entries:
             self._revert(session, entry)
         self.store.mark_undone(str(entries[0]["batch"]))
@@ -268,7 +268,7 @@ class ModerationService:
         site = self.site(session, site_name)
         value = _block_value(kind, value)
         if not 0 <= days <= MAX_BLOCK_DAYS:
-            raise CauserieError("field_invalid", 422, field="days")
+            raise InvalidField("field_invalid", field="days")
         now = self.comments.clock()
         block_id = self.store.add_block(
             site_id=site.id,
@@ -291,7 +291,7 @@ class ModerationService:
         comment, site, _ = self._context(session, comment_id)
         value = {"email": comment.email, "ip_range": comment.ip_prefix, "ip_hash": comment.ip_hash}
         if by not in value or not value[by]:
-            raise CauserieError("field_invalid", 422, field="by")
+            raise InvalidField("field_invalid", field="by")
         return self.add_block(session, site.name, by, str(value[by]), days)
 
     def remove_block(self, session: Session, block_id: int) -> None:
@@ -314,7 +314,7 @@ class ModerationService:
         """Refuse a new comment from a blocked author (hooked into comment creation)."""
         active = self.store.site_blocks(site.id, self.comments.clock())
         if active and _matches(active, email, reader.ip, self.comments.secret):
-            raise CauserieError("author_blocked", 403)
+            raise Forbidden("author_blocked")
 
 
 def _matches(active: list[dict[str, Any]], email: str | None, ip: str, secret: str) -> bool:
@@ -349,16 +349,16 @@ def _block_value(kind: str, value: str) -> str:
     value = (value or "").strip()
     if kind == "email":
         if "@" not in value or len(value) > 320:
-            raise CauserieError("email_invalid", 422, field="value")
+            raise InvalidField("email_invalid", field="value")
         return value.lower()
     if kind == "ip_range":
         try:
             return str(ipaddress.ip_network(value, strict=False))
         except ValueError:
-            raise CauserieError("field_invalid", 422, field="value") from None
+            raise InvalidField("field_invalid", field="value") from None
     if kind == "ip_hash" and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
         return value
-    raise CauserieError("field_invalid", 422, field="kind" if kind not in BLOCK_KINDS else "value")
+    raise InvalidField("field_invalid", field="kind" if kind not in BLOCK_KINDS else "value")
 
 
 def _effect(action: str, comment: CommentRecord) -> tuple[dict[str, Any], bool | None]:

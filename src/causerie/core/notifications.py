@@ -69,9 +69,9 @@ def _int_payload(load: Callable[[], object]) -> int:
     try:
         value = load()
     except BadSignature:
-        raise CauserieError("privacy_link_invalid", 400) from None
+        raise CauserieError("privacy_link_invalid") from None
     if not isinstance(value, int):
-        raise CauserieError("privacy_link_invalid", 400)
+        raise CauserieError("privacy_link_invalid")
     return value
 
 

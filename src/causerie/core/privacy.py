@@ -24,7 +24,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from causerie.config import Settings
 from causerie.core import identity
 from causerie.core.comments import Clock, CommentService
-from causerie.core.errors import CauserieError
+from causerie.core.errors import CauserieError, Forbidden, InvalidField, RateLimited
 from causerie.core.i18n import FALLBACK
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
@@ -169,7 +169,7 @@ class PrivacyService:
         comment_id = identity.comment_id_from_token(self.secret, token or "")
         comment = self.store.comment(comment_id) if comment_id is not None else None
         if comment is None or comment.state is CommentState.DELETED:
-            raise CauserieError("token_invalid", 403, field="edit_token")
+            raise Forbidden("token_invalid", field="edit_token")
         return comment
 
     # -- requests and confirmation links ---------------------------------------------
@@ -192,14 +192,14 @@ class PrivacyService:
     def request_by_email(self, kind: str, email: str, site: str, lang: str, base_url: str) -> None:
         """Log a request and mail a signed, time-limited confirmation link to the address."""
         if kind not in KINDS:
-            raise CauserieError("field_invalid", 422, field="kind")
+            raise InvalidField("field_invalid", field="kind")
         email = _required_email(email)
         if self.send is None:
-            raise CauserieError("privacy_mail_unavailable", 400)
+            raise CauserieError("privacy_mail_unavailable")
         hashed = self.email_hash(email)
         now = self.clock()
         if self.records.recent_requests(hashed, now - 3600) >= REQUESTS_PER_HOUR:
-            raise CauserieError("rate_limited", 429)
+            raise RateLimited("rate_limited")
         request_id = self.records.log_request(
             kind=kind,
             via="email",
@@ -227,7 +227,7 @@ class PrivacyService:
         try:
             data = self._signer.loads(token, max_age=int(LINK_MAX_AGE))
         except BadSignature:
-            raise CauserieError("privacy_link_invalid", 400) from None
+            raise CauserieError("privacy_link_invalid") from None
         request_id = data.get("r") if isinstance(data, dict) else None
         row = self.records.request(request_id) if isinstance(request_id, int) else None
         if (
@@ -236,7 +236,7 @@ class PrivacyService:
             or not row["email"]
             or self.clock() - row["created"] > LINK_MAX_AGE
         ):
-            raise CauserieError("privacy_link_invalid", 400)
+            raise CauserieError("privacy_link_invalid")
         return Confirmed(row["id"], row["kind"], row["email"], row["lang"] or FALLBACK)
 
     def carry_out(self, confirmed: Confirmed) -> tuple[int, dict[str, Any] | None]:
@@ -319,7 +319,7 @@ class RetentionTask:
 def _required_email(email: str | None) -> str:
     value = check_email(email)
     if value is None:
-        raise CauserieError("email_invalid", 422, field="email")
+        raise InvalidField("email_invalid", field="email")
     return value
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from causerie.core import identity, validation
-from causerie.core.errors import CauserieError
+from causerie.core.errors import InvalidField
 from causerie.store.comments import Cursor, Sort, Store, cursor_for
 from causerie.store.records import CommentRecord
 from causerie.store.schema import CommentState
@@ -47,7 +47,7 @@ def parse_page_request(
     """Validate the public query parameters of a thread read."""
     chosen = (sort or "oldest").lower()
     if chosen not in SORTS:
-        raise CauserieError("sort_invalid", 422, field="sort")
+        raise InvalidField("sort_invalid", field="sort")
     size = (
         DEFAULT_LIMIT
         if limit in (None, "")
@@ -67,12 +67,12 @@ def decode_cursor(cursor: str | None, sort: Sort) -> Cursor | None:
     if not cursor:
         return None
     if len(cursor) > MAX_CURSOR:
-        raise CauserieError("cursor_invalid", 422, field="cursor")
+        raise InvalidField("cursor_invalid", field="cursor")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         data = json.loads(raw)
     except (binascii.Error, ValueError, RecursionError):
-        raise CauserieError("cursor_invalid", 422, field="cursor") from None
+        raise InvalidField("cursor_invalid", field="cursor") from None
     width = 3 if sort == "top" else 2
     if (
         not isinstance(data, list)
@@ -80,7 +80,7 @@ def decode_cursor(cursor: str | None, sort: Sort) -> Cursor | None:
         or data[0] != sort
         or not all(_cursor_value(v) for v in data[1:])
     ):
-        raise CauserieError("cursor_invalid", 422, field="cursor")
+        raise InvalidField("cursor_invalid", field="cursor")
     return tuple(float(v) for v in data[1:])
 
 

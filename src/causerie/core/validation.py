@@ -7,7 +7,7 @@ import unicodedata
 
 import ada_url
 
-from causerie.core.errors import CauserieError
+from causerie.core.errors import InvalidField
 
 # Ids are 32-bit in the schema (PostgreSQL ``integer``); offsets share the bound.
 MAX_ID = 2**31 - 1
@@ -30,9 +30,9 @@ def bounded_int(value: object, field: str, low: int, high: int, code: str = "fie
     elif isinstance(value, str) and DIGITS.fullmatch(value):
         number = int(value)
     else:
-        raise CauserieError(code, 422, field=field, max=high)
+        raise InvalidField(code, field=field, max=high)
     if not low <= number <= high:
-        raise CauserieError(code, 422, field=field, max=high)
+        raise InvalidField(code, field=field, max=high)
     return number
 
 
@@ -54,7 +54,7 @@ def clean_text(value: str | None, field: str = "text") -> str:
     if not value:
         return ""
     if not is_valid_unicode(value):
-        raise CauserieError("unicode_invalid", 422, field=field)
+        raise InvalidField("unicode_invalid", field=field)
     value = unicodedata.normalize("NFC", value)
     return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
 
@@ -63,9 +63,9 @@ def check_text(text: str, max_length: int) -> str:
     """The comment text, required and bounded."""
     text = clean_text(text, "text")
     if not text:
-        raise CauserieError("text_required", 422, field="text")
+        raise InvalidField("text_required", field="text")
     if len(text) > max_length:
-        raise CauserieError("text_too_long", 422, field="text", max=max_length)
+        raise InvalidField("text_too_long", field="text", max=max_length)
     return text
 
 
@@ -75,9 +75,9 @@ def check_author(author: str | None, *, anonymous_ok: bool, default: str, max_le
     if not name:
         if anonymous_ok:
             return default
-        raise CauserieError("author_required", 422, field="author")
+        raise InvalidField("author_required", field="author")
     if len(name) > max_length:
-        raise CauserieError("author_too_long", 422, field="author", max=max_length)
+        raise InvalidField("author_too_long", field="author", max=max_length)
     return name
 
 
@@ -87,7 +87,7 @@ def check_email(email: str | None) -> str | None:
     if not value:
         return None
     if len(value) > MAX_EMAIL or not EMAIL.match(value):
-        raise CauserieError("email_invalid", 422, field="email")
+        raise InvalidField("email_invalid", field="email")
     return value
 
 
@@ -107,7 +107,7 @@ def check_website(website: str | None) -> str | None:
     if "://" not in value:
         value = "https://" + value
     if len(value) > MAX_WEBSITE or any(ch.isspace() for ch in value):
-        raise CauserieError("website_invalid", 422, field="website")
+        raise InvalidField("website_invalid", field="website")
     url = parse_url(value)
     if (
         url is None
@@ -116,7 +116,7 @@ def check_website(website: str | None) -> str | None:
         or not ("." in url.hostname or url.hostname.startswith("["))
         or url.hostname.endswith(".")
     ):
-        raise CauserieError("website_invalid", 422, field="website")
+        raise InvalidField("website_invalid", field="website")
     return value
 
 
@@ -128,17 +128,17 @@ def check_uri(uri: str | None) -> str:
     """
     value = clean_text(uri, "uri")
     if not value:
-        raise CauserieError("uri_required", 422, field="uri")
+        raise InvalidField("uri_required", field="uri")
     if len(value) > MAX_URI or any(ch.isspace() for ch in value):
-        raise CauserieError("uri_invalid", 422, field="uri")
+        raise InvalidField("uri_invalid", field="uri")
     if value.startswith("/"):
         url = parse_url(PATH_BASE + value) if value[1:2] not in ("/", "\\") else None
         if url is None or url.origin != PATH_BASE:
-            raise CauserieError("uri_invalid", 422, field="uri")
+            raise InvalidField("uri_invalid", field="uri")
         return value
     url = parse_url(value)
     if url is None or url.protocol not in ("http:", "https:") or not url.hostname:
-        raise CauserieError("uri_invalid", 422, field="uri")
+        raise InvalidField("uri_invalid", field="uri")
     return value
 
 
