@@ -312,3 +312,15 @@ def live_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+def set_comment_columns(engine: Any, comment_id: int, **values: object) -> None:
+    """Test setup only: write columns of a comment directly (a state the API cannot reach)."""
+    from sqlalchemy import update
+
+    from causerie.store import schema
+
+    with engine.begin() as conn:
+        conn.execute(
+            update(schema.comments).where(schema.comments.c.id == comment_id).values(**values)
+        )

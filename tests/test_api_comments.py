@@ -147,7 +147,7 @@ def test_deleted_comment_with_replies_keeps_its_place(client: TestClient) -> Non
 
 
 def test_edit_window_expires(client: TestClient) -> None:
-    service = client.app.state.comments  # type: ignore[attr-defined]
+    service = client.app.state.runtime.comments  # type: ignore[attr-defined]
     now = [1_800_000_000.0]
     service.clock = lambda: now[0]
     comment = post(client)
@@ -219,7 +219,7 @@ def test_hold_first_releases_returning_authors(make_client: MakeClient) -> None:
     store = client.app.state.runtime.store  # type: ignore[attr-defined]
     from causerie.store.schema import CommentState
 
-    store.update_comment(first["id"], state=CommentState.APPROVED)
+    store.set_state(first["id"], CommentState.APPROVED)
     assert post(client, email="SAMIRA@example.org")["state"] == "approved"
     assert post(client, author="Nouveau", email="new@example.org")["state"] == "pending"
 

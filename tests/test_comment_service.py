@@ -42,7 +42,7 @@ class Clock:
 
 
 def _service(client: TestClient) -> CommentService:
-    service: CommentService = client.app.state.comments  # type: ignore[attr-defined]
+    service: CommentService = client.app.state.runtime.comments  # type: ignore[attr-defined]
     return service
 
 
@@ -347,7 +347,7 @@ def test_comments_go_to_the_site_they_name_and_blocks_apply(
     assert service.store.thread_by_id(stored.thread_id).site_id == sport.id  # type: ignore[union-attr]
     unknown = _post(client, site="nowhere")
     assert unknown.status_code == 404 and unknown.json()["error"] == "site_not_found"
-    blocks = client.app.state.moderation.store  # type: ignore[attr-defined]
+    blocks = client.app.state.runtime.moderation.store  # type: ignore[attr-defined]
     blocks.add_block(site_id=sport.id, kind="email", value="t@x.example", created_by="t")
     by_mail = _post(client, site="sport", email="T@x.example")
     assert by_mail.status_code == 403 and by_mail.json()["error"] == "author_blocked"

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, MetaData, Table, insert, select
 import causerie.store.apikeys
 import causerie.store.moderation
 import causerie.store.privacy  # noqa: F401  (their tables join the metadata)
-from causerie.store.comments import Store
+from causerie.store.comments import SqlCommentStore
 from causerie.store.database import (
     HEAD_REVISION,
     _alembic_config,
@@ -252,7 +252,7 @@ def test_upgrade_from_an_earlier_revision_keeps_its_data(
             for expected, got in zip(rows, found, strict=True):
                 assert {k: got[k] for k in expected} == expected, name
         # The application works on the upgraded database.
-        store = Store(engine)
+        store = SqlCommentStore(engine)
         comment = store.comment(1)
         assert comment is not None and comment.text == "Bonne analyse"
         site = store.site("default")

@@ -12,6 +12,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -84,7 +85,8 @@ def _app(policy: OriginPolicy | None = None, events: list[str] | None = None) ->
         ],
         lifespan=lifespan,
     )
-    app.state.settings = Settings()
+    # Error responses read the default language from the app's runtime settings.
+    app.state.runtime = SimpleNamespace(settings=Settings())
     app.add_middleware(OriginGuard, policy=policy or _policy())
     return app
 

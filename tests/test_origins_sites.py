@@ -56,7 +56,7 @@ def test_site_origins_come_from_the_site_settings(client: TestClient) -> None:
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     runtime.store.ensure_site("blog")
     runtime.store.update_site_settings("blog", {"allowed_origins": ["https://blog.example"]})
-    client.app.state.origin_policy.refresh()  # type: ignore[attr-defined]
+    client.app.state.web.origin_policy.refresh()  # type: ignore[attr-defined]
     response = client.post(
         "/api/comments",
         json={**PAYLOAD, "site": "blog"},
@@ -94,7 +94,7 @@ def _blog_and_sport(client: TestClient) -> None:
     runtime.store.ensure_site("blog")
     runtime.store.ensure_site("sport")
     runtime.store.update_site_settings("blog", {"allowed_origins": ["https://blog.example"]})
-    client.app.state.origin_policy.refresh()  # type: ignore[attr-defined]
+    client.app.state.web.origin_policy.refresh()  # type: ignore[attr-defined]
 
 
 BLOG = {"Origin": "https://blog.example", "Accept-Language": "en"}

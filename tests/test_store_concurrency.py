@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from causerie.store.comments import Store
+from causerie.store.comments import SqlCommentStore
 from causerie.store.database import create_database_engine
 from causerie.store.records import NewComment
 from causerie.store.schema import CommentState
@@ -29,7 +29,7 @@ def test_first_comments_racing_on_a_new_thread_all_land(database_url: str) -> No
 
     def first_comment(n: int) -> None:
         # A store per thread, as in separate processes: no shared cache of the thread.
-        store = Store(engine)
+        store = SqlCommentStore(engine)
         site = store.ensure_site("default")
         barrier.wait()
         try:
@@ -44,7 +44,7 @@ def test_first_comments_racing_on_a_new_thread_all_land(database_url: str) -> No
         for w in workers:
             w.join(30)
         assert not errors, errors
-        store = Store(engine)
+        store = SqlCommentStore(engine)
         thread = store.thread(store.ensure_site("default").id, "/tout-neuf")
         assert thread is not None
         assert store.count_approved(thread.id) == 8

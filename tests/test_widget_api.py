@@ -12,9 +12,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from causerie.api.events import QUEUE_SIZE, LocalHub, ThreadEvent, thread_event
 from causerie.core.comments import ChangeEvent
 from causerie.core.i18n import translate
+from causerie.notify.live import QUEUE_SIZE, LocalHub, ThreadEvent, thread_event
 from causerie.store.records import CommentRecord
 from tests.conftest import LiveServer
 

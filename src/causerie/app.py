@@ -1,28 +1,29 @@
-"""Builds the ASGI application: storage, services, routes, middleware."""
+"""The app factory: a ``Runtime`` in, the ASGI application out (routes, middleware, lifespan)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy import Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
+from causerie.api import admin_pages, admin_settings, akismet_account, akismet_pages, pages, widget
 from causerie.api import akismet as akismet_api
-from causerie.api import akismet_account, akismet_pages, fanout, pages, widget
 from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
 from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
 from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
+from causerie.api.fanout import RedisFanout
 from causerie.api.fastpath import CachedThreadReads
 from causerie.api.headers import SecurityHeaders
 from causerie.api.http import (
@@ -33,17 +34,12 @@ from causerie.api.http import (
     on_validation_error,
 )
 from causerie.api.origins import OriginGuard, OriginPolicy
-from causerie.config import Settings, new_secret
-from causerie.core.comments import ChangeEvent, CommentService
+from causerie.api.state import WebState
+from causerie.config import Settings
+from causerie.core.comments import ChangeEvent
 from causerie.core.errors import CauserieError
-from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from causerie.core.sites import DEFAULT_SITE
-from causerie.spam import PassThroughFilter, SpamFilter
-from causerie.store.comments import Store
-from causerie.store.database import create_database_engine, upgrade
-from causerie.store.learning import SqlLearningLog
-
-log = logging.getLogger("causerie")
+from causerie.runtime import Runtime, build_runtime
+from causerie.store.contracts.comments import CommentStore
 
 DESCRIPTION = """\
 Causerie's HTTP API. Errors are always JSON `{"error": code, "message": text}`
@@ -51,107 +47,20 @@ with the message in the request's language (`lang` parameter or
 `Accept-Language`: fr, en, ar)."""
 
 
-@dataclass
-class Runtime:
-    """Everything built once per process and shared by the requests."""
-
-    settings: Settings
-    engine: Engine
-    store: Store
-    secret: str
-    spam: SpamFilter
-    comments: CommentService
-    thread_cache: ThreadCache = field(default_factory=ThreadCache)
-    # Logins, API keys and (with Redis) comments count their attempts here.
-    rate_limiter: RateLimiter = field(default_factory=MemoryRateLimiter)
-
-
-def build_spam_filter(settings: Settings, engine: Engine) -> SpamFilter:
-    """The shipped model with the site layer learning from the database."""
-    if not settings.spam_filter:
-        return PassThroughFilter()
-    try:
-        from causerie.spam.filter import Filter
-    except ImportError:
-        log.warning("spam filter not available; every comment follows the moderation mode")
-        return PassThroughFilter()
-    loaded: SpamFilter = Filter.load(log=SqlLearningLog(engine))
-    return loaded
-
-
-def build_runtime(settings: Settings) -> Runtime:
-    """Open the database (migrating it), resolve the secret, wire the services."""
-    engine = create_database_engine(
-        settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
-    )
-    upgrade(engine)
-    store = Store(engine)
-    # Without a configured secret, one is generated once and kept in the database.
-    secret = settings.secret or store.meta_setdefault("secret", new_secret())
-    store.ensure_site(DEFAULT_SITE)
-    spam = build_spam_filter(settings, engine)
-    limiter = _rate_limiter(settings)
-    service = CommentService(
-        settings=settings,
-        store=store,
-        secret=secret,
-        spam=spam,
-        rate_limiter=limiter if settings.redis_url else None,
-    )
-    # Several processes without Redis cannot tell each other of changes: cap staleness at 1 s.
-    shared_blind = settings.workers > 1 and not settings.redis_url
-    cache = ThreadCache(max_age=1.0 if shared_blind else None)
-    runtime = Runtime(
-        settings, engine, store, secret, spam, service, thread_cache=cache, rate_limiter=limiter
-    )
-    service.listeners.append(lambda event: _invalidate(runtime, event))
-    return runtime
-
-
-def _rate_limiter(settings: Settings) -> RateLimiter:
-    """Counters shared through Redis when configured, else in this process."""
-    if settings.redis_url:
-        import redis
-
-        client = redis.Redis.from_url(
-            settings.redis_url, socket_timeout=2, socket_connect_timeout=2
-        )
-        return RedisRateLimiter(client)
-    return MemoryRateLimiter()
-
-
-def _invalidate(runtime: Runtime, event: ChangeEvent) -> None:
-    runtime.thread_cache.invalidate(event.site, event.uri)
-
-
-def _site_origins(store: Store) -> Iterator[tuple[str, str]]:
-    for site in store.sites():
-        origins: Any = site.settings.get("allowed_origins") or []
-        yield from ((site.name, str(o)) for o in origins)
-
-
-def _site_of_comment(store: Store, comment_id: int) -> str | None:
-    comment = store.comment(comment_id)
-    thread = store.thread_by_id(comment.thread_id) if comment else None
-    site = store.site_by_id(thread.site_id) if thread else None
-    return site.name if site else None
-
-
-def create_app(settings: Settings) -> FastAPI:
-    """The Causerie ASGI application for these settings."""
-    runtime = build_runtime(settings)
+def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
+    """The Causerie ASGI application for these settings (built on ``runtime`` if given)."""
+    runtime = runtime or build_runtime(settings)
+    web = _web_state(runtime)
     app = FastAPI(
         title="Causerie",
         version=__version__,
         description=DESCRIPTION,
         docs_url="/docs",
         redoc_url=None,
+        lifespan=_lifespan(runtime, web),
     )
     app.state.runtime = runtime
-    app.state.settings = settings
-    app.state.comments = runtime.comments
-    app.state.thread_cache = runtime.thread_cache
-    app.state.inflight = {}  # thread reads being computed, by cache key
+    app.state.web = web
     app.add_exception_handler(CauserieError, on_causerie_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
@@ -160,25 +69,79 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
-    moderation_api.install(app)
+    app.include_router(moderation_api.router)
+    app.include_router(admin_settings.router)
+    app.include_router(admin_pages.router)
     app.include_router(akismet_api.router)
     # After the comment calls: it ends with the catch-all for unknown methods.
     app.include_router(akismet_account.router)
     app.include_router(akismet_pages.router)
-    widget.install(app, runtime.comments)
-    privacy_api.install(app, runtime)
-    fanout.install(app, runtime)
-    openapi_document.install(app)
+    app.include_router(widget.router)
+    app.include_router(privacy_api.router)
+    openapi_document.document_errors(app)
+    app.add_middleware(CachedThreadReads, cache=web.thread_cache)
+    app.add_middleware(akismet_api.InlineCommentCheck)
+    # Inside the origin check, so a refused body still carries CORS headers.
+    app.add_middleware(RequestBodyGuard)
+    app.add_middleware(OriginGuard, policy=web.origin_policy)
+    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
+    return app
+
+
+def _web_state(runtime: Runtime) -> WebState:
+    """The HTTP-only parts, connected to the runtime's comment events."""
+    settings = runtime.settings
+    # Several processes without Redis cannot tell each other of changes: cap staleness at 1 s.
+    shared_blind = settings.workers > 1 and not settings.redis_url
+    cache = ThreadCache(max_age=1.0 if shared_blind else None)
+
+    def invalidate(event: ChangeEvent) -> None:
+        cache.invalidate(event.site, event.uri)
+
+    # First of the listeners: no reader hears of a change before cached reads of it are gone.
+    runtime.comments.listeners.insert(0, invalidate)
     policy = OriginPolicy(
         settings.allowed_origins,
         lambda: _site_origins(runtime.store),
         lambda comment_id: _site_of_comment(runtime.store, comment_id),
     )
-    app.state.origin_policy = policy
-    app.add_middleware(CachedThreadReads, cache=runtime.thread_cache)
-    app.add_middleware(akismet_api.InlineCommentCheck)
-    # Inside the origin check, so a refused body still carries CORS headers.
-    app.add_middleware(RequestBodyGuard)
-    app.add_middleware(OriginGuard, policy=policy)
-    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
-    return app
+    fanout = None
+    if settings.redis_url:
+        fanout = RedisFanout(settings.redis_url, cache, runtime.events, runtime.secret)
+        runtime.comments.listeners.append(fanout.on_change)
+    return WebState(thread_cache=cache, origin_policy=policy, fanout=fanout)
+
+
+def _site_origins(store: CommentStore) -> Iterator[tuple[str, str]]:
+    for site in store.sites():
+        origins: Any = site.settings.get("allowed_origins") or []
+        yield from ((site.name, str(o)) for o in origins)
+
+
+def _site_of_comment(store: CommentStore, comment_id: int) -> str | None:
+    comment = store.comment(comment_id)
+    thread = store.thread_by_id(comment.thread_id) if comment else None
+    site = store.site_by_id(thread.site_id) if thread else None
+    return site.name if site else None
+
+
+def _lifespan(runtime: Runtime, web: WebState) -> Any:
+    """Background work runs while the server does; queued mail and counters drain at exit."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime.retention.start()
+        listener = None
+        if web.fanout is not None:
+            listener = asyncio.create_task(web.fanout.run(), name="causerie-redis-fanout")
+        try:
+            yield
+        finally:
+            if listener is not None and web.fanout is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+                web.fanout.close()
+            await run_in_threadpool(runtime.close)
+
+    return lifespan

@@ -7,17 +7,16 @@ import time
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
+from causerie.cli_common import CONFIG_OPTION, settings_or_exit
 from causerie.core.apikeys import ApiKeys, current_month
-from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
+from causerie.store.apikeys import ApiKeyRecord
 
 
 # Same option as the other commands (causerie.cli imports this module, so no import back).
 def _keys(config_file: str | None) -> ApiKeys:
-    from causerie.store.comments import Store
+    from causerie.runtime import build_runtime
 
-    engine = open_database(settings_or_exit(config_file))
-    return ApiKeys(Store(engine), ApiKeyStore(engine))
+    return build_runtime(settings_or_exit(config_file), spam_filter=False).api_keys
 
 
 def _when(stamp: float | None) -> str:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
-from causerie.config import Settings, new_secret
+from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.config import Settings
 
 if TYPE_CHECKING:
     from causerie.core.privacy import PrivacyService
@@ -21,16 +21,9 @@ if TYPE_CHECKING:
 
 def privacy_service(settings: Settings) -> PrivacyService:
     """The privacy service on the configured database (migrated first)."""
-    from causerie.core.comments import CommentService
-    from causerie.core.privacy import PrivacyService
-    from causerie.store.comments import Store
-    from causerie.store.privacy import PrivacyStore
+    from causerie.runtime import build_runtime
 
-    engine = open_database(settings)
-    store = Store(engine)
-    secret = settings.secret or store.meta_setdefault("secret", new_secret())
-    comments = CommentService(settings=settings, store=store, secret=secret)
-    return PrivacyService(settings, store, PrivacyStore(engine), comments, secret)
+    return build_runtime(settings, spam_filter=False).privacy
 
 
 @click.group()

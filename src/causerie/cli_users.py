@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
+from causerie.cli_common import CONFIG_OPTION, settings_or_exit
 from causerie.core.errors import CauserieError
 from causerie.core.i18n import translate
 
@@ -18,12 +18,9 @@ PASSWORD_STDIN = click.option(
 
 
 def _accounts(config_file: str | None) -> Any:
-    from causerie.core.accounts import AccountService
-    from causerie.store.comments import Store
-    from causerie.store.moderation import ModerationStore
+    from causerie.runtime import build_runtime
 
-    engine = open_database(settings_or_exit(config_file))
-    return AccountService(ModerationStore(engine), Store(engine))
+    return build_runtime(settings_or_exit(config_file), spam_filter=False).accounts
 
 
 def _password(from_stdin: bool) -> str:

@@ -9,7 +9,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from causerie.api.akismet import akismet_state
 from causerie.app import create_app
 from causerie.spam.filter import Filter
 from causerie.spam.model import GlobalModel
@@ -36,15 +35,13 @@ def akismet_app(database_url: str) -> Iterator[FastAPI]:
     app = create_app(test_settings(database_url))
     app.state.runtime.spam = blank_filter(app)
     yield app
-    state = getattr(app.state, "akismet", None)
-    if state is not None:
-        state.meter.close()
+    app.state.runtime.usage.close()
     app.state.runtime.engine.dispose()
 
 
 def new_key(app: FastAPI, site: str = BLOG, **options: Any) -> str:
     """Issue a key for a site of this app."""
-    key, _ = akismet_state(app).keys.create(site, **options)
+    key, _ = app.state.runtime.api_keys.create(site, **options)
     return key
 
 

@@ -18,7 +18,6 @@ import httpx
 import pytest
 import redis
 
-from causerie.api.akismet import akismet_state
 from causerie.app import create_app
 from tests import conftest
 from tests.akismet.conftest import BLOG, blank_filter
@@ -77,11 +76,11 @@ async def _race(app: object, key: str, redis_url: str) -> tuple[float, float, st
 def test_a_paused_redis_does_not_stall_other_requests(sqlite_url: str, private_redis: str) -> None:
     app = create_app(conftest.test_settings(sqlite_url, redis_url=private_redis))
     app.state.runtime.spam = blank_filter(app)
-    key, _ = akismet_state(app).keys.create(BLOG, rate_per_minute=1000)
+    key, _ = app.state.runtime.api_keys.create(BLOG, rate_per_minute=1000)
     try:
         other_done, slow_done, answer = asyncio.run(_race(app, key, private_redis))
     finally:
-        akismet_state(app).meter.close()
+        app.state.runtime.usage.close()
         app.state.runtime.engine.dispose()
     assert answer == "false"
     assert slow_done >= PAUSE_MS / 1000 * 0.8  # the check really waited on Redis

@@ -10,7 +10,6 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 from sqlalchemy import inspect, select
 
-from causerie.api.akismet import akismet_state
 from causerie.cli import main
 from causerie.core.apikeys import KEY_ALPHABET, looks_like_key, site_for
 from causerie.store.apikeys import api_keys
@@ -18,7 +17,7 @@ from causerie.store.database import _alembic_config, create_database_engine
 
 
 def test_keys_are_12_characters_and_stored_only_hashed(akismet_app: FastAPI) -> None:
-    keys = akismet_state(akismet_app).keys
+    keys = akismet_app.state.runtime.api_keys
     issued = {keys.create("https://news.example/")[0] for _ in range(20)}
     assert len(issued) == 20
     assert all(len(k) == 12 and set(k) <= set(KEY_ALPHABET) for k in issued)
@@ -33,7 +32,7 @@ def test_keys_are_12_characters_and_stored_only_hashed(akismet_app: FastAPI) -> 
 
 
 def test_find_and_revoke(akismet_app: FastAPI) -> None:
-    keys = akismet_state(akismet_app).keys
+    keys = akismet_app.state.runtime.api_keys
     key, record = keys.create("blog-two")
     assert record.site_name == "blog-two" and record.site_url == ""
     assert keys.find(key) == [record]
@@ -52,7 +51,7 @@ def test_a_prefix_of_digits_is_a_prefix_too(
     import causerie.core.apikeys as apikeys
 
     monkeypatch.setattr(apikeys.secrets, "token_hex", lambda n: "123456abcdef"[: 2 * n])
-    keys = akismet_state(akismet_app).keys
+    keys = akismet_app.state.runtime.api_keys
     key, record = keys.create("blog-digits")
     assert key.startswith("123456")
     assert keys.find("123456") == [record]

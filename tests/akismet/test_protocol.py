@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from causerie.api.akismet import MAX_BODY, akismet_state
+from causerie.api.akismet import MAX_BODY
 from causerie.core.apikeys import current_month
-from causerie.store.apikeys import ApiKeyStore
+from causerie.store.apikeys import SqlApiKeyStore
 from causerie.store.schema import spam_learning
 from tests.akismet.conftest import BLOG, new_key
 
@@ -126,7 +126,7 @@ def test_key_from_host_subdomain(akismet_app: FastAPI, http: TestClient) -> None
 
 def test_revoked_key_is_invalid_at_once(akismet_app: FastAPI, http: TestClient) -> None:
     key = new_key(akismet_app)
-    keys = akismet_state(akismet_app).keys
+    keys = akismet_app.state.runtime.api_keys
     assert http.post("/1.1/verify-key", data={"key": key, "blog": BLOG}).text == "valid"
     (record,) = keys.find(key)
     assert keys.revoke(record)
@@ -206,11 +206,11 @@ def test_usage_counters_and_key_sites(akismet_app: FastAPI, http: TestClient) ->
 
 def test_counts_are_written_on_shutdown(akismet_app: FastAPI) -> None:
     key = new_key(akismet_app)
-    akismet_state(akismet_app).meter.interval = 3600  # only the shutdown can write them
+    akismet_app.state.runtime.usage.interval = 3600  # only the shutdown can write them
     with TestClient(akismet_app) as client:
         for _ in range(3):
             check(client, key)
     # Read straight from the database, from a store that never saw the counts.
-    (record,) = akismet_state(akismet_app).keys.find(key)
-    store = ApiKeyStore(akismet_app.state.runtime.engine)
+    (record,) = akismet_app.state.runtime.api_keys.find(key)
+    store = SqlApiKeyStore(akismet_app.state.runtime.engine)
     assert store.calls_in_month(record.id, current_month()) == 3

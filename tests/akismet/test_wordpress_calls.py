@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from causerie.api.akismet import akismet_state, blog_languages, sample_of
+from causerie.api.akismet import blog_languages, sample_of
 from causerie.cli import main
 from causerie.core.apikeys import current_month, hash_key, shift_month
 from causerie.integrations.wordpress import mu_plugin
@@ -44,10 +44,10 @@ def test_new_keys_survive_the_plugins_settings_form(akismet_app: FastAPI) -> Non
 
 
 def test_keys_issued_before_keep_working(akismet_app: FastAPI, http: TestClient) -> None:
-    state = akismet_state(akismet_app)
+    state = akismet_app.state.runtime
     old = "qtb5fdacz6sg"  # the shape issued before: any lowercase letter
     site = akismet_app.state.runtime.store.ensure_site("news.example")
-    state.keys.keys.create(hash_key(old), old[:4], site.id, BLOG)
+    state.api_keys.keys.create(hash_key(old), old[:4], site.id, BLOG)
     assert post(http, "verify-key", key=old, blog=BLOG)[1] == "valid"
     assert post(http, "comment-check", api_key=old, blog=BLOG, user_ip="1.2.3.4")[1] == "false"
 
@@ -67,7 +67,7 @@ def test_get_subscription_is_active_with_every_field_the_plugin_reads(
     assert response.status_code == 200
     account = response.json()
     assert account["status"] == "active"
-    assert account["account_id"] == akismet_state(akismet_app).keys.lookup(new).id  # type: ignore[union-attr]
+    assert account["account_id"] == akismet_app.state.runtime.api_keys.lookup(new).id  # type: ignore[union-attr]
     for field in ("account_name", "account_type", "next_billing_date", "limit_reached"):
         assert field in account, f"the settings page reads {field}"
     assert account["account_type"] != "free-api-key"  # no upgrade offer from akismet.com
@@ -75,7 +75,7 @@ def test_get_subscription_is_active_with_every_field_the_plugin_reads(
 
     status, body, headers = post(http, "get-subscription", key="abcdefabcdef", blog=BLOG)
     assert (status, body) == (200, "invalid") and "not valid" in headers["x-akismet-debug-help"]
-    keys = akismet_state(akismet_app).keys
+    keys = akismet_app.state.runtime.api_keys
     keys.revoke(keys.lookup(new))  # type: ignore[arg-type]
     assert post(http, "get-subscription", key=new, blog=BLOG)[1] == "invalid"
 
@@ -84,12 +84,12 @@ def test_get_stats_counts_the_blogs_checks_and_reports(
     akismet_app: FastAPI, http: TestClient
 ) -> None:
     key = new_key(akismet_app)
-    state = akismet_state(akismet_app)
-    record = state.keys.lookup(key)
+    state = akismet_app.state.runtime
+    record = state.api_keys.lookup(key)
     assert record is not None
     month = current_month()
     # Months before: one inside the last six months, one long ago; another blog too.
-    state.keys.keys.add_usage(
+    state.api_keys.keys.add_usage(
         {
             (record.id, shift_month(month, -3), BLOG): {"api_calls": 7, "spam": 5, "ham": 2},
             (record.id, shift_month(month, -9), BLOG): {"api_calls": 3, "spam": 3},
@@ -198,11 +198,11 @@ def test_cli_prints_the_mu_plugin_of_the_docs() -> None:
 
 def test_statistics_pages_for_the_plugins_iframes(akismet_app: FastAPI, http: TestClient) -> None:
     key = new_key(akismet_app)
-    state = akismet_state(akismet_app)
-    record = state.keys.lookup(key)
+    state = akismet_app.state.runtime
+    record = state.api_keys.lookup(key)
     assert record is not None
     month = current_month()
-    state.keys.keys.add_usage(
+    state.api_keys.keys.add_usage(
         {
             (record.id, month, BLOG): {"spam": 1234, "ham": 56, "missed_spam": 2},
             (record.id, shift_month(month, -2), BLOG): {"spam": 7, "false_positives": 1},

@@ -54,9 +54,9 @@ def _fuzz_app() -> Any:
     atexit.register(shutil.rmtree, folder, True)
     settings_ = conftest.test_settings(f"sqlite:///{folder / 'fuzz.db'}", moderation="hold_first")
     app = create_app(settings_)
-    app.state.accounts.hasher = FAST_HASHER
-    app.state.accounts._dummy = ""
-    app.state.accounts.add_user(EMAIL, PASSWORD, "admin", ())
+    app.state.runtime.accounts.hasher = FAST_HASHER
+    app.state.runtime.accounts._dummy = ""
+    app.state.runtime.accounts.add_user(EMAIL, PASSWORD, "admin", ())
     return app
 
 

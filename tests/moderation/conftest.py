@@ -40,7 +40,7 @@ class Moderator:
 
 def fast_hashing(client: TestClient) -> None:
     """Give the app's accounts the cheap argon2 parameters."""
-    accounts = client.app.state.accounts  # type: ignore[attr-defined]
+    accounts = client.app.state.runtime.accounts  # type: ignore[attr-defined]
     if accounts.hasher is not FAST_HASHER:
         accounts.hasher = FAST_HASHER
         accounts._dummy = ""
@@ -49,7 +49,7 @@ def fast_hashing(client: TestClient) -> None:
 def add_user(client: TestClient, email: str, role: str, sites: tuple[str, ...] = ()) -> int:
     """Create an account in the app's database."""
     fast_hashing(client)
-    accounts = client.app.state.accounts  # type: ignore[attr-defined]
+    accounts = client.app.state.runtime.accounts  # type: ignore[attr-defined]
     user_id: int = accounts.add_user(email, PASSWORD, role, sites)
     return user_id
 

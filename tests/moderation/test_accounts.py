@@ -25,7 +25,7 @@ def test_login_sets_a_strict_httponly_cookie_and_returns_csrf(client: TestClient
     me = client.get("/api/admin/me").json()
     assert me["email"] == "admin@news.example" and me["role"] == "admin"
     assert me["csrf"] == response.json()["csrf"]
-    stored = client.app.state.accounts.store.user_by_email("admin@news.example")  # type: ignore[attr-defined]
+    stored = client.app.state.runtime.accounts.store.user_by_email("admin@news.example")  # type: ignore[attr-defined]
     assert stored.password_hash.startswith("$argon2id$")
 
 

@@ -43,7 +43,7 @@ def test_block_by_email_ip_range_and_expiry(make_client: Callable[..., TestClien
         "/api/comments", json={"uri": "/x", "author": "N", "text": "hé"}
     ).is_success
     # An expired block no longer counts.
-    store = client.app.state.moderation.store  # type: ignore[attr-defined]
+    store = client.app.state.runtime.moderation.store  # type: ignore[attr-defined]
     store.add_block(
         site_id=1, kind="ip_range", value="198.51.100.0/24", expires=1.0, created_by="t"
     )

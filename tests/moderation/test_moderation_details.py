@@ -23,7 +23,7 @@ def _admin(make: Make, **overrides: object) -> Moderator:
 
 def _events(client: TestClient) -> list[ChangeEvent]:
     seen: list[ChangeEvent] = []
-    client.app.state.comments.listeners.append(seen.append)  # type: ignore[attr-defined]
+    client.app.state.runtime.comments.listeners.append(seen.append)  # type: ignore[attr-defined]
     return seen
 
 
@@ -163,7 +163,7 @@ HEX = "0123456789abcdef" * 2
 def test_blocks_entered_by_hand_are_checked_and_normalised(make_sqlite_client: Make) -> None:
     admin = _admin(make_sqlite_client)
     clock = 1_764_403_200.0
-    admin.client.app.state.comments.clock = lambda: clock  # type: ignore[attr-defined]
+    admin.client.app.state.runtime.comments.clock = lambda: clock  # type: ignore[attr-defined]
 
     def add(kind: str, value: str, days: int = 1, note: str = "") -> Any:
         body = {"site": "default", "kind": kind, "value": value, "days": days, "note": note}
@@ -210,16 +210,16 @@ def test_blocks_entered_by_hand_are_checked_and_normalised(make_sqlite_client: M
 def test_a_block_expires_after_its_days(make_sqlite_client: Make) -> None:
     admin = _admin(make_sqlite_client)
     now = 1_764_403_200.0
-    admin.client.app.state.comments.clock = lambda: now  # type: ignore[attr-defined]
+    admin.client.app.state.runtime.comments.clock = lambda: now  # type: ignore[attr-defined]
     body = {"site": "default", "kind": "email", "value": "t@y.example", "days": 3}
     block = admin.send("POST", "/blocks", body).json()
-    store = admin.client.app.state.moderation.store  # type: ignore[attr-defined]
+    store = admin.client.app.state.runtime.moderation.store  # type: ignore[attr-defined]
     assert store.block(block["id"])["expires"] == now + 3 * 86400
 
 
 def test_a_moderators_edit_is_dated_logged_and_announced(make_sqlite_client: Make) -> None:
     admin = _admin(make_sqlite_client)
-    service = admin.client.app.state.comments  # type: ignore[attr-defined]
+    service = admin.client.app.state.runtime.comments  # type: ignore[attr-defined]
     service.clock = lambda: 1_764_403_200.0
     comment = post(admin.client, "Texte *original*")["id"]
     before = service.store.comment(comment)

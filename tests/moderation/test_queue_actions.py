@@ -6,6 +6,7 @@ import json
 
 from starlette.testclient import TestClient
 
+from tests.conftest import set_comment_columns
 from tests.moderation.conftest import Moderator, post, public_ids
 
 
@@ -40,7 +41,8 @@ def test_spam_queue_shows_score_and_localized_reasons(admin: Moderator) -> None:
     reasons = [
         {"code": "link_shortener", "params": {"count": 2, "domain": "bit.ly"}, "weight": 1.2}
     ]
-    _store(admin).update_comment(
+    set_comment_columns(
+        _store(admin).engine,
         comment["id"],
         state="spam",
         spam_verdict="spam",
@@ -137,7 +139,7 @@ def test_decisions_teach_the_sites_filter(make_client) -> None:  # type: ignore[
     admin = login(client, "admin@news.example")
     runtime = client.app.state.runtime  # type: ignore[attr-defined]
     ham = post(client, "Article très clair sur le tramway, merci")["id"]
-    runtime.store.update_comment(ham, spam_verdict="spam", state="spam")
+    set_comment_columns(runtime.engine, ham, spam_verdict="spam", state="spam")
     admin.act("approve", ham)  # approving what the filter called spam: a not-spam lesson
     missed = post(client, "Bon article")["id"]
     admin.act("spam", missed)

@@ -26,7 +26,7 @@ def post(client: TestClient, **fields: Any) -> dict[str, Any]:
 
 def service(client: TestClient) -> PrivacyService:
     """The app's privacy service."""
-    found: PrivacyService = client.app.state.privacy.service  # type: ignore[attr-defined]
+    found: PrivacyService = client.app.state.runtime.privacy  # type: ignore[attr-defined]
     return found
 
 

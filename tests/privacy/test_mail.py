@@ -16,7 +16,7 @@ KARIM = "karim@example.net"
 
 
 def _notifier(client: TestClient) -> Notifier:
-    found: Notifier = client.app.state.privacy.notifier  # type: ignore[attr-defined]
+    found: Notifier = client.app.state.runtime.notifier  # type: ignore[attr-defined]
     found.retry_delays = (0.0, 0.0)
     return found
 

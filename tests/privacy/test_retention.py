@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from causerie.store.privacy import privacy_requests
 from causerie.store.schema import CommentState, spam_learning, votes
-from tests.conftest import LiveServer, MakeClient
+from tests.conftest import LiveServer, MakeClient, set_comment_columns
 from tests.privacy.helpers import engine, learn, post, service
 
 DAY = 86_400.0
@@ -46,9 +46,9 @@ def test_purge_removes_exactly_what_the_settings_say(make_client: MakeClient) ->
     spam_with_reply = comment(20)
     reply = comment(19, parent=spam_with_reply)
     for ident in (spam_old, spam_recent, spam_with_reply):
-        store.update_comment(ident, state=CommentState.SPAM, spam_verdict="spam")
+        set_comment_columns(store.engine, ident, state=CommentState.SPAM, spam_verdict="spam")
     for ident in (discard_old, discard_recent):
-        store.update_comment(ident, state=CommentState.SPAM, spam_verdict="discard")
+        set_comment_columns(store.engine, ident, state=CommentState.SPAM, spam_verdict="discard")
     store.add_vote(recent_ham, "voter-hash", 1)
     with engine(client).begin() as conn:
         conn.execute(votes.update().values(created=NOW - 31 * DAY))

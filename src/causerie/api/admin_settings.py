@@ -13,6 +13,7 @@ from starlette.responses import Response
 from causerie.api.admin_pages import admin_catalog
 from causerie.api.http import JSONBody, request_lang
 from causerie.api.moderation import Changing, Reading, moderation
+from causerie.api.state import web_of
 from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
 from causerie.core.errors import InvalidField
@@ -69,7 +70,7 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
     clean = {key: _check(key, value) for key, value in body.items()}
     merged = {**site.settings, **clean}
     service.comments.store.update_site_settings(site.name, merged)
-    request.app.state.origin_policy.refresh()
+    web_of(request).origin_policy.refresh()
     service.store.audit(
         [
             {

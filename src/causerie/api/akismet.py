@@ -19,18 +19,17 @@ import csv
 import io
 import logging
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from causerie.api.http import JSONBody
+from causerie.api.state import runtime_of
 from causerie.core.apikeys import (
     SITES_ORDERS,
     ApiKeys,
@@ -42,7 +41,7 @@ from causerie.core.apikeys import (
 from causerie.core.identity import hash_ip
 from causerie.core.ratelimit import RateLimiter
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
-from causerie.store.apikeys import ApiKeyRecord, ApiKeyStore
+from causerie.store.apikeys import ApiKeyRecord
 
 log = logging.getLogger("causerie.akismet")
 
@@ -100,28 +99,13 @@ class AkismetRequest:
     too_large: bool = False
 
 
-def akismet_state(app: Any) -> AkismetState:
-    """The app's Akismet state, created on first use."""
-    state = getattr(app.state, "akismet", None)
-    if state is None:
-        runtime = app.state.runtime
-        store = ApiKeyStore(runtime.engine)
-        fresh = AkismetState(ApiKeys(runtime.store, store), UsageMeter(store), runtime.rate_limiter)
-        # dict.setdefault is atomic: two first requests end up sharing one state.
-        state = app.state._state.setdefault("akismet", fresh)
-    assert isinstance(state, AkismetState)
-    return state
+def akismet_state(request: Request) -> AkismetState:
+    """The Akismet API's share of the app's runtime."""
+    runtime = runtime_of(request)
+    return AkismetState(runtime.api_keys, runtime.usage, runtime.rate_limiter)
 
 
-@asynccontextmanager
-async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    state = getattr(app.state, "akismet", None)
-    if isinstance(state, AkismetState):
-        state.meter.close()  # the last second of counts is written before exit
-
-
-router = APIRouter(tags=["akismet"], lifespan=_lifespan)
+router = APIRouter(tags=["akismet"])
 
 
 # -- request parsing -----------------------------------------------------------
@@ -282,7 +266,7 @@ def _is_test(params: dict[str, str]) -> bool:
 
 
 def _spam_filter(request: Request) -> SpamFilter:
-    spam: SpamFilter = request.app.state.runtime.spam
+    spam: SpamFilter = runtime_of(request).spam
     return spam
 
 
@@ -294,7 +278,7 @@ def verify_key(request: Request, parsed: Parsed) -> Response:
     """``valid`` if the key (``key``, ``api_key`` or Host) is active, else ``invalid``."""
     key = parsed.params.get("key", "").strip() or parsed.key
     parsed.key = key
-    answer = _authorise(akismet_state(request.app), parsed, need_blog=True)
+    answer = _authorise(akismet_state(request), parsed, need_blog=True)
     if isinstance(answer, Response):
         return answer
     return _text("valid")
@@ -303,7 +287,7 @@ def verify_key(request: Request, parsed: Parsed) -> Response:
 @router.post("/1.1/comment-check", response_class=PlainTextResponse)
 def comment_check(request: Request, parsed: Parsed) -> Response:
     """``true`` (spam) or ``false`` (ham); blatant spam adds ``X-akismet-pro-tip: discard``."""
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     answer = _authorise(state, parsed, need_blog=True)
     if isinstance(answer, Response):
         return answer
@@ -315,7 +299,7 @@ def comment_check(request: Request, parsed: Parsed) -> Response:
     if params.get("comment_author", "").strip().lower() in SPAM_TRIGGERS:
         verdict = Verdict.SPAM
     elif params.get("user_role", "").strip().lower() != "administrator":
-        sample = sample_of(params, answer.site_name, request.app.state.runtime.secret)
+        sample = sample_of(params, answer.site_name, runtime_of(request).secret)
         verdict = _spam_filter(request).check(sample).verdict
     is_spam = verdict is not Verdict.HAM
     state.meter.count(
@@ -328,7 +312,7 @@ def comment_check(request: Request, parsed: Parsed) -> Response:
 
 
 def _submit(request: Request, parsed: AkismetRequest, is_spam: bool) -> Response:
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     answer = _authorise(state, parsed, need_blog=True)
     if isinstance(answer, Response):
         return answer
@@ -340,7 +324,7 @@ def _submit(request: Request, parsed: AkismetRequest, is_spam: bool) -> Response
     if _is_test(params):
         state.meter.count(answer.id, params["blog"], api_calls=1)
     else:
-        sample = sample_of(params, answer.site_name, request.app.state.runtime.secret)
+        sample = sample_of(params, answer.site_name, runtime_of(request).secret)
         # The same path as a moderator's decision: the site's layer learns from it.
         _spam_filter(request).learn(sample, is_spam, source="akismet_key")
         state.meter.count(answer.id, params["blog"], api_calls=1, **{counter: 1})
@@ -366,7 +350,7 @@ def submit_ham(request: Request, parsed: Parsed) -> Response:
 @router.post("/1.2/usage-limit", response_model=None, operation_id="usage_limit_post")
 def usage_limit(request: Request, parsed: Parsed) -> Response:
     """This month's calls against the key's monthly limit, as Akismet's JSON."""
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     answer = _authorise(state, parsed, need_blog=False)
     if isinstance(answer, Response):
         return answer
@@ -392,7 +376,7 @@ CSV_HEADER = ["Site", "Total API Calls", "Spam", "Ham", "Missed Spam", "False Po
 @router.post("/1.2/key-sites", response_model=None, operation_id="key_sites_post")
 def key_sites(request: Request, parsed: Parsed) -> Response:
     """The blogs that used the key in a month with their counters (JSON or CSV)."""
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     answer = _authorise(state, parsed, need_blog=False)
     if isinstance(answer, Response):
         return answer

@@ -55,7 +55,7 @@ KNOWN_METHODS = frozenset(
 def _account(request: Request, parsed: Parsed) -> ApiKeyRecord | Response:
     """The key an account call names (``key`` before ``api_key``), or ``invalid``."""
     parsed.key = parsed.params.get("key", "").strip() or parsed.key
-    return _authorise(akismet_state(request.app), parsed, need_blog=False)
+    return _authorise(akismet_state(request), parsed, need_blog=False)
 
 
 @router.get("/1.1/test", response_class=PlainTextResponse, operation_id="test_get")
@@ -92,7 +92,7 @@ def get_stats(request: Request, parsed: Parsed) -> Response:
         return answer
     period = parsed.params.get("from", "").strip().lower()
     period = period if period in STATS_PERIODS else "all"
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     state.meter.flush()  # include this process's last second of checks
     stats = state.keys.stats(answer.id, parsed.params.get("blog", ""), period)
     counters = ("spam", "ham", "missed_spam", "false_positives")

@@ -128,7 +128,7 @@ def table(stats: KeyStats, lang: str) -> str:
 
 def _stats(request: Request, period: str) -> KeyStats | HTMLResponse:
     lang = _lang(request)
-    state = akismet_state(request.app)
+    state = akismet_state(request)
     record = state.keys.verify(request.query_params.get("api_key", "").strip())
     if record is None:
         message = translate("akismet.stats.invalid_key", lang)

@@ -11,9 +11,10 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, ThreadCache, read_key
+from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id
+from causerie.api.state import runtime_of, web_of
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
 from causerie.core.errors import InvalidField
@@ -62,12 +63,11 @@ class PreviewBody(BaseModel):
 
 
 def _service(request: Request) -> CommentService:
-    service: CommentService = request.app.state.comments
-    return service
+    return runtime_of(request).comments
 
 
 def _reader(request: Request, lang: str | None = None) -> Reader:
-    settings = request.app.state.settings
+    settings = runtime_of(request).settings
     return Reader(
         ip=client_ip(request, settings.trusted_proxies),
         user_agent=request.headers.get("user-agent", ""),
@@ -101,7 +101,7 @@ async def read_thread(
     """Approved comments (and the reader's own pending ones) with ETag caching."""
     page = threads.parse_page_request(sort, cursor, limit)
     service = _service(request)
-    cache = request.app.state.thread_cache
+    cache = web_of(request).thread_cache
     if tokens:
         body = await run_in_threadpool(_thread_body, service, site, uri, page, tokens)
         return Response(
@@ -125,8 +125,8 @@ async def _refresh(
     the previous answer when it merely aged out (other processes may have
     changed the thread; this one did not).
     """
-    cache: ThreadCache = request.app.state.thread_cache
-    inflight: dict[tuple[str, ...], asyncio.Future[CachedRead]] = request.app.state.inflight
+    cache = web_of(request).thread_cache
+    inflight = web_of(request).inflight
     pending = inflight.get(key)
     if pending is not None:
         stale = cache.stale(key)

@@ -24,12 +24,10 @@ import contextlib
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
-from typing import Any
 
 from causerie.api.cache import ThreadCache
-from causerie.api.events import EventHub, ThreadEvent, thread_event
 from causerie.core.comments import ChangeEvent
+from causerie.notify.live import EventHub, ThreadEvent, thread_event
 
 log = logging.getLogger("causerie.fanout")
 
@@ -133,32 +131,3 @@ class RedisFanout:
     def close(self) -> None:
         """Release the publishing connection."""
         self._client.close()
-
-
-def install(app: Any, runtime: Any) -> RedisFanout | None:
-    """With ``redis_url`` set: share cache invalidation and live updates over Redis."""
-    if not runtime.settings.redis_url:
-        return None
-    fanout = RedisFanout(
-        runtime.settings.redis_url, runtime.thread_cache, app.state.events, runtime.secret
-    )
-    runtime.comments.listeners.append(fanout.on_change)
-    app.state.fanout = fanout
-    app.router.lifespan_context = _with_listener(app.router.lifespan_context, fanout)
-    return fanout
-
-
-def _with_listener(inner: Callable[[Any], Any], fanout: RedisFanout) -> Callable[[Any], Any]:
-    @contextlib.asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[Any]:
-        task = asyncio.create_task(fanout.run(), name="causerie-redis-fanout")
-        try:
-            async with inner(app) as state:
-                yield state
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            fanout.close()
-
-    return lifespan

@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from causerie.api.state import runtime_of
 from causerie.core.errors import (
     CauserieError,
     Conflict,
@@ -45,7 +46,7 @@ def request_lang(request: Request) -> str:
     cached = request.scope.get("causerie.lang")
     if isinstance(cached, str):
         return cached
-    default = request.app.state.settings.default_language
+    default = runtime_of(request).settings.default_language
     lang = negotiate(
         request.query_params.get("lang"), request.headers.get("accept-language"), default
     )

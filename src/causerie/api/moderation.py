@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id, Offset
+from causerie.api.state import runtime_of
 from causerie.core.accounts import AccountService, Session
 from causerie.core.errors import Forbidden, InvalidField, NotAuthenticated
 from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
 from causerie.core.threads import iso
 from causerie.spam import SpamReason
 from causerie.spam.messages import reason_text
-from causerie.store.moderation import ModerationStore, QueueFilter, QueueRow
+from causerie.store.moderation import QueueFilter, QueueRow
 from causerie.store.schema import CommentState
 
 COOKIE = "causerie_admin"
@@ -82,14 +83,12 @@ class BlockBody(BaseModel):
 
 def accounts(request: Request) -> AccountService:
     """The account service of this app."""
-    service: AccountService = request.app.state.accounts
-    return service
+    return runtime_of(request).accounts
 
 
 def moderation(request: Request) -> ModerationService:
     """The moderation service of this app."""
-    service: ModerationService = request.app.state.moderation
-    return service
+    return runtime_of(request).moderation
 
 
 def current_session(request: Request) -> Session:
@@ -130,7 +129,7 @@ def _me(session: Session, service: ModerationService) -> dict[str, Any]:
 @router.post("/login", summary="Open a dashboard session")
 def login(request: Request, body: LoginBody) -> JSONBody:
     """Check the password; set the session cookie; return the CSRF token."""
-    ip = client_ip(request, request.app.state.settings.trusted_proxies)
+    ip = client_ip(request, runtime_of(request).settings.trusted_proxies)
     cookie, session = accounts(request).login(body.email, body.password, ip)
     response = JSONBody(_me(session, moderation(request)))
     response.set_cookie(
@@ -341,17 +340,3 @@ def audit(
     for entry in entries:
         entry["created"] = iso(entry["created"])
     return JSONBody({"entries": entries})
-
-
-def install(app: FastAPI) -> None:
-    """Wire accounts, moderation, the blocks gatekeeper and the dashboard routes."""
-    from causerie.api import admin_pages, admin_settings
-
-    runtime = app.state.runtime
-    store = ModerationStore(runtime.engine)
-    app.state.accounts = AccountService(store, runtime.store, limiter=runtime.rate_limiter)
-    app.state.moderation = service = ModerationService(runtime.comments, store)
-    runtime.comments.gatekeepers.append(service.gatekeeper)
-    app.include_router(router)
-    app.include_router(admin_settings.router)
-    app.include_router(admin_pages.router)

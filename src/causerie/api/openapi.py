@@ -44,7 +44,7 @@ def _akismet_answers(item: dict[str, Any]) -> None:
             response.setdefault("content", {})["text/plain"] = {"schema": {"type": "string"}}
 
 
-def install(app: FastAPI) -> None:
+def document_errors(app: FastAPI) -> None:
     """Make ``app.openapi()`` document the error shape on every operation."""
 
     def openapi() -> dict[str, Any]:

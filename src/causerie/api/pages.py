@@ -9,6 +9,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 
 from causerie.api.headers import DEMO_CSP
 from causerie.api.http import JSONBody
+from causerie.api.state import runtime_of, web_of
 from causerie.core.errors import NotFound
 from causerie.core.ratelimit import RedisRateLimiter
 from causerie.store.database import is_unavailable
@@ -28,7 +29,7 @@ def health(request: Request) -> JSONBody:
     "redis": "ok" | "unavailable" | "off"}``. Degraded still serves everything, on this
     process's own rate-limit counters and without other processes' cache invalidations.
     """
-    runtime = request.app.state.runtime
+    runtime = runtime_of(request)
     body = {"status": "ok", "database": "ok", "redis": "off"}
     status = 200
     try:
@@ -41,7 +42,7 @@ def health(request: Request) -> JSONBody:
     if runtime.settings.redis_url:
         limiter = runtime.rate_limiter
         counting = limiter.check() if isinstance(limiter, RedisRateLimiter) else True
-        fanout = getattr(request.app.state, "fanout", None)
+        fanout = web_of(request).fanout
         listening = fanout is None or fanout.subscribed.is_set()
         body["redis"] = "ok" if counting and listening else "unavailable"
         if body["redis"] != "ok" and status == 200:
@@ -83,7 +84,7 @@ def embed_js() -> Response:
 @router.get("/demo/{lang}")
 def demo(request: Request, lang: str = "fr") -> Response:
     """A realistic article page with the comment thread under it (fr, ar, en)."""
-    if not request.app.state.settings.demo or lang not in DEMO_LANGUAGES:
+    if not runtime_of(request).settings.demo or lang not in DEMO_LANGUAGES:
         raise NotFound("path_not_found")
     html = (WEB / "demo" / f"article.{lang}.html").read_text(encoding="utf-8")
     return HTMLResponse(html, headers={"Content-Security-Policy": DEMO_CSP})

@@ -11,42 +11,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from causerie.api import privacy_pages as pages
 from causerie.api.http import JSONBody, request_lang, status_of
-from causerie.config import Settings
+from causerie.api.state import runtime_of
 from causerie.core.errors import CauserieError, InvalidField
 from causerie.core.i18n import normalise_language, translate
-from causerie.core.notifications import Links, Notifier
-from causerie.core.privacy import LINK_MAX_AGE, PrivacyService, RetentionTask, notice_text
+from causerie.core.privacy import LINK_MAX_AGE, notice_text
 from causerie.core.sites import SiteSettings
-from causerie.notify.email import SmtpMailer
-from causerie.store.privacy import PrivacyStore
-
-if TYPE_CHECKING:
-    from causerie.app import Runtime
 
 router = APIRouter(tags=["privacy"])
-
-
-@dataclass
-class PrivacyRuntime:
-    """The privacy services of one app."""
-
-    service: PrivacyService
-    links: Links
-    notifier: Notifier | None
-    retention: RetentionTask
 
 
 class RightsBody(BaseModel):
@@ -58,13 +39,8 @@ class RightsBody(BaseModel):
     lang: str | None = Field(None, description="Language of the confirmation mail.")
 
 
-def _state(request: Request) -> PrivacyRuntime:
-    state: PrivacyRuntime = request.app.state.privacy
-    return state
-
-
 def _base_url(request: Request) -> str:
-    settings: Settings = request.app.state.settings
+    settings = runtime_of(request).settings
     return (settings.public_url or str(request.base_url)).rstrip("/")
 
 
@@ -84,7 +60,7 @@ def _lang(request: Request, explicit: str | None = None) -> str:
 
 
 def _rights(request: Request, body: RightsBody, kind: str) -> Response:
-    service = _state(request).service
+    service = runtime_of(request).privacy
     site = service.comments.site(body.site).name
     if body.edit_token:
         if kind == "export":
@@ -115,8 +91,8 @@ def erase_data(request: Request, body: RightsBody) -> Response:
 @router.get("/privacy", include_in_schema=False)
 def privacy_notice(request: Request, site: Annotated[str | None, Query()] = None) -> HTMLResponse:
     """The privacy notice of a site, generated from its live settings."""
-    state = _state(request)
-    comments = state.service.comments
+    state = runtime_of(request)
+    comments = state.privacy.comments
     record = comments.site(site)
     facts = pages.NoticeFacts(
         site=record.title or record.name,
@@ -149,7 +125,7 @@ async def request_by_form(request: Request) -> HTMLResponse:
     form = await request.form()
     lang = _lang(request, str(form.get("lang") or ""))
     email, kind = str(form.get("email") or ""), str(form.get("kind") or "")
-    service = _state(request).service
+    service = runtime_of(request).privacy
     try:
         site = service.comments.site(str(form.get("site") or "")).name
         await run_in_threadpool(
@@ -166,7 +142,7 @@ async def request_by_form(request: Request) -> HTMLResponse:
 def confirm_page(request: Request, token: str = "") -> HTMLResponse:
     """Where a confirmation link leads: says what will happen, behind a button."""
     try:
-        confirmed = _state(request).service.check_link(token)
+        confirmed = runtime_of(request).privacy.check_link(token)
     except CauserieError:
         return _invalid(_lang(request))
     lang, kind = confirmed.lang, confirmed.kind
@@ -180,7 +156,7 @@ def confirm_page(request: Request, token: str = "") -> HTMLResponse:
 async def confirm(request: Request) -> Response:
     """Carry out a confirmed request: the JSON file, or erasure."""
     token = str((await request.form()).get("token") or "")
-    service = _state(request).service
+    service = runtime_of(request).privacy
     try:
         confirmed = await run_in_threadpool(service.check_link, token)
     except CauserieError:
@@ -207,14 +183,14 @@ async def subscribe(request: Request) -> HTMLResponse:
     """Confirm a subscription (double opt-in)."""
     token = str((await request.form()).get("token") or "")
     lang = _lang(request)
-    state = _state(request)
-    days = state.service.settings.unconfirmed_retention_days
+    state = runtime_of(request)
+    days = state.privacy.settings.unconfirmed_retention_days
     try:
         sub_id = state.links.subscription_id(token, days)
     except CauserieError:
         return _invalid(lang)
-    now = state.service.clock()
-    if not await run_in_threadpool(state.service.records.confirm_subscription, sub_id, now):
+    now = state.privacy.clock()
+    if not await run_in_threadpool(state.privacy.records.confirm_subscription, sub_id, now):
         return _invalid(lang)
     text = pages.paragraph(notice_text("page.subscribed.body", lang))
     return _html(lang, "page.subscribe.title", text)
@@ -236,69 +212,12 @@ async def unsubscribe(request: Request, token: str = "") -> HTMLResponse:
     """Stop notifications; also the RFC 8058 one-click target (token in the query)."""
     token = token or str((await request.form()).get("token") or "")
     lang = _lang(request)
-    state = _state(request)
+    state = runtime_of(request)
     try:
         comment_id = state.links.unsubscribe_id(token)
     except CauserieError:
         return _invalid(lang)
-    await run_in_threadpool(state.service.records.unsubscribe, comment_id)
+    await run_in_threadpool(state.privacy.records.unsubscribe, comment_id)
     return _html(
         lang, "page.unsubscribe.title", pages.paragraph(notice_text("page.unsubscribed.body", lang))
     )
-
-
-def install(app: FastAPI, runtime: Runtime) -> None:
-    """Add the privacy routes, the mail queue and the retention schedule to an app."""
-    settings = runtime.settings
-    records = PrivacyStore(runtime.engine)
-    comments = runtime.comments
-    links = Links(
-        runtime.secret, (settings.public_url or f"http://{settings.host}:{settings.port}")
-    )
-    mailer = SmtpMailer(settings)
-    notifier = None
-    if mailer.enabled:
-        notifier = Notifier(
-            runtime.store, records, _settings_of_thread(runtime), links, mailer.send
-        )
-        comments.listeners.append(notifier.on_change)
-    service = PrivacyService(
-        settings,
-        runtime.store,
-        records,
-        comments,
-        runtime.secret,
-        send=notifier.send if notifier else None,
-    )
-    retention = RetentionTask(service, settings.purge_interval_minutes * 60.0)
-    app.state.privacy = PrivacyRuntime(service, links, notifier, retention)
-    app.include_router(router)
-    app.router.lifespan_context = _with_background(app.router.lifespan_context, app.state.privacy)
-
-
-def _settings_of_thread(runtime: Runtime) -> Callable[[int], SiteSettings | None]:
-    def settings_for(thread_id: int) -> SiteSettings | None:
-        thread = runtime.store.thread_by_id(thread_id)
-        site = runtime.store.site_by_id(thread.site_id) if thread else None
-        return runtime.comments.site_settings(site) if site else None
-
-    return settings_for
-
-
-def _with_background(
-    inner: Callable[[Any], AbstractAsyncContextManager[Any]], state: PrivacyRuntime
-) -> Callable[[Any], AbstractAsyncContextManager[Any]]:
-    """Wrap the app's lifespan: retention runs while the server does, mail drains at exit."""
-
-    @asynccontextmanager
-    async def lifespan(app: Any) -> AsyncIterator[Any]:
-        state.retention.start()
-        try:
-            async with inner(app) as value:
-                yield value
-        finally:
-            await run_in_threadpool(state.retention.stop)
-            if state.notifier is not None:
-                await run_in_threadpool(state.notifier.stop)
-
-    return lifespan

@@ -13,17 +13,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response, StreamingResponse
 
 from causerie.api import fragment
-from causerie.api.events import EventHub, LocalHub, thread_event
 from causerie.api.http import JSONBody, request_lang
 from causerie.api.params import Digits
+from causerie.api.state import runtime_of, web_of
 from causerie.core import threads, validation
-from causerie.core.comments import ChangeEvent, CommentService
+from causerie.core.comments import CommentService
 from causerie.core.i18n import catalog, direction, negotiate
+from causerie.notify.live import EventHub
 
 log = logging.getLogger("causerie.widget")
 
@@ -43,26 +44,6 @@ HEARTBEAT_SECONDS = 15.0
 STREAM_SECONDS = 300.0
 
 
-def install(app: FastAPI, service: CommentService, hub: EventHub | None = None) -> EventHub:
-    """Add the widget routes to the app and feed the hub from the comment service."""
-    chosen: EventHub = hub or LocalHub()
-    secret = service.secret
-
-    def on_change(change: ChangeEvent) -> None:
-        # Called inside the comment service: a failure here must never fail a post.
-        try:
-            event = thread_event(change, secret)
-            if event is not None:
-                chosen.publish(event)
-        except Exception:
-            log.exception("live update for comment %s not sent", change.comment.id)
-
-    service.listeners.append(on_change)
-    app.state.events = chosen
-    app.include_router(router)
-    return chosen
-
-
 def widget_messages(lang: str) -> dict[str, str]:
     """Every ``widget.*`` message (English for any missing) plus the shared errors."""
     english = catalog("en")
@@ -74,7 +55,7 @@ def widget_messages(lang: str) -> dict[str, str]:
 @router.get("/i18n/{lang}.json", summary="The widget's messages in one language")
 def widget_catalog(request: Request, lang: str) -> JSONBody:
     """``{"lang", "dir", "messages"}``; an unknown language gets the server's default."""
-    chosen = negotiate(lang, None, request.app.state.settings.default_language)
+    chosen = negotiate(lang, None, runtime_of(request).settings.default_language)
     body = {"lang": chosen, "dir": direction(chosen), "messages": widget_messages(chosen)}
     return JSONBody(body, headers={"Cache-Control": "public, max-age=3600"})
 
@@ -92,9 +73,9 @@ async def thread_fragment(
     """Ready markup that a CMS includes server-side and the widget takes over."""
     page = threads.parse_page_request(sort, None, limit)
     lang = request_lang(request)
-    service: CommentService = request.app.state.comments
+    service = runtime_of(request).comments
     site_name = site or "default"
-    cache = request.app.state.thread_cache
+    cache = web_of(request).thread_cache
     key = (site_name, uri, "html", page.sort, str(page.limit), lang)
     entry = cache.get(key)
     if entry is None:
@@ -136,9 +117,9 @@ async def stream(
 ) -> Response:
     """``event: comment|edit|remove`` with the public comment as JSON ``data``."""
     checked = validation.check_uri(uri)
-    service: CommentService = request.app.state.comments
+    service = runtime_of(request).comments
     record = await run_in_threadpool(service.site, site)
-    hub: EventHub = request.app.state.events
+    hub = runtime_of(request).events
     headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
     return StreamingResponse(
         _events(hub, record.name, checked),

@@ -32,8 +32,9 @@ from causerie.core.errors import (
     RateLimited,
 )
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter
-from causerie.store.comments import Store
-from causerie.store.moderation import ModerationStore, UserRecord
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.records import UserRecord
 
 ROLES = ("admin", "moderator")
 MIN_PASSWORD = 10
@@ -69,7 +70,7 @@ class AccountService:
     """Creating accounts, checking passwords, opening and closing sessions."""
 
     store: ModerationStore
-    sites: Store
+    sites: CommentStore
     hasher: PasswordHasher = field(default_factory=PasswordHasher)
     clock: Callable[[], float] = time.time
     # Login attempts per address: the server's shared limiter (Redis across workers).

@@ -29,10 +29,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from causerie.store.apikeys import COUNTERS, ApiKeyRecord, ApiKeyStore, UsageKey, UsageRow
-from causerie.store.comments import Store
+from causerie.store.contracts import StoreUnavailable
+from causerie.store.contracts.apikeys import ApiKeyStore
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.records import COUNTERS, ApiKeyRecord, UsageKey, UsageRow
 
 log = logging.getLogger("causerie.apikeys")
 
@@ -82,7 +82,7 @@ class ApiKeys:
 
     def __init__(
         self,
-        store: Store,
+        store: CommentStore,
         keys: ApiKeyStore,
         *,
         cache_seconds: float = 5.0,
@@ -243,7 +243,7 @@ class UsageMeter:
                 return
             try:
                 self.keys.add_usage(pending)
-            except SQLAlchemyError:
+            except StoreUnavailable:
                 log.exception("could not save API usage counters; retrying in a second")
                 with self._lock:
                     for slot, row in pending.items():

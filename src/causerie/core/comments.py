@@ -24,9 +24,16 @@ from causerie.core.errors import (
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
-from causerie.store.comments import Store
-from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
-from causerie.store.schema import CommentState
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.records import (
+    CommentRecord,
+    CommentState,
+    NewComment,
+    SiteRecord,
+    SpamMark,
+    TextChange,
+    ThreadRecord,
+)
 
 Clock = Callable[[], float]
 
@@ -78,7 +85,7 @@ class CommentService:
     """The domain's entry point for everything a reader does."""
 
     settings: Settings
-    store: Store
+    store: CommentStore
     secret: str
     spam: SpamFilter = field(default_factory=PassThroughFilter)
     clock: Clock = time.time
@@ -271,37 +278,35 @@ class CommentService:
         site, thread = self._context(comment)
         conf = self.site_settings(site)
         new_text = validation.check_text(text, conf.max_comment_length)
-        values: dict[str, object] = {
-            "text": new_text,
-            "html": markup.render(new_text),
-            "modified": self.clock(),
-        }
+        new_author = comment.author
         if author is not None:
-            values["author"] = validation.check_author(
+            new_author = validation.check_author(
                 author,
                 anonymous_ok=conf.allow_anonymous,
                 default=conf.anonymous_name,
                 max_length=self.settings.max_name_length,
             )
+        new_website = comment.website
         if website is not None:
-            values["website"] = validation.check_website(website)
+            new_website = validation.check_website(website)
         sample = CommentSample(
             content=new_text,
-            author=str(values.get("author", comment.author)),
-            url=str(values.get("website", comment.website) or ""),
+            author=new_author,
+            url=new_website or "",
             site=site.name,
             site_languages=conf.languages,
         )
         verdict = self.spam.check(sample)
-        if verdict.is_spam:
+        change = TextChange(
+            text=new_text,
+            html=markup.render(new_text),
+            author=new_author,
+            website=new_website,
+            modified=self.clock(),
             # A spammer editing links into an approved comment goes back to moderation.
-            values.update(
-                state=CommentState.SPAM,
-                spam_score=round(verdict.score, 4),
-                spam_verdict=verdict.verdict.value,
-                spam_reasons=_reasons_json(verdict),
-            )
-        updated = self.store.update_comment(comment_id, **values)
+            spam=_spam_mark(verdict) if verdict.is_spam else None,
+        )
+        updated = self.store.replace_text(comment_id, change)
         assert updated is not None
         self.emit("edited", site, thread, updated)
         return updated
@@ -338,6 +343,10 @@ class CommentService:
         likes, dislikes = result
         self.emit("voted", site, thread, comment)
         return likes, dislikes
+
+
+def _spam_mark(verdict: SpamVerdict) -> SpamMark:
+    return SpamMark(round(verdict.score, 4), verdict.verdict.value, _reasons_json(verdict))
 
 
 def _reasons_json(verdict: SpamVerdict) -> str:

@@ -21,9 +21,17 @@ from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
 from causerie.spam import CommentSample
-from causerie.store.moderation import ModerationStore, QueueFilter, QueueRow
-from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
-from causerie.store.schema import CommentState
+from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.records import (
+    CommentRecord,
+    CommentState,
+    NewComment,
+    QueueFilter,
+    QueueRow,
+    SiteRecord,
+    TextChange,
+    ThreadRecord,
+)
 
 ACTIONS = ("approve", "delete", "spam", "not_spam", "pin", "unpin")
 UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block")
@@ -106,8 +114,7 @@ class ModerationService:
         out = []
         for comment, site, thread in found:
             values, learned = _effect(action, comment)
-            updated = self.comments.store.update_comment(comment.id, **values)
-            assert updated is not None
+            updated = self._restore(comment, values)
             if learned is not None:
                 self._learn(site, thread, comment, learned)
                 decisions.append(
@@ -150,9 +157,14 @@ class ModerationService:
         comment, site, thread = self._context(session, comment_id)
         conf = self.comments.site_settings(site)
         clean = validation.check_text(text, conf.max_comment_length)
-        updated = self.comments.store.update_comment(
-            comment.id, text=clean, html=markup.render(clean), modified=self.comments.clock()
+        change = TextChange(
+            text=clean,
+            html=markup.render(clean),
+            author=comment.author,
+            website=comment.website,
+            modified=self.comments.clock(),
         )
+        updated = self.comments.store.replace_text(comment.id, change)
         assert updated is not None
         before = {"text": comment.text, "html": comment.html, "modified": comment.modified}
         batch = secrets.token_hex(8)
@@ -251,13 +263,32 @@ class ModerationService:
             return
         comment, site, thread = self._context(session, int(entry["comment_id"]))
         values = {k: CommentState(v) if k == "state" else v for k, v in before.items()}
-        updated = self.comments.store.update_comment(comment.id, **values)
-        assert updated is not None
+        updated = self._restore(comment, values)
         learned = entry["detail"].get("learned")
         if learned is not None:
             # The log is append-only: the opposite lesson cancels the mistaken one.
             self._learn(site, thread, comment, not learned)
         self.comments.emit("moderated", site, thread, updated)
+
+    def _restore(self, comment: CommentRecord, values: dict[str, Any]) -> CommentRecord:
+        """Give a comment these values of an action or an audit entry (state, pin or text)."""
+        store = self.comments.store
+        updated: CommentRecord | None = comment
+        if "state" in values:
+            updated = store.set_state(comment.id, values["state"])
+        if "pinned" in values:
+            updated = store.pin(comment.id, bool(values["pinned"]))
+        if "text" in values:
+            change = TextChange(
+                text=values["text"],
+                html=values["html"],
+                author=comment.author,
+                website=comment.website,
+                modified=values.get("modified"),
+            )
+            updated = store.replace_text(comment.id, change)
+        assert updated is not None
+        return updated
 
     # -- blocks ---------------------------------------------------------------------
 

@@ -25,10 +25,9 @@ from causerie.core.errors import CauserieError
 from causerie.core.privacy import DAY, notice_text
 from causerie.core.sites import SiteSettings
 from causerie.notify.email import Mail
-from causerie.store.comments import Store
-from causerie.store.privacy import PrivacyStore
-from causerie.store.records import CommentRecord
-from causerie.store.schema import CommentState
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.records import CommentRecord, CommentState
 
 log = logging.getLogger("causerie.notify")
 
@@ -83,7 +82,7 @@ class Notifier:
 
     def __init__(
         self,
-        store: Store,
+        store: CommentStore,
         records: PrivacyStore,
         settings_for: Callable[[int], SiteSettings | None],
         links: Links,

@@ -30,11 +30,9 @@ from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
 from causerie.notify.email import Mail
-from causerie.store.comments import Store
-from causerie.store.erasure import Erasure, ReaderKeys
-from causerie.store.privacy import PERSONAL_SAMPLE_FIELDS, PrivacyStore
-from causerie.store.records import CommentRecord
-from causerie.store.schema import CommentState
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.records import PERSONAL_SAMPLE_FIELDS, CommentRecord, CommentState, ReaderKeys
 
 log = logging.getLogger("causerie.privacy")
 
@@ -93,7 +91,7 @@ class PrivacyService:
     """Export, erasure, confirmation links and retention for one instance."""
 
     settings: Settings
-    store: Store
+    store: CommentStore
     records: PrivacyStore
     comments: CommentService
     secret: str
@@ -151,7 +149,7 @@ class PrivacyService:
             request_hash=self.email_hash(email),
             block_hash=identity.email_block_hash(self.secret, email),
         )
-        erased = Erasure(self.store.engine).reader(keys, self.clock())
+        erased = self.records.erase_reader(keys, self.clock())
         self.comments.announce_erased(erased.comments)
         self.records.flush_erased()
         return len(erased.comments) + erased.learning
@@ -160,7 +158,7 @@ class PrivacyService:
         """Erase the one comment an edit token proves to be one's own."""
         comment = self._comment_for_token(token)
         site, _ = self.comments._context(comment)
-        erased = Erasure(self.store.engine).comment_with_lessons(comment, site.name, self.clock())
+        erased = self.records.erase_comment_with_lessons(comment, site.name, self.clock())
         self.comments.announce_erased(erased.comments)
         self.records.flush_erased()
         return len(erased.comments) + erased.learning

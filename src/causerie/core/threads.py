@@ -18,9 +18,8 @@ from typing import Any, cast
 
 from causerie.core import identity, validation
 from causerie.core.errors import InvalidField
-from causerie.store.comments import Cursor, Sort, Store, cursor_for
-from causerie.store.records import CommentRecord
-from causerie.store.schema import CommentState
+from causerie.store.contracts.comments import CommentStore
+from causerie.store.records import CommentRecord, CommentState, Cursor, Sort
 
 SORTS: tuple[Sort, ...] = ("oldest", "newest", "top")
 DEFAULT_LIMIT = 50
@@ -172,7 +171,7 @@ def build_tree(
 
 
 def thread_page(
-    store: Store,
+    store: CommentStore,
     thread_id: int | None,
     uri: str,
     page: PageRequest,
@@ -210,3 +209,10 @@ def own_ids_from_tokens(secret: str, header: str | None) -> list[int]:
         if ident is not None:
             ids.append(ident)
     return ids
+
+
+def cursor_for(sort: Sort, comment: CommentRecord) -> Cursor:
+    """The keyset cursor that resumes after this comment."""
+    if sort == "top":
+        return (float(comment.likes - comment.dislikes), comment.created, float(comment.id))
+    return (comment.created, float(comment.id))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -36,8 +35,11 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 
+from causerie.store.contracts import StoreUnavailable
 from causerie.store.database import write_transaction
+from causerie.store.records import COUNTERS, ApiKeyRecord, UsageKey, UsageRow
 from causerie.store.schema import metadata, sites
 
 api_keys = Table(
@@ -69,38 +71,8 @@ api_usage = Table(
     Column("false_positives", Integer, nullable=False, default=0),
 )
 
-COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
-UsageKey = tuple[int, str, str]  # (key_id, month "YYYY-MM", blog)
 
-
-@dataclass(frozen=True)
-class ApiKeyRecord:
-    """One API key as stored, with the name of the site it teaches."""
-
-    id: int
-    prefix: str
-    site_id: int
-    site_name: str
-    site_url: str
-    rate_per_minute: int
-    monthly_limit: int
-    created: float
-    revoked: float | None
-
-
-@dataclass(frozen=True)
-class UsageRow:
-    """One blog's counters for one key and month."""
-
-    blog: str
-    api_calls: int
-    spam: int
-    ham: int
-    missed_spam: int
-    false_positives: int
-
-
-class ApiKeyStore:
+class SqlApiKeyStore:
     """Keys and usage counters in the comment database (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
@@ -155,10 +127,13 @@ class ApiKeyStore:
         """Add counts to the usage rows, creating them on first use; one transaction."""
         if not increments:
             return
-        with write_transaction(self.engine) as conn:
-            for (key_id, month, blog), counts in increments.items():
-                row = {c: int(counts.get(c, 0)) for c in COUNTERS}
-                conn.execute(self._upsert(key_id, month, blog, row))
+        try:
+            with write_transaction(self.engine) as conn:
+                for (key_id, month, blog), counts in increments.items():
+                    row = {c: int(counts.get(c, 0)) for c in COUNTERS}
+                    conn.execute(self._upsert(key_id, month, blog, row))
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     def _upsert(self, key_id: int, month: str, blog: str, row: dict[str, int]) -> Any:
         # One atomic statement: concurrent processes add, never overwrite.

@@ -12,8 +12,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import (
     Connection,
@@ -38,12 +37,17 @@ from causerie.store import schema as t
 from causerie.store.batching import GroupCommit
 from causerie.store.database import write_transaction
 from causerie.store.erasure import Erasure
-from causerie.store.records import CommentRecord, NewComment, SiteRecord, ThreadRecord
+from causerie.store.records import (
+    Activity,
+    CommentRecord,
+    Cursor,
+    NewComment,
+    SiteRecord,
+    Sort,
+    TextChange,
+    ThreadRecord,
+)
 from causerie.store.schema import CommentState
-
-Sort = Literal["oldest", "newest", "top"]
-Cursor = tuple[float, ...]
-
 
 SITE_CACHE_SECONDS = 5.0
 THREAD_CACHE_SECONDS = 5.0
@@ -80,7 +84,7 @@ def text_hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
-class Store:
+class SqlCommentStore:
     """Sites, threads, comments and votes in one relational database."""
 
     def __init__(self, engine: Engine) -> None:
@@ -235,10 +239,34 @@ class Store:
             rows = conn.execute(select(chain.c.id).order_by(chain.c.level)).all()
         return [row.id for row in rows]
 
-    def update_comment(self, comment_id: int, **values: Any) -> CommentRecord | None:
-        """Change some fields of a comment and return it as it now is."""
-        if "text" in values:
-            values["text_hash"] = text_hash(values["text"]) if values["text"] else None
+    def set_state(self, comment_id: int, state: CommentState) -> CommentRecord | None:
+        """Move a comment to another moderation state; None if there is no such comment."""
+        return self._change(comment_id, {"state": state})
+
+    def pin(self, comment_id: int, pinned: bool) -> CommentRecord | None:
+        """Pin a comment to the top of its thread (or unpin it)."""
+        return self._change(comment_id, {"pinned": pinned})
+
+    def replace_text(self, comment_id: int, change: TextChange) -> CommentRecord | None:
+        """Store an edit: new text and author fields, to the spam queue if marked so."""
+        values: dict[str, Any] = {
+            "text": change.text,
+            "text_hash": text_hash(change.text) if change.text else None,
+            "html": change.html,
+            "author": change.author,
+            "website": change.website,
+            "modified": change.modified,
+        }
+        if change.spam is not None:
+            values.update(
+                state=CommentState.SPAM,
+                spam_score=change.spam.score,
+                spam_verdict=change.spam.verdict,
+                spam_reasons=change.spam.reasons,
+            )
+        return self._change(comment_id, values)
+
+    def _change(self, comment_id: int, values: dict[str, Any]) -> CommentRecord | None:
         with self._write() as conn:
             row = conn.execute(
                 update(t.comments)
@@ -387,15 +415,6 @@ class Store:
         return Activity(int(minute or 0), int(ten or 0), int(same or 0))
 
 
-@dataclass(frozen=True)
-class Activity:
-    """Recent behaviour around a new comment, for rate limits and the spam filter."""
-
-    by_ip_last_minute: int
-    by_ip_last_10_minutes: int
-    same_text_last_10_minutes: int
-
-
 def _insert_comment(
     conn: Connection,
     site_id: int,
@@ -515,10 +534,3 @@ def _after(sort: Sort, cursor: Cursor) -> ColumnElement[bool]:
     if sort == "newest":
         return or_(c.created < created, and_(c.created == created, c.id < ident))
     return or_(c.created > created, and_(c.created == created, c.id > ident))
-
-
-def cursor_for(sort: Sort, comment: CommentRecord) -> Cursor:
-    """The keyset cursor that resumes after this comment."""
-    if sort == "top":
-        return (float(comment.likes - comment.dislikes), comment.created, float(comment.id))
-    return (comment.created, float(comment.id))

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, func, or_, select, update
@@ -31,29 +30,11 @@ from causerie.store import schema as t
 from causerie.store.database import write_transaction
 from causerie.store.moderation import audit_log, blocks
 from causerie.store.privacy import privacy_requests, subscriptions
-from causerie.store.records import ERASED, CommentRecord
+from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 
 # What a learning sample is matched on: (text, author name).
 Pair = tuple[str, str]
 ERASED_DETAIL = json.dumps({"erased": True})
-
-
-@dataclass(frozen=True)
-class ErasedReader:
-    """What one erasure removed: the emptied comments and the learning rows deleted."""
-
-    comments: list[CommentRecord]
-    learning: int
-
-
-@dataclass(frozen=True)
-class ReaderKeys:
-    """How a reader is recognised in each table (the plain address and its keyed hashes)."""
-
-    email: str
-    author_key: str
-    request_hash: str  # privacy_requests.email_hash
-    block_hash: str  # what a block by e-mail becomes
 
 
 class Erasure:

@@ -15,7 +15,7 @@ One row of each table looks like::
                 batch='b3f…' created=…   (one per spam / not-spam decision)
 
 The queue and statistics queries over ``comments`` live here too, so that the
-public :class:`~causerie.store.comments.Store` stays about what readers do.
+public :class:`~causerie.store.comments.SqlCommentStore` stays about what readers do.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ import json
 import time
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -51,7 +50,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import CommentRecord
+from causerie.store.records import CommentRecord, QueueFilter, QueueRow, UserRecord
 from causerie.store.schema import CommentState, metadata
 
 users = Table(
@@ -131,48 +130,10 @@ decisions = Table(
 )
 
 
-@dataclass(frozen=True)
-class UserRecord:
-    """A dashboard account; ``site_ids`` are a moderator's sites."""
-
-    id: int
-    email: str
-    role: str
-    password_hash: str
-    failed_logins: int
-    locked_until: float | None
-    created: float
-    site_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class QueueFilter:
-    """Which comments a queue page shows."""
-
-    state: CommentState
-    site_ids: Sequence[int] | None = None  # None: every site
-    thread_id: int | None = None
-    text: str = ""
-    author: str = ""
-    email: str = ""
-    ip_prefix: str = ""
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """A comment in a queue, with its site and page."""
-
-    comment: CommentRecord
-    site: str
-    uri: str
-    thread_title: str
-    thread_closed: bool
-
-
 BLOCK_CACHE_SECONDS = 5.0
 
 
-class ModerationStore:
+class SqlModerationStore:
     """Accounts, sessions, audit log, blocks and the moderators' view of comments."""
 
     def __init__(self, engine: Engine) -> None:

@@ -40,7 +40,7 @@ from sqlalchemy import (
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import ERASED, CommentRecord
+from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import CommentState, metadata
 
 privacy_requests = Table(
@@ -78,8 +78,6 @@ subscriptions = Table(
     Index("ix_subscriptions_author_key", "author_key"),
 )
 
-PERSONAL_SAMPLE_FIELDS = ("author", "email", "url", "user_agent", "ip_hash")
-
 
 def _site_threads(site_id: int) -> Any:
     return select(t.threads.c.id).where(t.threads.c.site_id == site_id)
@@ -89,7 +87,7 @@ def _like_escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class PrivacyStore:
+class SqlPrivacyStore:
     """Requests log, subscriptions and the privacy-related queries over comments."""
 
     def __init__(self, engine: Engine) -> None:
@@ -139,6 +137,20 @@ class PrivacyStore:
                 if match(data["sample"]):
                     found.append(data)
         return found
+
+    def erase_reader(self, keys: ReaderKeys, now: float) -> ErasedReader:
+        """Erase every comment, lesson, block address and pending request of an address."""
+        from causerie.store.erasure import Erasure  # erasure.py reads this module's tables
+
+        return Erasure(self.engine).reader(keys, now)
+
+    def erase_comment_with_lessons(
+        self, comment: CommentRecord, site: str, now: float
+    ) -> ErasedReader:
+        """Erase one comment and the learning samples made of it on its site."""
+        from causerie.store.erasure import Erasure  # erasure.py reads this module's tables
+
+        return Erasure(self.engine).comment_with_lessons(comment, site, now)
 
     def flush_erased(self) -> None:
         """On SQLite, move the WAL into the file and empty it, so erased rows leave the disk."""

@@ -1,11 +1,20 @@
-"""Plain records the store hands to the domain: no SQL beyond this package."""
+"""Plain records the stores and the domain exchange: part of the contracts, no SQL here."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from causerie.store.schema import CommentState
+
+class CommentState(enum.StrEnum):
+    """Where a comment stands in moderation."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    SPAM = "spam"
+    DELETED = "deleted"
 
 
 @dataclass(frozen=True)
@@ -101,3 +110,135 @@ ERASED: dict[str, Any] = {
     "author_key": None,
     "notify": False,
 }
+
+# Which fields of a learning sample can name a person (erased with them).
+PERSONAL_SAMPLE_FIELDS = ("author", "email", "url", "user_agent", "ip_hash")
+
+
+Sort = Literal["oldest", "newest", "top"]
+Cursor = tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class SpamMark:
+    """The filter's verdict stored with a comment it calls spam."""
+
+    score: float
+    verdict: str
+    reasons: str  # JSON list of {"code", "params", "weight"}
+
+
+@dataclass(frozen=True)
+class TextChange:
+    """A comment's new text and author fields (an edit by its author or a moderator)."""
+
+    text: str
+    html: str
+    author: str
+    website: str | None
+    modified: float | None
+    spam: SpamMark | None = None  # set: the new text is spam, the comment goes to the spam queue
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Recent behaviour around a new comment, for rate limits and the spam filter."""
+
+    by_ip_last_minute: int
+    by_ip_last_10_minutes: int
+    same_text_last_10_minutes: int
+
+
+# -- moderation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    """A dashboard account; ``site_ids`` are a moderator's sites."""
+
+    id: int
+    email: str
+    role: str
+    password_hash: str
+    failed_logins: int
+    locked_until: float | None
+    created: float
+    site_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """Which comments a queue page shows."""
+
+    state: CommentState
+    site_ids: Sequence[int] | None = None  # None: every site
+    thread_id: int | None = None
+    text: str = ""
+    author: str = ""
+    email: str = ""
+    ip_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """A comment in a queue, with its site and page."""
+
+    comment: CommentRecord
+    site: str
+    uri: str
+    thread_title: str
+    thread_closed: bool
+
+
+# -- API keys ------------------------------------------------------------------
+
+COUNTERS = ("api_calls", "spam", "ham", "missed_spam", "false_positives")
+UsageKey = tuple[int, str, str]  # (key_id, month "YYYY-MM", blog)
+
+
+@dataclass(frozen=True)
+class ApiKeyRecord:
+    """One API key as stored, with the name of the site it teaches."""
+
+    id: int
+    prefix: str
+    site_id: int
+    site_name: str
+    site_url: str
+    rate_per_minute: int
+    monthly_limit: int
+    created: float
+    revoked: float | None
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    """One blog's counters for one key and month."""
+
+    blog: str
+    api_calls: int
+    spam: int
+    ham: int
+    missed_spam: int
+    false_positives: int
+
+
+# -- erasure -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ErasedReader:
+    """What one erasure removed: the emptied comments and the learning rows deleted."""
+
+    comments: list[CommentRecord]
+    learning: int
+
+
+@dataclass(frozen=True)
+class ReaderKeys:
+    """How a reader is recognised in each table (the plain address and its keyed hashes)."""
+
+    email: str
+    author_key: str
+    request_hash: str  # privacy_requests.email_hash
+    block_hash: str  # what a block by e-mail becomes

@@ -15,8 +15,6 @@ query fetches the replies of a page of top-level comments.
 
 from __future__ import annotations
 
-import enum
-
 from sqlalchemy import (
     Boolean,
     Column,
@@ -33,15 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-
-class CommentState(enum.StrEnum):
-    """Where a comment stands in moderation."""
-
-    PENDING = "pending"
-    APPROVED = "approved"
-    SPAM = "spam"
-    DELETED = "deleted"
-
+from causerie.store.records import CommentState
 
 metadata = MetaData(
     naming_convention={

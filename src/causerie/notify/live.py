@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from causerie.core.comments import ChangeEvent
 from causerie.core.threads import public_comment
-from causerie.store.schema import CommentState
+from causerie.store.records import CommentState
+
+log = logging.getLogger("causerie.widget")
 
 # A subscriber that lets this many events pile up is too slow and is dropped.
 QUEUE_SIZE = 256
@@ -153,3 +156,18 @@ def thread_event(change: ChangeEvent, secret: str) -> ThreadEvent | None:
             return ThreadEvent("comment", change.site, change.uri, data)
         return ThreadEvent("remove", change.site, change.uri, {"id": comment.id})
     return None
+
+
+def live_listener(hub: EventHub, secret: str) -> Callable[[ChangeEvent], None]:
+    """A comment-service listener that publishes each public change on the hub."""
+
+    def on_change(change: ChangeEvent) -> None:
+        # Called inside the comment service: a failure here must never fail a post.
+        try:
+            event = thread_event(change, secret)
+            if event is not None:
+                hub.publish(event)
+        except Exception:
+            log.exception("live update for comment %s not sent", change.comment.id)
+
+    return on_change
