@@ -22,13 +22,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Engine,
-    Float,
-    ForeignKey,
-    Integer,
-    String,
-    Table,
     func,
     insert,
     select,
@@ -40,36 +34,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from causerie.store.contracts import StoreUnavailable
 from causerie.store.database import write_transaction
 from causerie.store.records import COUNTERS, ApiKeyRecord, UsageKey, UsageRow
-from causerie.store.schema import metadata, sites
-
-api_keys = Table(
-    "api_keys",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("key_hash", String(64), nullable=False, unique=True),
-    Column("prefix", String(8), nullable=False),
-    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
-    Column("site_url", String(512), nullable=False, default=""),
-    # Checks per minute and per process; 0 means no limit.
-    Column("rate_per_minute", Integer, nullable=False, default=0),
-    # Reported by usage-limit (0 = "none"); Akismet reports, it does not refuse.
-    Column("monthly_limit", Integer, nullable=False, default=0),
-    Column("created", Float, nullable=False),
-    Column("revoked", Float, nullable=True),
-)
-
-api_usage = Table(
-    "api_usage",
-    metadata,
-    Column("key_id", Integer, ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True),
-    Column("month", String(7), primary_key=True),
-    Column("blog", String(255), primary_key=True),
-    Column("api_calls", Integer, nullable=False, default=0),
-    Column("spam", Integer, nullable=False, default=0),
-    Column("ham", Integer, nullable=False, default=0),
-    Column("missed_spam", Integer, nullable=False, default=0),
-    Column("false_positives", Integer, nullable=False, default=0),
-)
+from causerie.store.schema import api_keys, api_usage, sites
 
 
 class SqlApiKeyStore:

@@ -28,9 +28,8 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.moderation import audit_log, blocks
-from causerie.store.privacy import privacy_requests, subscriptions
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
+from causerie.store.schema import audit_log, blocks, privacy_requests, subscriptions
 
 # What a learning sample is matched on: (text, author name).
 Pair = tuple[str, str]

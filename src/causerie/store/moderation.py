@@ -27,16 +27,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
-    Text,
     and_,
     delete,
     func,
@@ -51,84 +42,15 @@ from sqlalchemy.sql.elements import ColumnElement
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
 from causerie.store.records import CommentRecord, QueueFilter, QueueRow, UserRecord
-from causerie.store.schema import CommentState, metadata
-
-users = Table(
-    "users",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("email", String(320), nullable=False, unique=True),
-    Column("role", String(16), nullable=False),
-    Column("password_hash", String(255), nullable=False),
-    Column("failed_logins", Integer, nullable=False, default=0),
-    Column("locked_until", Float, nullable=True),
-    Column("created", Float, nullable=False),
+from causerie.store.schema import (
+    CommentState,
+    audit_log,
+    blocks,
+    decisions,
+    sessions,
+    user_sites,
+    users,
 )
-
-user_sites = Table(
-    "user_sites",
-    metadata,
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
-)
-
-sessions = Table(
-    "sessions",
-    metadata,
-    # A hash of the cookie value: a leaked database does not hand out live sessions.
-    Column("id", String(64), primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("csrf", String(64), nullable=False),
-    Column("created", Float, nullable=False),
-    Column("expires", Float, nullable=False),
-    Index("ix_sessions_user_id", "user_id"),
-)
-
-audit_log = Table(
-    "audit_log",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
-    Column("actor", String(320), nullable=False),
-    Column("site", String(64), nullable=True),
-    Column("action", String(32), nullable=False),
-    Column("comment_id", Integer, nullable=True),
-    Column("thread_id", Integer, nullable=True),
-    Column("batch", String(32), nullable=True),
-    Column("detail", Text, nullable=False, default="{}"),
-    Column("undone", Boolean, nullable=False, default=False),
-    Column("created", Float, nullable=False),
-    Index("ix_audit_log_site_created", "site", "created"),
-    Index("ix_audit_log_user_id_id", "user_id", "id"),
-)
-
-blocks = Table(
-    "blocks",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
-    Column("kind", String(16), nullable=False),
-    Column("value", String(320), nullable=False),
-    Column("note", String(200), nullable=False, default=""),
-    Column("created", Float, nullable=False),
-    Column("expires", Float, nullable=True),
-    Column("created_by", String(320), nullable=False),
-    Index("ix_blocks_site_id_kind", "site_id", "kind"),
-)
-
-decisions = Table(
-    "decisions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
-    Column("comment_id", Integer, nullable=False),
-    Column("filter_spam", Boolean, nullable=False),
-    Column("moderator_spam", Boolean, nullable=False),
-    Column("batch", String(32), nullable=True),
-    Column("created", Float, nullable=False),
-    Index("ix_decisions_site_id_created", "site_id", "created"),
-)
-
 
 BLOCK_CACHE_SECONDS = 5.0
 

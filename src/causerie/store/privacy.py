@@ -20,15 +20,8 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Float,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Table,
     and_,
     delete,
     func,
@@ -40,43 +33,9 @@ from sqlalchemy import (
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
+from causerie.store.erasure import Erasure
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
-from causerie.store.schema import CommentState, metadata
-
-privacy_requests = Table(
-    "privacy_requests",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("kind", String(16), nullable=False),  # export | erase
-    Column("via", String(16), nullable=False),  # email | token | cli
-    Column("site", String(64), nullable=False),
-    # Keyed hash of the address: enough to count requests, not to read it.
-    Column("email_hash", String(64), nullable=True),
-    Column("email", String(320), nullable=True),
-    Column("lang", String(8), nullable=False, default="", server_default=""),
-    Column("status", String(16), nullable=False),  # pending | done | expired
-    Column("items", Integer, nullable=False, default=0, server_default="0"),
-    Column("created", Float, nullable=False),
-    Column("completed", Float, nullable=True),
-    Index("ix_privacy_requests_email_hash_created", "email_hash", "created"),
-)
-
-subscriptions = Table(
-    "subscriptions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column(
-        "comment_id",
-        Integer,
-        ForeignKey("comments.id", ondelete="CASCADE"),
-        nullable=False,
-        unique=True,
-    ),
-    Column("author_key", String(64), nullable=False),
-    Column("created", Float, nullable=False),
-    Column("confirmed", Float, nullable=True),
-    Index("ix_subscriptions_author_key", "author_key"),
-)
+from causerie.store.schema import CommentState, privacy_requests, subscriptions
 
 
 def _site_threads(site_id: int) -> Any:
@@ -140,16 +99,12 @@ class SqlPrivacyStore:
 
     def erase_reader(self, keys: ReaderKeys, now: float) -> ErasedReader:
         """Erase every comment, lesson, block address and pending request of an address."""
-        from causerie.store.erasure import Erasure  # erasure.py reads this module's tables
-
         return Erasure(self.engine).reader(keys, now)
 
     def erase_comment_with_lessons(
         self, comment: CommentRecord, site: str, now: float
     ) -> ErasedReader:
         """Erase one comment and the learning samples made of it on its site."""
-        from causerie.store.erasure import Erasure  # erasure.py reads this module's tables
-
         return Erasure(self.engine).comment_with_lessons(comment, site, now)
 
     def flush_erased(self) -> None:

@@ -1,4 +1,14 @@
-"""The database schema, as SQLAlchemy Core tables.
+"""The database schema, as SQLAlchemy Core tables: every table, one section per owning store.
+
+Why one module: Alembic's autogenerate and the migration tests compare *one*
+``metadata`` with the database, and erasure must reach every table holding a
+reader's data, so the whole schema is reviewed in one place. Each section
+names the store module that reads and writes its tables (and draws its rows):
+
+- readers' data — sites, threads, comments, votes, learning log: ``comments.py``, ``learning.py``
+- moderation — users, user_sites, sessions, audit_log, blocks, decisions: ``moderation.py``
+- readers' rights — privacy_requests, subscriptions: ``privacy.py``
+- Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
 
 One row of ``comments`` looks like::
 
@@ -145,4 +155,153 @@ spam_learning = Table(
     Column("sample", Text, nullable=False),
     Column("source", String(32), nullable=False),
     Column("created", Float, nullable=False),
+)
+
+
+# == moderation: accounts, sessions, audit log, blocks, decisions (store/moderation.py) ==
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Float, nullable=True),
+    Column("created", Float, nullable=False),
+)
+
+user_sites = Table(
+    "user_sites",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    # A hash of the cookie value: a leaked database does not hand out live sessions.
+    Column("id", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("actor", String(320), nullable=False),
+    Column("site", String(64), nullable=True),
+    Column("action", String(32), nullable=False),
+    Column("comment_id", Integer, nullable=True),
+    Column("thread_id", Integer, nullable=True),
+    Column("batch", String(32), nullable=True),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("undone", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    Index("ix_audit_log_site_created", "site", "created"),
+    Index("ix_audit_log_user_id_id", "user_id", "id"),
+)
+
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("value", String(320), nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=True),
+    Column("created_by", String(320), nullable=False),
+    Index("ix_blocks_site_id_kind", "site_id", "kind"),
+)
+
+decisions = Table(
+    "decisions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("comment_id", Integer, nullable=False),
+    Column("filter_spam", Boolean, nullable=False),
+    Column("moderator_spam", Boolean, nullable=False),
+    Column("batch", String(32), nullable=True),
+    Column("created", Float, nullable=False),
+    Index("ix_decisions_site_id_created", "site_id", "created"),
+)
+
+
+# == readers' rights: request log, reply subscriptions (store/privacy.py) =============
+
+privacy_requests = Table(
+    "privacy_requests",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # export | erase
+    Column("via", String(16), nullable=False),  # email | token | cli
+    Column("site", String(64), nullable=False),
+    # Keyed hash of the address: enough to count requests, not to read it.
+    Column("email_hash", String(64), nullable=True),
+    Column("email", String(320), nullable=True),
+    Column("lang", String(8), nullable=False, default="", server_default=""),
+    Column("status", String(16), nullable=False),  # pending | done | expired
+    Column("items", Integer, nullable=False, default=0, server_default="0"),
+    Column("created", Float, nullable=False),
+    Column("completed", Float, nullable=True),
+    Index("ix_privacy_requests_email_hash_created", "email_hash", "created"),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "comment_id",
+        Integer,
+        ForeignKey("comments.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("author_key", String(64), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("confirmed", Float, nullable=True),
+    Index("ix_subscriptions_author_key", "author_key"),
+)
+
+
+# == Akismet-compatible API: keys and monthly usage (store/apikeys.py) ================
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(8), nullable=False),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("site_url", String(512), nullable=False, default=""),
+    # Checks per minute and per process; 0 means no limit.
+    Column("rate_per_minute", Integer, nullable=False, default=0),
+    # Reported by usage-limit (0 = "none"); Akismet reports, it does not refuse.
+    Column("monthly_limit", Integer, nullable=False, default=0),
+    Column("created", Float, nullable=False),
+    Column("revoked", Float, nullable=True),
+)
+
+api_usage = Table(
+    "api_usage",
+    metadata,
+    Column("key_id", Integer, ForeignKey("api_keys.id", ondelete="CASCADE"), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("blog", String(255), primary_key=True),
+    Column("api_calls", Integer, nullable=False, default=0),
+    Column("spam", Integer, nullable=False, default=0),
+    Column("ham", Integer, nullable=False, default=0),
+    Column("missed_spam", Integer, nullable=False, default=0),
+    Column("false_positives", Integer, nullable=False, default=0),
 )
