@@ -20,6 +20,8 @@ import causerie
 PACKAGE = Path(causerie.__file__).parent
 
 CONTRACT_MODULES = ("causerie.store.records", "causerie.store.contracts")
+# The one question HTTP asks the database layer: does this exception mean an outage (503)?
+API_MAY_ASK_THE_DATABASE = ("causerie.store.database", "causerie.store.database.is_unavailable")
 WEB_OR_SQL = ("fastapi", "starlette", "sqlalchemy", "http", "causerie.api", "causerie.app")
 
 
@@ -145,3 +147,14 @@ def test_only_the_factory_writes_app_state() -> None:
 def _line_of(text: str) -> int:
     lines = (PACKAGE / "app.py").read_text(encoding="utf-8").splitlines()
     return next(n for n, line in enumerate(lines, 1) if text in line)
+
+
+@pytest.mark.parametrize("path", _files("api"), ids=lambda p: p.name)
+def test_api_reaches_storage_only_through_services(path: Path) -> None:
+    """HTTP code calls core services; from the store it may name records, never a store."""
+    wrong = [
+        f"{path.name}:{line} {m}"
+        for line, m in imports_of(path)
+        if _is_store_implementation(m) and m not in API_MAY_ASK_THE_DATABASE
+    ]
+    assert wrong == []

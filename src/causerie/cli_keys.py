@@ -9,7 +9,7 @@ import click
 
 from causerie.cli_common import CONFIG_OPTION, settings_or_exit
 from causerie.core.apikeys import ApiKeys, current_month
-from causerie.store.apikeys import ApiKeyRecord
+from causerie.store.records import ApiKeyRecord
 
 
 # Same option as the other commands (causerie.cli imports this module, so no import back).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from datetime import UTC, datetime
 from html import escape
 from typing import Annotated, Any
 
@@ -18,11 +16,10 @@ from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
 from causerie.core.errors import InvalidField
 from causerie.core.moderation import ModerationService
+from causerie.core.overview import DAY, overview_data
 
 router = APIRouter(tags=["moderation"])
 
-DAY = 86400
-DAYS = 30
 MAX_WORDS = 500
 # name: (type, minimum, maximum) — the settings a site may change from the dashboard.
 EDITABLE: dict[str, tuple[type, int, int]] = {
@@ -69,19 +66,8 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
     site = service.site(session, name)
     clean = {key: _check(key, value) for key, value in body.items()}
     merged = {**site.settings, **clean}
-    service.comments.store.update_site_settings(site.name, merged)
+    service.change_site_settings(session, site, merged, sorted(clean))
     web_of(request).origin_policy.refresh()
-    service.store.audit(
-        [
-            {
-                "user_id": session.user.id,
-                "actor": session.user.email,
-                "site": site.name,
-                "action": "settings",
-                "detail": {"changed": sorted(clean)},
-            }
-        ]
-    )
     return JSONBody(_site_settings_view(service, name, session))
 
 
@@ -113,42 +99,6 @@ def _is_origin(value: str) -> bool:
 
 
 # -- overview ---------------------------------------------------------------------
-
-
-def overview_data(service: ModerationService, session: Session, site: str | None) -> dict[str, Any]:
-    """Counts per state, the last 30 days, and precision / recall from moderators."""
-    site_ids = [service.site(session, site).id] if site else service.site_ids(session)
-    today = int(time.time() // DAY)
-    since = (today - DAYS + 1) * DAY
-    days = {
-        d: {"received": 0, "caught": 0, "missed": 0, "false_positives": 0}
-        for d in range(today - DAYS + 1, today + 1)
-    }
-    for created, called_spam in service.store.received_since(site_ids, since):
-        bucket = days.get(int(created // DAY))
-        if bucket is not None:
-            bucket["received"] += 1
-            bucket["caught"] += int(called_spam)
-    tp = fp = fn = 0
-    for created, filter_spam, moderator_spam in service.store.decisions_since(site_ids, since):
-        bucket = days.get(int(created // DAY))
-        tp += int(filter_spam and moderator_spam)
-        fp += int(filter_spam and not moderator_spam)
-        fn += int(moderator_spam and not filter_spam)
-        if bucket is not None:
-            bucket["missed"] += int(moderator_spam and not filter_spam)
-            bucket["false_positives"] += int(filter_spam and not moderator_spam)
-    return {
-        "counts": service.store.state_counts(site_ids),
-        "days": [{"date": _date(d), **v} for d, v in days.items()],
-        "decisions": {"true_positives": tp, "false_positives": fp, "false_negatives": fn},
-        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
-        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
-    }
-
-
-def _date(day: int) -> str:
-    return datetime.fromtimestamp(day * DAY, UTC).strftime("%Y-%m-%d")
 
 
 def chart_svg(days: list[dict[str, Any]], labels: dict[str, str], title: str) -> str:

@@ -41,7 +41,7 @@ from causerie.core.apikeys import (
 from causerie.core.identity import hash_ip
 from causerie.core.ratelimit import RateLimiter
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
-from causerie.store.apikeys import ApiKeyRecord
+from causerie.store.records import ApiKeyRecord
 
 log = logging.getLogger("causerie.akismet")
 

@@ -29,7 +29,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from causerie.api.akismet import Parsed, _authorise, _text, akismet_state
 from causerie.api.http import JSONBody
-from causerie.store.apikeys import ApiKeyRecord
+from causerie.store.records import ApiKeyRecord
 
 router = APIRouter(tags=["akismet"])
 

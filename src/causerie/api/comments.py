@@ -156,19 +156,8 @@ def _thread_body(
     page: threads.PageRequest,
     tokens: str | None,
 ) -> bytes:
-    site = service.site(site_name)
-    thread = service.store.thread(site.id, uri)
     own = threads.own_ids_from_tokens(service.secret, tokens)
-    data = threads.thread_page(
-        service.store,
-        thread.id if thread else None,
-        uri,
-        page,
-        service.secret,
-        own,
-        max_depth=service.settings.max_reply_depth,
-    )
-    return orjson.dumps(data)
+    return orjson.dumps(service.thread_page(site_name, uri, page, own))
 
 
 @router.post("/comments", status_code=201, summary="Post a comment (or a reply)")
@@ -240,7 +229,7 @@ def counts(
     if len(uri) > 200:
         raise InvalidField("limit_invalid", field="uri", max=200)
     service = _service(request)
-    found = service.store.counts(service.site(site).id, uri)
+    found = service.counts(site, uri)
     return JSONBody({"counts": found}, headers={"Cache-Control": "public, max-age=30"})
 
 

@@ -22,8 +22,7 @@ from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
 from causerie.core.threads import iso
 from causerie.spam import SpamReason
 from causerie.spam.messages import reason_text
-from causerie.store.moderation import QueueFilter, QueueRow
-from causerie.store.schema import CommentState
+from causerie.store.records import CommentState, QueueFilter, QueueRow
 
 COOKIE = "causerie_admin"
 CSRF_HEADER = "X-CSRF-Token"
@@ -334,9 +333,7 @@ def audit(
     offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
     """Moderator actions on the session's sites, newest first."""
-    service = moderation(request)
-    names = None if session.is_admin else [s.name for s in service.sites(session)]
-    entries = service.store.audit_page(names, limit, offset)
+    entries = moderation(request).audit_page(session, limit, offset)
     for entry in entries:
         entry["created"] = iso(entry["created"])
     return JSONBody({"entries": entries})

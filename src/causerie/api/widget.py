@@ -95,17 +95,8 @@ async def thread_fragment(
 def _fragment(
     service: CommentService, site_name: str | None, uri: str, page: threads.PageRequest, lang: str
 ) -> bytes:
-    site = service.site(site_name)
-    checked = validation.check_uri(uri)
-    record = service.store.thread(site.id, checked)
-    data = threads.thread_page(
-        service.store,
-        record.id if record else None,
-        checked,
-        page,
-        service.secret,
-        max_depth=service.settings.max_reply_depth,
-    )
+    site = service.site(site_name)  # an unknown site is reported before a malformed uri
+    data = service.thread_page(site.name, validation.check_uri(uri), page)
     return fragment.thread(data, lang).encode()
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from causerie.config import Settings
-from causerie.core import identity, markup, validation
+from causerie.core import identity, markup, threads, validation
 from causerie.core.errors import (
     Conflict,
     Forbidden,
@@ -117,6 +118,33 @@ class CommentService:
         event = ChangeEvent(kind, site.name, thread.uri, thread.id, comment)
         for listener in self.listeners:
             listener(event)
+
+    # -- read -------------------------------------------------------------------
+
+    def thread_page(
+        self,
+        site_name: str | None,
+        uri: str,
+        page: threads.PageRequest,
+        own_ids: Sequence[int] = (),
+    ) -> dict[str, Any]:
+        """One page of a page's thread as a reader sees it (own pending comments included)."""
+        site = self.site(site_name)
+        thread = self.store.thread(site.id, uri)
+        thread_id = thread.id if thread else None
+        return threads.thread_page(
+            self.store,
+            thread_id,
+            uri,
+            page,
+            self.secret,
+            own_ids,
+            max_depth=self.settings.max_reply_depth,
+        )
+
+    def counts(self, site_name: str | None, uris: Sequence[str]) -> dict[str, int]:
+        """Approved-comment counts of several pages of a site (0 for pages without comments)."""
+        return self.store.counts(self.site(site_name).id, uris)
 
     # -- create -----------------------------------------------------------------
 

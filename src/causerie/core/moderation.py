@@ -66,6 +66,26 @@ class ModerationService:
         self._require(session, site.id)
         return site
 
+    def change_site_settings(
+        self, session: Session, site: SiteRecord, settings: dict[str, Any], changed: list[str]
+    ) -> None:
+        """Replace a site's settings (checked by the caller) and log who changed what."""
+        self._require(session, site.id)
+        self.comments.store.update_site_settings(site.name, settings)
+        entry = {
+            "user_id": session.user.id,
+            "actor": session.user.email,
+            "site": site.name,
+            "action": "settings",
+            "detail": {"changed": changed},
+        }
+        self.store.audit([entry])
+
+    def audit_page(self, session: Session, limit: int, offset: int) -> list[dict[str, Any]]:
+        """Audit entries of the session's sites, newest first."""
+        names = None if session.is_admin else [s.name for s in self.sites(session)]
+        return self.store.audit_page(names, limit, offset)
+
     def _require(self, session: Session, site_id: int) -> None:
         allowed = self.site_ids(session)
         if allowed is not None and site_id not in allowed:
