@@ -227,6 +227,12 @@ def test_accounts_and_sessions(engine: Engine) -> None:
     user_id = store.add_user("Ines@News.example", "moderator", "hash", [site.id])
     found = store.user_by_email("ines@news.example")
     assert found is not None and found.id == user_id and found.site_ids == (site.id,)
+    store.set_login_failures(user_id, 3, 99.0)
+    assert (store.user(user_id).failed_logins, store.user(user_id).locked_until) == (3, 99.0)  # type: ignore[union-attr]
+    store.set_password_hash(user_id, "new-hash")
+    changed = store.user(user_id)
+    assert changed is not None and changed.password_hash == "new-hash"
+    assert (changed.failed_logins, changed.locked_until, changed.role) == (0, None, "moderator")
     store.add_session("key", user_id, "csrf", time.time() + 60)
     assert store.session("key") is not None
     store.drop_sessions(user_id=user_id)

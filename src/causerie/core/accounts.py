@@ -18,7 +18,6 @@ import secrets
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -96,9 +95,7 @@ class AccountService:
         if user is None:
             raise NotFound("user_not_found")
         self._check_password(password)
-        self.store.update_user(
-            user.id, password_hash=self.hasher.hash(password), failed_logins=0, locked_until=None
-        )
+        self.store.set_password_hash(user.id, self.hasher.hash(password))
         self.store.drop_sessions(user_id=user.id)
 
     def change_password(self, session: Session, current: str, new: str) -> None:
@@ -121,16 +118,14 @@ class AccountService:
         if not self._verify(user, password):
             failures = user.failed_logins + 1
             locked = now + LOCKOUT_SECONDS if failures >= MAX_FAILURES else None
-            self.store.update_user(
-                user.id, failed_logins=0 if locked else failures, locked_until=locked
-            )
+            self.store.set_login_failures(user.id, 0 if locked else failures, locked)
             if locked:
                 raise RateLimited("account_locked", minutes=_minutes(LOCKOUT_SECONDS))
             raise NotAuthenticated("login_failed")
-        values: dict[str, Any] = {"failed_logins": 0, "locked_until": None}
         if self.hasher.check_needs_rehash(user.password_hash):
-            values["password_hash"] = self.hasher.hash(password)
-        self.store.update_user(user.id, **values)
+            self.store.set_password_hash(user.id, self.hasher.hash(password))
+        else:
+            self.store.set_login_failures(user.id, 0, None)
         cookie = secrets.token_urlsafe(32)
         csrf = secrets.token_urlsafe(32)
         key = session_key(cookie)

@@ -87,15 +87,17 @@ class SqlModerationStore:
             _set_sites(conn, user_id, site_ids)
         return user_id
 
-    def update_user(
-        self, user_id: int, site_ids: Sequence[int] | None = None, **values: Any
-    ) -> None:
-        """Change some fields of an account (and its sites when given)."""
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash; failed logins and a lockout are cleared."""
+        values = {"password_hash": password_hash, "failed_logins": 0, "locked_until": None}
         with self._write() as conn:
-            if values:
-                conn.execute(update(users).where(users.c.id == user_id).values(**values))
-            if site_ids is not None:
-                _set_sites(conn, user_id, site_ids)
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+    def set_login_failures(self, user_id: int, failures: int, locked_until: float | None) -> None:
+        """Record wrong passwords in a row and the end of a lockout (None: not locked)."""
+        values = {"failed_logins": failures, "locked_until": locked_until}
+        with self._write() as conn:
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
 
     def user_by_email(self, email: str) -> UserRecord | None:
         """The account with this e-mail (case-insensitive), if any."""

@@ -20,10 +20,11 @@ class ModerationStore(Protocol):
     def add_user(self, email: str, role: str, password_hash: str, site_ids: Sequence[int]) -> int:
         """Create an account and return its id."""
 
-    def update_user(
-        self, user_id: int, site_ids: Sequence[int] | None = None, **values: Any
-    ) -> None:
-        """Change some fields of an account (and its sites when given)."""
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Replace an account's password hash; failed logins and a lockout are cleared."""
+
+    def set_login_failures(self, user_id: int, failures: int, locked_until: float | None) -> None:
+        """Record wrong passwords in a row and the end of a lockout (None: not locked)."""
 
     def user_by_email(self, email: str) -> UserRecord | None:
         """The account with this e-mail (case-insensitive), if any."""
