@@ -23,7 +23,7 @@ from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.privacy import SqlPrivacyStore
-from causerie.store.records import CommentState, NewComment, SpamMark, TextChange
+from causerie.store.records import CommentState, NewComment, ReaderKeys, SpamMark, TextChange
 
 CONTRACTS = [
     (CommentStore, SqlCommentStore),
@@ -293,3 +293,18 @@ def test_keys_and_their_usage(engine: Engine) -> None:
     assert (row.api_calls, row.spam) == (3, 1)
     assert store.calls_in_month(key_id, "2026-11") == 3
     assert store.revoke(key_id) and not store.revoke(key_id)
+
+
+def test_erasing_a_reader_empties_her_comments_and_keeps_the_others(engine: Engine) -> None:
+    store: PrivacyStore = SqlPrivacyStore(engine)
+    comments = SqlCommentStore(engine)
+    site = comments.ensure_site("default")
+    hers = comments.insert_comment(site.id, "/p", "", _new(email="S@Example.org", author_key="k"))
+    other = comments.insert_comment(site.id, "/p", "", _new("Autre", email="o@example.org"))
+    store.add_subscription(hers.id, "k", 1.0, confirmed=True)
+    keys = ReaderKeys(email="s@example.org", author_key="k", request_hash="h", block_hash="b")
+    erased = store.erase_reader(keys, 7.0)
+    assert [c.id for c in erased.comments] == [hers.id] and erased.learning == 0
+    assert comments.comment(hers.id).state is CommentState.DELETED  # type: ignore[union-attr]
+    assert store.subscription_of(hers.id) is None
+    assert comments.comment(other.id) == other
