@@ -7,7 +7,7 @@
     <Verdict.HAM: 'ham'>
 
 Score = sigmoid(bias + n-gram weights + text-signal weights + hand-set
-context weights + the site's clipped correction + near-duplicate boost).
+context weights + the site's bounded correction + near-duplicate boost).
 """
 
 from __future__ import annotations
