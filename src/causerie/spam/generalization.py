@@ -130,8 +130,8 @@ class Baseline:
         train: list[int],
         train_rows: Sequence[ds.Example],
         test: list[int],
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float]:
-        """Fit on ``train``; return validation scores, test scores and the threshold."""
+    ) -> tuple[npt.NDArray[np.float64], float]:
+        """Fit on ``train``; return the test scores and the validation-chosen threshold."""
         from sklearn.feature_extraction.text import TfidfTransformer
         from sklearn.linear_model import LogisticRegression
 
@@ -150,7 +150,7 @@ class Baseline:
         val = clf.predict_proba(tfidf.transform(self.counts[val_idx]))[:, 1]
         threshold, _ = choose_thresholds(val, val_rows, TrainingSettings().max_validation_fpr)
         test_scores = clf.predict_proba(tfidf.transform(self.counts[test]))[:, 1]
-        return val, test_scores, threshold
+        return test_scores, threshold
 
 
 def _confusion(labels: Sequence[int], called: Sequence[bool]) -> Confusion:
@@ -199,7 +199,7 @@ def evaluate_unit(
     model = train_on(train_rows, matrix[train], settings, log=lambda _: None)
     called = _score(model, test_rows)
     labels = [r.label for r in test_rows]
-    _, base_scores, base_threshold = baseline.fit_predict(train, train_rows, test)
+    base_scores, base_threshold = baseline.fit_predict(train, train_rows, test)
     groups: dict[str, dict[str, float | int]] = {}
     for name in sorted({r.group for r in test_rows if r.source == "myc"}):
         picked = [j for j, r in enumerate(test_rows) if r.group == name]
