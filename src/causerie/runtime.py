@@ -24,9 +24,11 @@ from causerie.core.apikeys import ApiKeys, UsageMeter
 from causerie.core.comments import CommentService
 from causerie.core.moderation import ModerationService
 from causerie.core.notifications import Links, Notifier
+from causerie.core.outbox import EMAIL, OutboxWorker, RetryPolicy, WorkerOptions
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.notify.delivery import Deliver
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -36,10 +38,12 @@ from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
+from causerie.store.outbox import SqlOutboxStore, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
 
 log = logging.getLogger("causerie")
@@ -57,6 +61,7 @@ class Stores:
     privacy: PrivacyStore
     api_keys: ApiKeyStore
     learning: LearningLog
+    outbox: OutboxStore
 
 
 @dataclass
@@ -80,6 +85,7 @@ class Runtime:
     retention: RetentionTask
     api_keys: ApiKeys
     usage: UsageMeter
+    outbox: OutboxWorker
 
     @property
     def store(self) -> CommentStore:
@@ -91,6 +97,7 @@ class Runtime:
         self.retention.stop()
         if self.notifier is not None:
             self.notifier.stop()
+        self.outbox.stop()
         self.usage.close()
 
 
@@ -109,6 +116,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         privacy=SqlPrivacyStore(engine),
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
+        outbox=SqlOutboxStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -128,6 +136,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.gatekeepers.append(moderation.gatekeeper)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
+    outbox = _outbox_worker(settings, stores.outbox, mailer)
+    # A transaction that queued a message wakes the worker once it is committed.
+    watch_commits(engine, outbox.wake)
     notifier = None
     if mailer.enabled:
         notifier = Notifier(
@@ -160,7 +171,29 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
+        outbox=outbox,
     )
+
+
+def _outbox_worker(settings: Settings, store: OutboxStore, mailer: SmtpMailer) -> OutboxWorker:
+    """The worker that sends queued messages, one channel per kind of message."""
+    senders: dict[str, Deliver] = {}
+    if mailer.enabled:
+        senders[EMAIL] = mailer.deliver
+    policy = RetryPolicy(
+        base_seconds=settings.outbox_retry_seconds,
+        max_delay_seconds=settings.outbox_retry_max_seconds,
+        give_up_after=settings.outbox_give_up_hours * 3600.0,
+    )
+    options = WorkerOptions(
+        poll_seconds=settings.outbox_poll_ms / 1000,
+        lease_seconds=settings.outbox_lease_seconds,
+        concurrency=settings.outbox_concurrency,
+        keep_seconds=settings.outbox_keep_days * 86400.0,
+        # SQLite: one worker per database file, through a lease row.
+        single=settings.is_sqlite,
+    )
+    return OutboxWorker(store, senders, policy=policy, options=options)
 
 
 def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:

@@ -31,6 +31,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def like_escape(value: str) -> str:
+    """``value`` with LIKE's wildcards escaped (use with ``escape="\\"``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def sqlalchemy_url(database_url: str) -> str:
     """Map a Causerie URL to the SQLAlchemy dialect+driver we use."""
     if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
@@ -127,7 +132,7 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 
 # The newest migration. A server whose database is already there never imports
 # Alembic (~10 MB per worker); tests check this matches the migrations folder.
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -13,6 +13,7 @@ What an erasure touches (docs/privacy.md lists the columns)::
                      texts the audit log kept) or of the address deleted
     blocks           a block of the address becomes a block of its keyed hash
     privacy_requests pending requests of the address expired, address cleared
+    outbox           mails to the address deleted, sent or not
 
 A reader deleting her own comment goes through :meth:`Erasure.comments` too, so
 a moderator's undo cannot bring back what she removed.
@@ -28,6 +29,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
+from causerie.store.outbox import delete_mail_to
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import audit_log, blocks, privacy_requests, subscriptions
 
@@ -82,6 +84,7 @@ class Erasure:
                 .where(pc.email_hash == keys.request_hash, pc.status == "pending")
                 .values(status="expired", email=None, completed=now)
             )
+            delete_mail_to(conn, keys.email)
         return ErasedReader(records, removed)
 
 
