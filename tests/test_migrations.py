@@ -205,6 +205,33 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         }
     ],
     "outbox_leases": [{"name": "outbox", "holder": "host:1:ab", "expires": NOW + 60}],
+    "webhooks": [
+        {
+            "id": 1,
+            "site_id": 1,
+            "url": "https://hooks.news.example/causerie",
+            "secret": "whsec_new",
+            "previous_secret": "whsec_old",
+            "previous_until": NOW + 86400,
+            "events": '["comment.created"]',
+            "personal_data": False,
+            "allow_private": False,
+            "active": True,
+            "created": NOW,
+        }
+    ],
+    "moderator_alerts": [
+        {
+            "user_id": 1,
+            "site_id": 1,
+            "mode": "digest",
+            "digest_minutes": 30,
+            "quiet_start": 22 * 60,
+            "quiet_end": 7 * 60,
+            "timezone": "Europe/Paris",
+            "lang": "fr",
+        }
+    ],
 }
 
 

@@ -41,6 +41,7 @@ OUTBOX_SETTINGS = (
     "outbox_give_up_hours",
     "outbox_concurrency",
     "outbox_keep_days",
+    "webhook_timeout_seconds",
 )
 
 
@@ -112,6 +113,8 @@ class Settings:
     outbox_concurrency: int = 4
     # Sent and given-up messages (they hold addresses and texts) are deleted after this.
     outbox_keep_days: int = 7
+    # A webhook call that takes longer fails (and is retried later).
+    webhook_timeout_seconds: int = 10
     log_level: str = "info"
 
     @property

@@ -13,6 +13,7 @@ else constructs a store or a service for the running server.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,17 +21,28 @@ from sqlalchemy import Engine
 
 from causerie.config import Settings, new_secret
 from causerie.core.accounts import AccountService
+from causerie.core.alerts import DIGEST, ModeratorAlerts
 from causerie.core.apikeys import ApiKeys, UsageMeter
 from causerie.core.comments import CommentService
+from causerie.core.dispatch import EventDispatch
 from causerie.core.moderation import ModerationService
-from causerie.core.notifications import Links, Notifier
-from causerie.core.outbox import EMAIL, OutboxWorker, RetryPolicy, WorkerOptions
+from causerie.core.notifications import Links, ReaderMails
+from causerie.core.outbox import (
+    EMAIL,
+    Expand,
+    OutboxWorker,
+    RetryPolicy,
+    WorkerOptions,
+    mail_message,
+)
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.webhooks import WEBHOOK, WebhookEvents, WebhookService
 from causerie.notify.delivery import Deliver
-from causerie.notify.email import SmtpMailer
+from causerie.notify.email import Mail, SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
+from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
 from causerie.spam.state import LearningLog
 from causerie.store.apikeys import SqlApiKeyStore
@@ -38,13 +50,16 @@ from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
-from causerie.store.outbox import SqlOutboxStore, watch_commits
+from causerie.store.notifications import SqlNotificationStore
+from causerie.store.outbox import EVENT, SqlOutboxStore, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
+from causerie.store.records import CommentState, QueueFilter, QueueRow
 
 log = logging.getLogger("causerie")
 
@@ -62,6 +77,7 @@ class Stores:
     api_keys: ApiKeyStore
     learning: LearningLog
     outbox: OutboxStore
+    notifications: NotificationStore
 
 
 @dataclass
@@ -80,12 +96,13 @@ class Runtime:
     accounts: AccountService
     moderation: ModerationService
     links: Links
-    notifier: Notifier | None
     privacy: PrivacyService
     retention: RetentionTask
     api_keys: ApiKeys
     usage: UsageMeter
     outbox: OutboxWorker
+    webhooks: WebhookService
+    webhook_sender: WebhookSender
 
     @property
     def store(self) -> CommentStore:
@@ -95,9 +112,8 @@ class Runtime:
     def close(self) -> None:
         """Stop the background work: retention, queued mail, usage counters."""
         self.retention.stop()
-        if self.notifier is not None:
-            self.notifier.stop()
         self.outbox.stop()
+        self.webhook_sender.close()
         self.usage.close()
 
 
@@ -117,6 +133,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
         outbox=SqlOutboxStore(engine),
+        notifications=SqlNotificationStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -136,22 +153,18 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.gatekeepers.append(moderation.gatekeeper)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
-    outbox = _outbox_worker(settings, stores.outbox, mailer)
+    webhook_sender = WebhookSender(stores.notifications, settings.webhook_timeout_seconds)
+    dispatch = _event_dispatch(settings, stores, comments, links, mailer)
+    outbox = _outbox_worker(settings, stores.outbox, mailer, webhook_sender, dispatch)
     # A transaction that queued a message wakes the worker once it is committed.
     watch_commits(engine, outbox.wake)
-    notifier = None
-    if mailer.enabled:
-        notifier = Notifier(
-            stores.comments, stores.privacy, _settings_of_thread(comments), links, mailer.send
-        )
-        comments.listeners.append(notifier.on_change)
     privacy = PrivacyService(
         settings,
         stores.comments,
         stores.privacy,
         comments,
         secret,
-        send=notifier.send if notifier else None,
+        send=_queue_mail(stores.outbox) if mailer.enabled else None,
     )
     return Runtime(
         settings=settings,
@@ -166,20 +179,53 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         accounts=AccountService(stores.moderation, stores.comments, limiter=limiter),
         moderation=moderation,
         links=links,
-        notifier=notifier,
         privacy=privacy,
         retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         outbox=outbox,
+        webhooks=WebhookService(stores.notifications, stores.outbox),
+        webhook_sender=webhook_sender,
     )
 
 
-def _outbox_worker(settings: Settings, store: OutboxStore, mailer: SmtpMailer) -> OutboxWorker:
+def _event_dispatch(
+    settings: Settings, stores: Stores, comments: CommentService, links: Links, mailer: SmtpMailer
+) -> EventDispatch:
+    """What a comment event becomes: reply mails and alerts (with a mail server), webhooks."""
+    mails = alerts = None
+    if mailer.enabled:
+        mails = ReaderMails(stores.comments, stores.privacy, _settings_of_thread(comments), links)
+
+        def pending_of(site_id: int, limit: int) -> tuple[list[QueueRow], int]:
+            held = QueueFilter(CommentState.PENDING, site_ids=[site_id])
+            return stores.moderation.queue(held, limit, 0)
+
+        alerts = ModeratorAlerts(stores.notifications, pending_of, links.base_url)
+    return EventDispatch(stores.comments, mails, alerts, WebhookEvents(stores.notifications))
+
+
+def _queue_mail(outbox: OutboxStore) -> Callable[[Mail], None]:
+    """Send a mail by queueing it in the outbox (privacy confirmations)."""
+
+    def send(mail: Mail) -> None:
+        outbox.enqueue([mail_message(mail, None)], time.time())
+
+    return send
+
+
+def _outbox_worker(
+    settings: Settings,
+    store: OutboxStore,
+    mailer: SmtpMailer,
+    webhooks: WebhookSender,
+    dispatch: EventDispatch,
+) -> OutboxWorker:
     """The worker that sends queued messages, one channel per kind of message."""
-    senders: dict[str, Deliver] = {}
+    senders: dict[str, Deliver] = {WEBHOOK: webhooks.deliver}
     if mailer.enabled:
         senders[EMAIL] = mailer.deliver
+    expanders: dict[str, Expand] = {EVENT: dispatch.expand_event, DIGEST: dispatch.expand_digest}
     policy = RetryPolicy(
         base_seconds=settings.outbox_retry_seconds,
         max_delay_seconds=settings.outbox_retry_max_seconds,
@@ -193,7 +239,7 @@ def _outbox_worker(settings: Settings, store: OutboxStore, mailer: SmtpMailer) -
         # SQLite: one worker per database file, through a lease row.
         single=settings.is_sqlite,
     )
-    return OutboxWorker(store, senders, policy=policy, options=options)
+    return OutboxWorker(store, senders, expanders, policy=policy, options=options)
 
 
 def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:

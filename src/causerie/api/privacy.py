@@ -99,7 +99,7 @@ def privacy_notice(request: Request, site: Annotated[str | None, Query()] = None
         lang=_lang(request),
         conf=SiteSettings.for_site(comments.settings, record),
         settings=comments.settings,
-        mail_on=state.notifier is not None,
+        mail_on=state.mailer.enabled,
         generated=comments.clock(),
     )
     return HTMLResponse(pages.notice(facts), headers={"Content-Language": facts.lang})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from causerie.config import Settings
-from causerie.core import identity, markup, threads, validation
+from causerie.core import events, identity, markup, threads, validation
 from causerie.core.errors import (
     Conflict,
     Forbidden,
@@ -212,7 +212,8 @@ class CommentService:
             author_key=akey,
             notify=bool(data.notify and email),
         )
-        comment = self.store.insert_comment(site.id, uri, validation.check_title(data.title), new)
+        title = validation.check_title(data.title)
+        comment = self.store.insert_comment(site.id, uri, title, new, events.CREATED)
         thread = thread or self.store.thread_by_id(comment.thread_id)
         assert thread is not None
         self.emit("created", site, thread, comment)
@@ -334,7 +335,9 @@ class CommentService:
             # A spammer editing links into an approved comment goes back to moderation.
             spam=_spam_mark(verdict) if verdict.is_spam else None,
         )
-        updated = self.store.replace_text(comment_id, change)
+        updated = self.store.replace_text(
+            comment_id, change, events.SPAM if change.spam else events.EDITED
+        )
         assert updated is not None
         self.emit("edited", site, thread, updated)
         return updated
@@ -346,7 +349,7 @@ class CommentService:
 
     def erase(self, comment: CommentRecord) -> CommentRecord:
         """Mark a comment deleted and drop its content, personal fields and undo history."""
-        (updated,) = self.store.erase_comments([comment.id], self.clock())
+        (updated,) = self.store.erase_comments([comment.id], self.clock(), events.DELETED)
         self.announce_erased([updated])
         return updated
 

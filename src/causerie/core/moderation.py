@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from causerie.core import identity, markup, validation
+from causerie.core import events, identity, markup, validation
 from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
@@ -184,7 +184,7 @@ class ModerationService:
             website=comment.website,
             modified=self.comments.clock(),
         )
-        updated = self.comments.store.replace_text(comment.id, change)
+        updated = self.comments.store.replace_text(comment.id, change, events.EDITED)
         assert updated is not None
         before = {"text": comment.text, "html": comment.html, "modified": comment.modified}
         batch = secrets.token_hex(8)
@@ -209,7 +209,9 @@ class ModerationService:
             lang=parent.lang,
             by_site=True,
         )
-        reply = self.comments.store.insert_comment(site.id, thread.uri, thread.title, new)
+        reply = self.comments.store.insert_comment(
+            site.id, thread.uri, thread.title, new, events.CREATED
+        )
         batch = secrets.token_hex(8)
         entry = _entry(session, "reply", site, thread, reply.id, batch, {"state": "deleted"})
         self.store.audit([entry])
@@ -295,7 +297,9 @@ class ModerationService:
         store = self.comments.store
         updated: CommentRecord | None = comment
         if "state" in values:
-            updated = store.set_state(comment.id, values["state"])
+            updated = store.set_state(
+                comment.id, values["state"], events.event_of_state(values["state"])
+            )
         if "pinned" in values:
             updated = store.pin(comment.id, bool(values["pinned"]))
         if "text" in values:
@@ -306,7 +310,7 @@ class ModerationService:
                 website=comment.website,
                 modified=values.get("modified"),
             )
-            updated = store.replace_text(comment.id, change)
+            updated = store.replace_text(comment.id, change, events.EDITED)
         assert updated is not None
         return updated
 

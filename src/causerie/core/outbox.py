@@ -32,7 +32,13 @@ from dataclasses import dataclass
 from causerie.notify.delivery import Deliver, DeliveryFailed
 from causerie.notify.email import Mail
 from causerie.store.contracts.outbox import OutboxStore
-from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage
+from causerie.store.records import (
+    DeliveryOutcome,
+    NewOutboxMessage,
+    OutboxMessage,
+    OutboxState,
+    Settled,
+)
 
 log = logging.getLogger("causerie.outbox")
 
@@ -216,49 +222,51 @@ class OutboxWorker:
         return min(poll, max(due - self.clock(), 0.01))
 
     def run_once(self, pool: ThreadPoolExecutor | None = None) -> int:
-        """Claim one batch of due messages and handle it; how many were handled."""
+        """Claim one batch of due messages, handle it, record the outcomes; how many."""
         self._busy += 1
         try:
             batch = self.store.claim(
                 self.name, self.clock(), self.options.lease_seconds, self.options.batch
             )
             if pool is None or len(batch) < 2:
-                for message in batch:
-                    self.handle(message)
+                results = [self.handle(message) for message in batch]
             else:
-                list(pool.map(self.handle, batch))
+                results = list(pool.map(self.handle, batch))
+            if results:
+                # One transaction for the whole batch: the posting of comments, which
+                # shares SQLite's one writer with us, waits for it once, not per message.
+                self.store.settle(results, self.clock())
             return len(batch)
         finally:
             self._busy -= 1
 
-    def handle(self, message: OutboxMessage) -> None:
-        """Deliver or expand one claimed message and record the outcome."""
+    def handle(self, message: OutboxMessage) -> Settled:
+        """Deliver or expand one claimed message; how it ended (recorded by the caller)."""
         expand = self.expanders.get(message.channel)
         deliver = self.senders.get(message.channel)
         try:
             if expand is not None:
-                self.store.complete_with(message.id, expand(message), self.clock())
-                return
+                return Settled(message.id, OutboxState.SENT, follow_ups=tuple(expand(message)))
             if deliver is None:
                 failure = DeliveryOutcome(error=f"no channel {message.channel!r} configured")
                 raise DeliveryFailed(failure)
             outcome = deliver(message)
         except DeliveryFailed as failed:
-            self._failed(message, failed.outcome, failed.permanent)
+            return self._failed(message, failed.outcome, failed.permanent)
         except Exception as exc:  # a bug in one channel must not stop the others
             log.exception("outbox message %d (%s) failed", message.id, message.channel)
-            self._failed(message, DeliveryOutcome(error=f"{type(exc).__name__}: {exc}"), False)
-        else:
-            self.store.mark_sent(message.id, outcome, self.clock())
+            return self._failed(
+                message, DeliveryOutcome(error=f"{type(exc).__name__}: {exc}"), False
+            )
+        return Settled(message.id, OutboxState.SENT, outcome)
 
-    def _failed(self, message: OutboxMessage, outcome: DeliveryOutcome, permanent: bool) -> None:
+    def _failed(self, message: OutboxMessage, outcome: DeliveryOutcome, permanent: bool) -> Settled:
         now = self.clock()
         if permanent or self.policy.gives_up(message, now):
             log.error(
                 "outbox message %d (%s) given up: %s", message.id, message.channel, outcome.error
             )
-            self.store.give_up(message.id, outcome, now)
-            return
+            return Settled(message.id, OutboxState.FAILED, outcome)
         delay = self.policy.delay(message.attempts, self.rng)
         log.warning(
             "outbox message %d (%s) failed, next attempt in %.0f s: %s",
@@ -267,4 +275,4 @@ class OutboxWorker:
             delay,
             outcome.error,
         )
-        self.store.retry_later(message.id, outcome, now + delay)
+        return Settled(message.id, OutboxState.PENDING, outcome, not_before=now + delay)

@@ -29,7 +29,7 @@ from causerie.core.i18n import FALLBACK
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
-from causerie.notify.email import Mail
+from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.records import PERSONAL_SAMPLE_FIELDS, CommentRecord, CommentState, ReaderKeys
@@ -211,14 +211,9 @@ class PrivacyService:
         token = self._signer.dumps({"r": request_id})
         link = f"{base_url.rstrip('/')}/privacy/confirm?token={token}"
         hours = int(LINK_MAX_AGE // 3600)
-        self.send(
-            Mail(
-                to=email,
-                subject=notice_text(f"mail.{kind}.subject", lang),
-                text=notice_text(f"mail.{kind}.body", lang, link=link, hours=hours),
-                lang=lang,
-            )
-        )
+        text = notice_text(f"mail.{kind}.body", lang, link=link, hours=hours)
+        subject = notice_text(f"mail.{kind}.subject", lang)
+        self.send(Mail(email, subject, text, lang, html=html_body(text, lang)))
 
     def check_link(self, token: str) -> Confirmed:
         """The pending request a confirmation link stands for; a 400 if it is not valid."""

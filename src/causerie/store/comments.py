@@ -37,6 +37,7 @@ from causerie.store import schema as t
 from causerie.store.batching import GroupCommit
 from causerie.store.database import write_transaction
 from causerie.store.erasure import Erasure
+from causerie.store.outbox import add_comment_events
 from causerie.store.records import (
     Activity,
     CommentRecord,
@@ -202,13 +203,18 @@ class SqlCommentStore:
 
     # -- comments -----------------------------------------------------------
 
-    def insert_comment(self, site_id: int, uri: str, title: str, new: NewComment) -> CommentRecord:
+    def insert_comment(
+        self, site_id: int, uri: str, title: str, new: NewComment, event: str | None = None
+    ) -> CommentRecord:
         """Insert a comment, creating its thread on the first one; durable on return."""
 
         known = self.thread(site_id, uri)
 
         def work(conn: Connection) -> CommentRecord:
-            return _insert_comment(conn, site_id, uri, title, new, known)
+            comment = _insert_comment(conn, site_id, uri, title, new, known)
+            if event:
+                add_comment_events(conn, event, [comment], new.created, site_id)
+            return comment
 
         if self._group_commit is not None:
             return self._group_commit.run(work)
@@ -239,15 +245,19 @@ class SqlCommentStore:
             rows = conn.execute(select(chain.c.id).order_by(chain.c.level)).all()
         return [row.id for row in rows]
 
-    def set_state(self, comment_id: int, state: CommentState) -> CommentRecord | None:
-        """Move a comment to another moderation state; None if there is no such comment."""
-        return self._change(comment_id, {"state": state})
+    def set_state(
+        self, comment_id: int, state: CommentState, event: str | None = None
+    ) -> CommentRecord | None:
+        """Move a comment to another moderation state (``event`` to the outbox with it)."""
+        return self._change(comment_id, {"state": state}, event)
 
     def pin(self, comment_id: int, pinned: bool) -> CommentRecord | None:
         """Pin a comment to the top of its thread (or unpin it)."""
         return self._change(comment_id, {"pinned": pinned})
 
-    def replace_text(self, comment_id: int, change: TextChange) -> CommentRecord | None:
+    def replace_text(
+        self, comment_id: int, change: TextChange, event: str | None = None
+    ) -> CommentRecord | None:
         """Store an edit: new text and author fields, to the spam queue if marked so."""
         values: dict[str, Any] = {
             "text": change.text,
@@ -264,9 +274,11 @@ class SqlCommentStore:
                 spam_verdict=change.spam.verdict,
                 spam_reasons=change.spam.reasons,
             )
-        return self._change(comment_id, values)
+        return self._change(comment_id, values, event)
 
-    def _change(self, comment_id: int, values: dict[str, Any]) -> CommentRecord | None:
+    def _change(
+        self, comment_id: int, values: dict[str, Any], event: str | None = None
+    ) -> CommentRecord | None:
         with self._write() as conn:
             row = conn.execute(
                 update(t.comments)
@@ -274,11 +286,16 @@ class SqlCommentStore:
                 .values(**values)
                 .returning(*t.comments.c)
             ).first()
-        return CommentRecord(**row._mapping) if row else None
+            comment = CommentRecord(**row._mapping) if row else None
+            if comment is not None and event:
+                add_comment_events(conn, event, [comment], time.time())
+        return comment
 
-    def erase_comments(self, ids: Sequence[int], now: float) -> list[CommentRecord]:
+    def erase_comments(
+        self, ids: Sequence[int], now: float, event: str | None = None
+    ) -> list[CommentRecord]:
         """Erase comments with their subscriptions and audit details (store/erasure.py)."""
-        return Erasure(self.engine).comments(ids, now)
+        return Erasure(self.engine).comments(ids, now, event)
 
     def has_replies(self, comment_id: int) -> bool:
         """True when a comment has replies that are not deleted."""

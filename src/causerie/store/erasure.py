@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.outbox import delete_mail_to
+from causerie.store.outbox import add_comment_events, delete_mail_to
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import audit_log, blocks, privacy_requests, subscriptions
 
@@ -44,10 +44,14 @@ class Erasure:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def comments(self, ids: Sequence[int], now: float) -> list[CommentRecord]:
+    def comments(
+        self, ids: Sequence[int], now: float, event: str | None = None
+    ) -> list[CommentRecord]:
         """Empty these comments, drop their subscriptions and their audit details."""
         with write_transaction(self.engine) as conn:
             _, records = _erase_comments(conn, ids, now)
+            if event:
+                add_comment_events(conn, event, records, now)
         return records
 
     def comment_with_lessons(self, comment: CommentRecord, site: str, now: float) -> ErasedReader:

@@ -31,11 +31,19 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from causerie.store import schema as t
 from causerie.store.database import like_escape, write_transaction
-from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage, OutboxState
+from causerie.store.records import (
+    CommentRecord,
+    DeliveryOutcome,
+    NewOutboxMessage,
+    OutboxMessage,
+    OutboxState,
+    Settled,
+)
 
 # Set on a connection's info by add_outbox_rows; seen when the connection goes back to the pool.
 _ADDED = "causerie.outbox_added"
 _o = t.outbox.c
+EVENT = "event"  # the channel of domain events, expanded by the worker into deliveries
 
 
 def add_outbox_rows(
@@ -72,6 +80,36 @@ def add_outbox_rows(
     if ids:
         conn.info[_ADDED] = True
     return ids
+
+
+def add_comment_events(
+    conn: Connection,
+    event: str,
+    comments: Sequence[CommentRecord],
+    now: float,
+    site_id: int | None = None,
+) -> None:
+    """Queue a domain event (channel ``event``) per comment, in the caller's transaction.
+
+    The payload names the comment only; the worker reads what it needs when it
+    expands the event, so an erased comment's text is never in the outbox.
+    """
+    messages = []
+    for comment in comments:
+        site = site_id
+        if site is None:
+            site = conn.execute(
+                select(t.threads.c.site_id).where(t.threads.c.id == comment.thread_id)
+            ).scalar()
+        payload = {
+            "type": event,
+            "comment_id": comment.id,
+            "thread_id": comment.thread_id,
+            "state": comment.state.value,
+            "at": now,
+        }
+        messages.append(NewOutboxMessage(EVENT, site, payload))
+    add_outbox_rows(conn, messages, now)
 
 
 def delete_mail_to(conn: Connection, address: str) -> int:
@@ -188,6 +226,20 @@ class SqlOutboxStore:
         with self._write() as conn:
             _finish_in(conn, message_id, OutboxState.SENT, DeliveryOutcome(), finished=now)
             return add_outbox_rows(conn, follow_ups, now)
+
+    def settle(self, results: Sequence[Settled], now: float) -> list[int]:
+        """Record how a batch of claimed messages ended, in one transaction; follow-up ids."""
+        added: list[int] = []
+        with self._write() as conn:
+            for result in results:
+                values: dict[str, Any] = {}
+                if result.state is OutboxState.PENDING:
+                    values["not_before"] = result.not_before or now
+                else:
+                    values["finished"] = now
+                _finish_in(conn, result.message_id, result.state, result.outcome, **values)
+                added += add_outbox_rows(conn, result.follow_ups, now)
+        return added
 
     def retry_later(self, message_id: int, outcome: DeliveryOutcome, not_before: float) -> None:
         """Record a failed attempt and make the message due again at ``not_before``."""

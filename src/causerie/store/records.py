@@ -304,3 +304,61 @@ class DeliveryOutcome:
     status: int | None = None
     duration_ms: float | None = None
     error: str = ""
+
+
+@dataclass(frozen=True)
+class Settled:
+    """How one claimed message ended: sent (with follow-ups), due again, or given up."""
+
+    message_id: int
+    state: OutboxState
+    outcome: DeliveryOutcome = DeliveryOutcome()
+    not_before: float | None = None  # PENDING: the next attempt
+    follow_ups: Sequence[NewOutboxMessage] = ()
+
+
+# -- webhooks and moderator alerts -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class WebhookRecord:
+    """A site's webhook: where events go, signed with ``secret`` (and ``previous_secret``)."""
+
+    id: int
+    site_id: int
+    url: str
+    secret: str
+    previous_secret: str | None
+    previous_until: float | None
+    events: tuple[str, ...]
+    personal_data: bool
+    allow_private: bool
+    active: bool
+    created: float
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """How one moderator hears of one site's held comments.
+
+    ``mode``: ``each`` (a mail per comment), ``digest`` (one mail every
+    ``digest_minutes``) or ``off``. Quiet hours are minutes after midnight in
+    ``timezone``; a mail due inside them waits for their end.
+    """
+
+    user_id: int
+    site_id: int
+    mode: str = "off"
+    digest_minutes: int = 60
+    quiet_start: int | None = None
+    quiet_end: int | None = None
+    timezone: str = "UTC"
+    lang: str = "en"
+
+
+@dataclass(frozen=True)
+class AlertRecipient:
+    """A moderator's alert settings with the address they go to."""
+
+    email: str
+    settings: AlertSettings

@@ -9,7 +9,8 @@ names the store module that reads and writes its tables (and draws its rows):
 - moderation — users, user_sites, sessions, audit_log, blocks, decisions: ``moderation.py``
 - readers' rights — privacy_requests, subscriptions: ``privacy.py``
 - Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
-- notifications — outbox, outbox_leases: ``outbox.py``
+- notifications — outbox, outbox_leases: ``outbox.py``;
+  webhooks, moderator_alerts: ``notifications.py``
 
 One row of ``comments`` looks like::
 
@@ -333,6 +334,39 @@ outbox = Table(
     Index("ix_outbox_state_not_before", "state", "not_before"),
     Index("ix_outbox_site_id_channel_id", "site_id", "channel", "id"),
     Index("ix_outbox_finished", "finished"),
+)
+
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("secret", String(128), nullable=False),
+    # The secret before the last rotation, still signed with until ``previous_until``.
+    Column("previous_secret", String(128), nullable=True),
+    Column("previous_until", Float, nullable=True),
+    Column("events", Text, nullable=False),  # JSON list of event types
+    # The admin's choices: authors' names and addresses in payloads; private addresses.
+    Column("personal_data", Boolean, nullable=False, default=False),
+    Column("allow_private", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created", Float, nullable=False),
+    Index("ix_webhooks_site_id", "site_id"),
+)
+
+moderator_alerts = Table(
+    "moderator_alerts",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("mode", String(8), nullable=False),  # each | digest | off
+    Column("digest_minutes", Integer, nullable=False, default=60),
+    # Minutes after midnight in ``timezone``; no alert mail between them (None: no quiet hours).
+    Column("quiet_start", Integer, nullable=True),
+    Column("quiet_end", Integer, nullable=True),
+    Column("timezone", String(64), nullable=False, default="UTC"),
+    Column("lang", String(8), nullable=False, default="en"),
 )
 
 outbox_leases = Table(

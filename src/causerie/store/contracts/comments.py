@@ -67,19 +67,30 @@ class CommentStore(Protocol):
 
     # -- writing comments ------------------------------------------------------
 
-    def insert_comment(self, site_id: int, uri: str, title: str, new: NewComment) -> CommentRecord:
-        """Insert a comment, creating its thread on the first one; durable on return."""
+    def insert_comment(
+        self, site_id: int, uri: str, title: str, new: NewComment, event: str | None = None
+    ) -> CommentRecord:
+        """Insert a comment, creating its thread on the first one; durable on return.
 
-    def set_state(self, comment_id: int, state: CommentState) -> CommentRecord | None:
-        """Move a comment to another moderation state; None if there is no such comment."""
+        ``event`` (``comment.created``): the outbox gets this domain event in the same transaction.
+        """
+
+    def set_state(
+        self, comment_id: int, state: CommentState, event: str | None = None
+    ) -> CommentRecord | None:
+        """Move a comment to another moderation state (``event`` to the outbox with it)."""
 
     def pin(self, comment_id: int, pinned: bool) -> CommentRecord | None:
         """Pin a comment to the top of its thread (or unpin it)."""
 
-    def replace_text(self, comment_id: int, change: TextChange) -> CommentRecord | None:
+    def replace_text(
+        self, comment_id: int, change: TextChange, event: str | None = None
+    ) -> CommentRecord | None:
         """Store an edit: new text and author fields, to the spam queue if marked so."""
 
-    def erase_comments(self, ids: Sequence[int], now: float) -> list[CommentRecord]:
+    def erase_comments(
+        self, ids: Sequence[int], now: float, event: str | None = None
+    ) -> list[CommentRecord]:
         """Mark comments deleted, keeping their place in threads and nothing of their authors."""
 
     def add_vote(self, comment_id: int, voter: str, value: int) -> tuple[int, int] | None:

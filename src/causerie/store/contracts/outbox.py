@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage
+from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage, Settled
 
 
 class OutboxStore(Protocol):
@@ -47,6 +47,9 @@ class OutboxStore(Protocol):
         self, message_id: int, follow_ups: Sequence[NewOutboxMessage], now: float
     ) -> list[int]:
         """Mark a message done and add the messages it expands into, in one transaction."""
+
+    def settle(self, results: Sequence[Settled], now: float) -> list[int]:
+        """Record how a batch of claimed messages ended, in one transaction; follow-up ids."""
 
     def retry_later(self, message_id: int, outcome: DeliveryOutcome, not_before: float) -> None:
         """Record a failed attempt and make the message due again at ``not_before``."""

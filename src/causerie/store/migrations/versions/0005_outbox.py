@@ -1,4 +1,4 @@
-"""the notification outbox and its workers' leases
+"""the notification outbox, its workers' leases, webhooks and moderator alerts
 
 Revision ID: 0005
 Revises: 0004
@@ -16,7 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    """The outbox of outgoing messages and the lease rows of its workers."""
+    """The outbox, the lease rows of its workers, webhooks and moderators' alert settings."""
     op.create_table(
         "outbox",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -52,10 +52,50 @@ def upgrade() -> None:
         sa.Column("expires", sa.Float, nullable=False),
         sa.PrimaryKeyConstraint("name", name="pk_outbox_leases"),
     )
+    op.create_table(
+        "webhooks",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("site_id", sa.Integer, nullable=False),
+        sa.Column("url", sa.String(2048), nullable=False),
+        sa.Column("secret", sa.String(128), nullable=False),
+        sa.Column("previous_secret", sa.String(128), nullable=True),
+        sa.Column("previous_until", sa.Float, nullable=True),
+        sa.Column("events", sa.Text, nullable=False),
+        sa.Column("personal_data", sa.Boolean, nullable=False),
+        sa.Column("allow_private", sa.Boolean, nullable=False),
+        sa.Column("active", sa.Boolean, nullable=False),
+        sa.Column("created", sa.Float, nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_webhooks"),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name="fk_webhooks_site_id_sites", ondelete="CASCADE"
+        ),
+    )
+    op.create_index("ix_webhooks_site_id", "webhooks", ["site_id"])
+    op.create_table(
+        "moderator_alerts",
+        sa.Column("user_id", sa.Integer, nullable=False),
+        sa.Column("site_id", sa.Integer, nullable=False),
+        sa.Column("mode", sa.String(8), nullable=False),
+        sa.Column("digest_minutes", sa.Integer, nullable=False),
+        sa.Column("quiet_start", sa.Integer, nullable=True),
+        sa.Column("quiet_end", sa.Integer, nullable=True),
+        sa.Column("timezone", sa.String(64), nullable=False),
+        sa.Column("lang", sa.String(8), nullable=False),
+        sa.PrimaryKeyConstraint("user_id", "site_id", name="pk_moderator_alerts"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name="fk_moderator_alerts_user_id_users", ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["sites.id"], name="fk_moderator_alerts_site_id_sites", ondelete="CASCADE"
+        ),
+    )
 
 
 def downgrade() -> None:
-    """Drop both tables (undelivered messages are lost)."""
+    """Drop the four tables (undelivered messages are lost)."""
+    op.drop_table("moderator_alerts")
+    op.drop_index("ix_webhooks_site_id", table_name="webhooks")
+    op.drop_table("webhooks")
     op.drop_table("outbox_leases")
     op.drop_index("ix_outbox_finished", table_name="outbox")
     op.drop_index("ix_outbox_site_id_channel_id", table_name="outbox")
