@@ -6,8 +6,8 @@ from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from causerie.core.outbox import OutboxWorker
-from causerie.store.records import OutboxState
 from causerie.store.privacy import privacy_requests
+from causerie.store.records import OutboxState
 from tests.conftest import MakeClient, free_port
 from tests.privacy.conftest import Mailbox, body_of, link_in
 from tests.privacy.helpers import engine, post, service
