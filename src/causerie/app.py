@@ -15,7 +15,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
-from causerie.api import admin_pages, admin_settings, akismet_account, akismet_pages, pages, widget
+from causerie.api import (
+    admin_notify,
+    admin_pages,
+    admin_settings,
+    akismet_account,
+    akismet_pages,
+    feeds,
+    pages,
+    widget,
+)
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
@@ -72,6 +81,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(moderation_api.router)
     app.include_router(admin_settings.router)
     app.include_router(admin_pages.router)
+    app.include_router(admin_notify.router)
+    app.include_router(feeds.router)
     app.include_router(akismet_api.router)
     # After the comment calls: it ends with the catch-all for unknown methods.
     app.include_router(akismet_account.router)

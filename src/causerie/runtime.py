@@ -25,6 +25,7 @@ from causerie.core.alerts import DIGEST, ModeratorAlerts
 from causerie.core.apikeys import ApiKeys, UsageMeter
 from causerie.core.comments import CommentService
 from causerie.core.dispatch import EventDispatch
+from causerie.core.feeds import FeedService
 from causerie.core.moderation import ModerationService
 from causerie.core.notifications import Links, ReaderMails
 from causerie.core.outbox import (
@@ -54,6 +55,7 @@ from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
+from causerie.store.feeds import SqlFeedStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
@@ -103,6 +105,7 @@ class Runtime:
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
+    feeds: FeedService
 
     @property
     def store(self) -> CommentStore:
@@ -186,6 +189,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox),
         webhook_sender=webhook_sender,
+        feeds=FeedService(
+            stores.comments, SqlFeedStore(engine), comments.site_settings, links.base_url
+        ),
     )
 
 

@@ -11,13 +11,16 @@ the dashboard, where acting needs a signed-in session: a link alone does nothing
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from causerie.core import events
-from causerie.core.i18n import translate
+from causerie.core.errors import InvalidField
+from causerie.core.i18n import languages, translate
 from causerie.core.outbox import mail_message
 from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.notifications import NotificationStore
@@ -158,3 +161,50 @@ class ModeratorAlerts:
 def _excerpt(text: str, size: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= size else flat[: size - 1] + "…"
+
+
+MODES = ("off", "each", "digest")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def checked_settings(user_id: int, site_id: int, values: dict[str, Any]) -> AlertSettings:
+    """A moderator's alert form, checked: mode, digest minutes, quiet hours "HH:MM", zone, lang."""
+    mode = values.get("mode", "off")
+    minutes = values.get("digest_minutes", 60)
+    zone = values.get("timezone") or "UTC"
+    lang = values.get("lang") or "en"
+    ok = (
+        mode in MODES
+        and isinstance(minutes, int)
+        and not isinstance(minutes, bool)
+        and 5 <= minutes <= 24 * 60
+        and lang in languages()
+        and isinstance(zone, str)
+        and _known_zone(zone)
+    )
+    start = _minutes(values.get("quiet_start"))
+    end = _minutes(values.get("quiet_end"))
+    if not ok or start is False or end is False or (start is None) != (end is None):
+        raise InvalidField("alerts_invalid", field="alerts")
+    return AlertSettings(user_id, site_id, mode, minutes, start, end, zone, lang)
+
+
+def clock_text(minutes: int | None) -> str:
+    """Minutes after midnight as "HH:MM" ("" for none)."""
+    return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _minutes(value: Any) -> int | bool | None:
+    """ "HH:MM" as minutes after midnight; None when empty; False when malformed."""
+    if value in (None, ""):
+        return None
+    found = _CLOCK.match(value) if isinstance(value, str) else None
+    return int(found.group(1)) * 60 + int(found.group(2)) if found else False
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -125,7 +125,7 @@ class ReaderMails:
         text = notice_text(
             "mail.subscribe.body",
             lang,
-            page=_page_url(thread.uri, conf),
+            page=page_url(thread.uri, conf),
             link=self.links.subscribe(sub_id),
             days=days,
         )
@@ -149,7 +149,7 @@ class ReaderMails:
             lang,
             author=reply.author or "—",
             text=reply.text[:EXCERPT],
-            page=_page_url(thread.uri, self.settings_for(thread.id)),
+            page=page_url(thread.uri, self.settings_for(thread.id)),
             unsubscribe=unsubscribe,
         )
         headers = {
@@ -162,7 +162,7 @@ class ReaderMails:
         return [mail_message(mail, thread.site_id, dedup_key=f"reply:{reply.id}")]
 
 
-def _page_url(uri: str, conf: SiteSettings | None) -> str:
+def page_url(uri: str, conf: SiteSettings | None) -> str:
     """The page's address: the URI itself, or the site's first origin plus the path."""
     if uri.startswith(("http://", "https://")):
         return uri

@@ -362,3 +362,12 @@ class AlertRecipient:
 
     email: str
     settings: AlertSettings
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """An approved comment as a feed shows it: with its page's address and title."""
+
+    comment: CommentRecord
+    uri: str
+    thread_title: str
