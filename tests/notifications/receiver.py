@@ -30,6 +30,8 @@ class Receiver:
     port: int
     script: list[int | str] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
+    # Requests held open ("hang"): their delivery ids, in order.
+    held: list[str] = field(default_factory=list)
     release: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -56,6 +58,7 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
             with receiver.lock:
                 answer = receiver.script.pop(0) if receiver.script else 200
             if answer == "hang":
+                receiver.held.append(self.headers.get("Causerie-Delivery", ""))
                 receiver.release.wait(60)
                 return
             status = int(answer)
