@@ -11,6 +11,7 @@ import click
 
 from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.cli_keys import key
+from causerie.cli_outbox import outbox
 from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
 from causerie.cli_users import user
 from causerie.cli_wordpress import wordpress
@@ -105,5 +106,6 @@ main.add_command(spam)
 main.add_command(key)
 main.add_command(user)
 main.add_command(wordpress)
+main.add_command(outbox)
 for command in PRIVACY_COMMANDS:
     main.add_command(command)
