@@ -35,6 +35,7 @@ RETENTION_SETTINGS = (
 )
 OUTBOX_SETTINGS = (
     "outbox_poll_ms",
+    "outbox_gather_ms",
     "outbox_lease_seconds",
     "outbox_retry_seconds",
     "outbox_retry_max_seconds",
@@ -106,6 +107,7 @@ class Settings:
     # The outbox of outgoing messages (docs/notifications.md): how often the worker
     # looks, how long a claimed message stays reserved, retries and when to give up.
     outbox_poll_ms: int = 1000
+    outbox_gather_ms: int = 50
     outbox_lease_seconds: int = 60
     outbox_retry_seconds: int = 10
     outbox_retry_max_seconds: int = 3600

@@ -39,7 +39,7 @@ from causerie.core.outbox import (
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
-from causerie.core.webhooks import WEBHOOK, WebhookEvents, WebhookService
+from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.notify.delivery import Deliver
 from causerie.notify.email import Mail, SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
@@ -208,7 +208,7 @@ def _event_dispatch(
             return stores.moderation.queue(held, limit, 0)
 
         alerts = ModeratorAlerts(stores.notifications, pending_of, links.base_url)
-    return EventDispatch(stores.comments, mails, alerts, WebhookEvents(stores.notifications))
+    return EventDispatch(stores.comments, stores.notifications, mails, alerts)
 
 
 def _queue_mail(outbox: OutboxStore) -> Callable[[Mail], None]:
@@ -231,7 +231,7 @@ def _outbox_worker(
     senders: dict[str, Deliver] = {WEBHOOK: webhooks.deliver}
     if mailer.enabled:
         senders[EMAIL] = mailer.deliver
-    expanders: dict[str, Expand] = {EVENT: dispatch.expand_event, DIGEST: dispatch.expand_digest}
+    expanders: dict[str, Expand] = {EVENT: dispatch.expand_events, DIGEST: dispatch.expand_digests}
     policy = RetryPolicy(
         base_seconds=settings.outbox_retry_seconds,
         max_delay_seconds=settings.outbox_retry_max_seconds,
@@ -239,6 +239,7 @@ def _outbox_worker(
     )
     options = WorkerOptions(
         poll_seconds=settings.outbox_poll_ms / 1000,
+        gather_seconds=settings.outbox_gather_ms / 1000,
         lease_seconds=settings.outbox_lease_seconds,
         concurrency=settings.outbox_concurrency,
         keep_seconds=settings.outbox_keep_days * 86400.0,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,6 +25,7 @@ from causerie.core.outbox import mail_message
 from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.records import (
+    AlertRecipient,
     AlertSettings,
     CommentRecord,
     CommentState,
@@ -82,15 +83,24 @@ class ModeratorAlerts:
         query = {"site": site, **({"comment": str(comment_id)} if comment_id else {})}
         return f"{self.base_url}/admin?{urlencode(query)}"
 
+    def concerns(self, event: str, comment: CommentRecord) -> bool:
+        """True for the events alerts are about: a new comment held for moderation."""
+        return event == events.CREATED and comment.state is CommentState.PENDING
+
     def expand(
-        self, event: str, comment: CommentRecord, thread: ThreadRecord, site: SiteRecord
+        self,
+        event: str,
+        comment: CommentRecord,
+        thread: ThreadRecord,
+        site: SiteRecord,
+        recipients: Sequence[AlertRecipient],
     ) -> list[NewOutboxMessage]:
-        """The alerts a comment event causes: only a new comment held for moderation."""
-        if event != events.CREATED or comment.state is not CommentState.PENDING:
+        """The alert mails or digests a held comment causes for these moderators."""
+        if not self.concerns(event, comment):
             return []
         now = self.clock()
         out = []
-        for recipient in self.settings.alert_recipients(site.id):
+        for recipient in recipients:
             chosen = recipient.settings
             if chosen.mode == "each":
                 mail = self._alert_mail(recipient.email, chosen.lang, comment, thread, site)

@@ -11,13 +11,22 @@ twice (a crash in between) queues nothing twice. Digests (channel
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from causerie.core.alerts import ModeratorAlerts
 from causerie.core.notifications import ReaderMails
 from causerie.core.webhooks import WebhookEvents
 from causerie.store.contracts.comments import CommentStore
-from causerie.store.records import NewOutboxMessage, OutboxMessage, SiteRecord
+from causerie.store.contracts.notifications import NotificationStore
+from causerie.store.records import (
+    AlertRecipient,
+    NewOutboxMessage,
+    OutboxMessage,
+    SiteRecord,
+    WebhookRecord,
+)
+
+Expanded = dict[int, list[NewOutboxMessage]]
 
 
 class EventDispatch:
@@ -26,39 +35,61 @@ class EventDispatch:
     def __init__(
         self,
         store: CommentStore,
+        settings: NotificationStore,
         mails: ReaderMails | None,
         alerts: ModeratorAlerts | None,
-        webhooks: WebhookEvents,
     ) -> None:
         self.store = store
+        self.settings = settings
         self.mails = mails
         self.alerts = alerts
-        self.webhooks = webhooks
+        self.webhooks = WebhookEvents()
 
-    def expand_event(self, message: OutboxMessage) -> list[NewOutboxMessage]:
-        """The deliveries an event causes (none once its comment or thread is gone)."""
-        kind = str(message.payload["type"])
-        comment = self.store.comment(int(message.payload["comment_id"]))
-        thread = self.store.thread_by_id(int(message.payload["thread_id"]))
-        site = self.store.site_by_id(thread.site_id) if thread else None
-        if comment is None or thread is None or site is None:
-            return []
-        out = self.webhooks.expand(message, comment, thread, site)
-        if self.mails is not None:
-            out += self.mails.expand(kind, comment, thread)
-        if self.alerts is not None:
-            out += self.alerts.expand(kind, comment, thread, site)
+    def expand_events(self, messages: Sequence[OutboxMessage]) -> Expanded:
+        """The deliveries each event causes, by message id, read in a few queries per batch.
+
+        An event whose comment or thread is gone causes nothing; without a mail
+        server, an event no webhook of its site listens to is not even read.
+        """
+        site_ids = {m.site_id for m in messages if m.site_id is not None}
+        hooks = {s: [h for h in self.settings.webhooks(s) if h.active] for s in site_ids}
+        wanted = [m for m in messages if self._may_matter(m, hooks)]
+        found = self.settings.event_comments([int(m.payload["comment_id"]) for m in wanted])
+        sites: dict[int, SiteRecord | None] = {}
+        recipients: dict[int, list[AlertRecipient]] = {}
+        out: Expanded = {}
+        for message in wanted:
+            pair = found.get(int(message.payload["comment_id"]))
+            if pair is None:
+                continue
+            comment, thread = pair
+            if thread.site_id not in sites:
+                sites[thread.site_id] = self.store.site_by_id(thread.site_id)
+            site = sites[thread.site_id]
+            if site is None:
+                continue
+            kind = str(message.payload["type"])
+            own = self.webhooks.expand(message, comment, thread, site, hooks.get(site.id, []))
+            if self.mails is not None:
+                own += self.mails.expand(kind, comment, thread)
+            if self.alerts is not None and self.alerts.concerns(kind, comment):
+                if site.id not in recipients:
+                    recipients[site.id] = self.settings.alert_recipients(site.id)
+                own += self.alerts.expand(kind, comment, thread, site, recipients[site.id])
+            out[message.id] = own
         return out
 
-    def expand_digest(self, message: OutboxMessage) -> list[NewOutboxMessage]:
-        """A due digest becomes a mail listing what still waits (or nothing)."""
-        site = self._site(message)
-        if self.alerts is None or site is None:
-            return []
-        return self.alerts.expand_digest(message, site)
+    def _may_matter(self, message: OutboxMessage, hooks: dict[int, list[WebhookRecord]]) -> bool:
+        if self.mails is not None or self.alerts is not None or message.site_id is None:
+            return True
+        kind = message.payload.get("type")
+        return any(kind in h.events for h in hooks.get(message.site_id, []))
 
-    def _site(self, message: OutboxMessage) -> SiteRecord | None:
-        return self.store.site_by_id(message.site_id) if message.site_id else None
-
-
-Expander = Callable[[OutboxMessage], list[NewOutboxMessage]]
+    def expand_digests(self, messages: Sequence[OutboxMessage]) -> Expanded:
+        """Due digests become mails listing what still waits (or nothing)."""
+        out: Expanded = {}
+        for message in messages:
+            site = self.store.site_by_id(message.site_id) if message.site_id else None
+            if self.alerts is not None and site is not None:
+                out[message.id] = self.alerts.expand_digest(message, site)
+        return out

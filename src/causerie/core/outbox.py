@@ -46,8 +46,8 @@ EMAIL = "email"
 LEASE_NAME = "outbox"
 PURGE_EVERY = 3600.0
 
-# An expander: the messages one message (a domain event) becomes.
-Expand = Callable[[OutboxMessage], Sequence[NewOutboxMessage]]
+# An expander: the messages each message of a batch (domain events) becomes, by message id.
+Expand = Callable[[Sequence[OutboxMessage]], Mapping[int, Sequence[NewOutboxMessage]]]
 
 
 def mail_message(
@@ -86,6 +86,8 @@ class WorkerOptions:
     concurrency: int = 4
     # True on SQLite: only the holder of the instance's lease row works.
     single: bool = False
+    # After a wake-up, wait this long for more messages before claiming a batch.
+    gather_seconds: float = 0.05
     # Sent and given-up messages are deleted this long after (they name people).
     keep_seconds: float = 7 * 86400.0
 
@@ -176,11 +178,15 @@ class OutboxWorker:
                 except Exception:  # a database outage must not end the worker
                     log.exception("outbox worker: will try again")
                     handled = 0
-                if handled:
-                    continue
-                self._purge_finished()
-                self._wake.wait(self._idle_wait())
-                self._wake.clear()
+                if handled >= self.options.batch:
+                    continue  # a backlog: on at once
+                if not handled:
+                    self._purge_finished()
+                    self._wake.wait(self._idle_wait())
+                    self._wake.clear()
+                # Let more messages arrive: one claim and one settle serve them all, and
+                # on SQLite the comments being posted wait for our transactions less often.
+                self._stopping.wait(self.options.gather_seconds)
 
     def _may_work(self) -> bool:
         """On SQLite, hold the instance's lease (renewed when half of it is gone)."""
@@ -228,10 +234,12 @@ class OutboxWorker:
             batch = self.store.claim(
                 self.name, self.clock(), self.options.lease_seconds, self.options.batch
             )
-            if pool is None or len(batch) < 2:
-                results = [self.handle(message) for message in batch]
+            results = self._expand(batch)
+            to_send = [m for m in batch if m.channel not in self.expanders]
+            if pool is None or len(to_send) < 2:
+                results += [self.handle(message) for message in to_send]
             else:
-                results = list(pool.map(self.handle, batch))
+                results += list(pool.map(self.handle, to_send))
             if results:
                 # One transaction for the whole batch: the posting of comments, which
                 # shares SQLite's one writer with us, waits for it once, not per message.
@@ -240,13 +248,33 @@ class OutboxWorker:
         finally:
             self._busy -= 1
 
+    def _expand(self, batch: Sequence[OutboxMessage]) -> list[Settled]:
+        """Expand the batch's events (and digests), each channel in one call: few queries."""
+        results = []
+        for channel, expand in self.expanders.items():
+            mine = [m for m in batch if m.channel == channel]
+            if not mine:
+                continue
+            try:
+                expanded = expand(mine)
+            except Exception as exc:  # the database or a bug: these are tried again later
+                log.exception("outbox: expanding %d %s messages failed", len(mine), channel)
+                error = DeliveryOutcome(error=f"{type(exc).__name__}: {exc}")
+                results += [self._failed(m, error, False) for m in mine]
+                continue
+            results += [
+                Settled(m.id, OutboxState.SENT, follow_ups=tuple(expanded.get(m.id, ())))
+                for m in mine
+            ]
+        return results
+
     def handle(self, message: OutboxMessage) -> Settled:
-        """Deliver or expand one claimed message; how it ended (recorded by the caller)."""
-        expand = self.expanders.get(message.channel)
+        """Deliver one claimed message; how it ended (recorded by the caller)."""
+        if message.channel in self.expanders:
+            (settled,) = self._expand([message])
+            return settled
         deliver = self.senders.get(message.channel)
         try:
-            if expand is not None:
-                return Settled(message.id, OutboxState.SENT, follow_ups=tuple(expand(message)))
             if deliver is None:
                 failure = DeliveryOutcome(error=f"no channel {message.channel!r} configured")
                 raise DeliveryFailed(failure)

@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from causerie.core import events, validation
@@ -86,20 +86,18 @@ def comment_data(comment: CommentRecord, personal: bool) -> dict[str, Any]:
 class WebhookEvents:
     """Turns a comment event into one outbox message per webhook that wants it."""
 
-    def __init__(self, settings: NotificationStore) -> None:
-        self.settings = settings
-
     def expand(
         self,
         event: OutboxMessage,
         comment: CommentRecord,
         thread: ThreadRecord,
         site: SiteRecord,
+        hooks: Sequence[WebhookRecord],
     ) -> list[NewOutboxMessage]:
-        """One call per active webhook of the site listening to this event type."""
+        """One call per active webhook of the site (``hooks``) listening to this event type."""
         kind = str(event.payload["type"])
         out = []
-        for hook in self.settings.webhooks(site.id):
+        for hook in hooks:
             if not hook.active or kind not in hook.events:
                 continue
             body = {

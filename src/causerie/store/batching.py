@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,9 @@ from sqlalchemy import Connection, Engine
 
 T = TypeVar("T")
 MAX_BATCH = 64
+# One group commit per engine, so that the comment store and the outbox write together.
+_SHARED: weakref.WeakKeyDictionary[Engine, GroupCommit] = weakref.WeakKeyDictionary()
+_SHARED_LOCK = threading.Lock()
 
 
 @dataclass
@@ -33,6 +37,17 @@ class _Job(Generic[T]):
 
 class GroupCommit:
     """Runs write callables in shared transactions on one writer thread."""
+
+    @classmethod
+    def shared(cls, engine: Engine) -> GroupCommit | None:
+        """The one group commit of a SQLite engine (None on PostgreSQL): stores share it."""
+        if engine.dialect.name != "sqlite":
+            return None
+        with _SHARED_LOCK:
+            found = _SHARED.get(engine)
+            if found is None:
+                found = _SHARED[engine] = cls(engine)
+            return found
 
     def __init__(self, engine: Engine, max_batch: int = MAX_BATCH) -> None:
         self._engine = engine

@@ -93,7 +93,7 @@ class SqlCommentStore:
         self._site_cache: dict[str, tuple[float, SiteRecord]] = {}
         self._thread_cache: dict[tuple[int, str], tuple[float, ThreadRecord]] = {}
         # SQLite: concurrent new comments share one commit (see batching.py).
-        self._group_commit = GroupCommit(engine) if engine.dialect.name == "sqlite" else None
+        self._group_commit = GroupCommit.shared(engine)
 
     def _write(self) -> AbstractContextManager[Connection]:
         return write_transaction(self.engine)

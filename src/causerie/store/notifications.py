@@ -15,6 +15,7 @@ One row of ``moderator_alerts``::
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
@@ -25,7 +26,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import AlertRecipient, AlertSettings, WebhookRecord
+from causerie.store.records import (
+    AlertRecipient,
+    AlertSettings,
+    CommentRecord,
+    ThreadRecord,
+    WebhookRecord,
+)
 
 _w = t.webhooks.c
 _a = t.moderator_alerts.c
@@ -100,6 +107,25 @@ class SqlNotificationStore:
         with self._write() as conn:
             result = conn.execute(delete(t.webhooks).where(_w.id == webhook_id))
         return bool(result.rowcount)
+
+    def event_comments(
+        self, comment_ids: Sequence[int]
+    ) -> dict[int, tuple[CommentRecord, ThreadRecord]]:
+        """The comments a batch of events names, with their threads, in one read."""
+        if not comment_ids:
+            return {}
+        query = (
+            select(t.comments, *(col.label(f"t__{col.name}") for col in t.threads.c))
+            .select_from(t.comments.join(t.threads, t.threads.c.id == t.comments.c.thread_id))
+            .where(t.comments.c.id.in_(sorted(set(comment_ids))))
+        )
+        found = {}
+        with self.engine.connect() as conn:
+            for row in conn.execute(query):
+                data = dict(row._mapping)
+                thread = {k[3:]: data.pop(k) for k in list(data) if k.startswith("t__")}
+                found[data["id"]] = (CommentRecord(**data), ThreadRecord(**thread))
+        return found
 
     # -- moderator alerts -----------------------------------------------------------
 

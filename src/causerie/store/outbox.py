@@ -23,13 +23,14 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, and_, delete, event, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from causerie.store import schema as t
+from causerie.store.batching import GroupCommit
 from causerie.store.database import like_escape, write_transaction
 from causerie.store.records import (
     CommentRecord,
@@ -43,6 +44,7 @@ from causerie.store.records import (
 # Set on a connection's info by add_outbox_rows; seen when the connection goes back to the pool.
 _ADDED = "causerie.outbox_added"
 _o = t.outbox.c
+T = TypeVar("T")
 EVENT = "event"  # the channel of domain events, expanded by the worker into deliveries
 
 
@@ -141,9 +143,18 @@ class SqlOutboxStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # SQLite: the worker's claims and outcomes join the comments' group commit,
+        # so that sending costs the posting of comments no extra wait for the disk.
+        self._group_commit = GroupCommit.shared(engine)
 
     def _write(self) -> AbstractContextManager[Connection]:
         return write_transaction(self.engine)
+
+    def _grouped(self, work: Callable[[Connection], T]) -> T:
+        if self._group_commit is not None:
+            return self._group_commit.run(work)
+        with self._write() as conn:
+            return work(conn)
 
     # -- writing ------------------------------------------------------------------
 
@@ -198,10 +209,11 @@ class SqlOutboxStore:
             or_(_o.lease_until.is_(None), _o.lease_until <= now),
         )
         pick = select(_o.id).where(due).order_by(_o.not_before, _o.id).limit(limit)
-        with self._write() as conn:
-            if conn.dialect.name == "postgresql":
-                # Rows another worker is claiming right now are skipped, not waited for.
-                pick = pick.with_for_update(skip_locked=True)
+        if self.engine.dialect.name == "postgresql":
+            # Rows another worker is claiming right now are skipped, not waited for.
+            pick = pick.with_for_update(skip_locked=True)
+
+        def work(conn: Connection) -> list[OutboxMessage]:
             ids = list(conn.execute(pick).scalars())
             if not ids:
                 return []
@@ -213,7 +225,9 @@ class SqlOutboxStore:
             rows = conn.execute(
                 select(t.outbox).where(_o.id.in_(ids)).order_by(_o.not_before, _o.id)
             ).all()
-        return [_message(row) for row in rows]
+            return [_message(row) for row in rows]
+
+        return self._grouped(work)
 
     def mark_sent(self, message_id: int, outcome: DeliveryOutcome, now: float) -> None:
         """Record a successful delivery."""
@@ -229,17 +243,35 @@ class SqlOutboxStore:
 
     def settle(self, results: Sequence[Settled], now: float) -> list[int]:
         """Record how a batch of claimed messages ended, in one transaction; follow-up ids."""
-        added: list[int] = []
-        with self._write() as conn:
+        # Expanded events (sent, nothing to record but the time): one statement for all.
+        plain = [
+            r.message_id
+            for r in results
+            if r.state is OutboxState.SENT and r.outcome == DeliveryOutcome()
+        ]
+        done = set(plain)
+        others = [r for r in results if r.message_id not in done]
+
+        def work(conn: Connection) -> list[int]:
+            added: list[int] = []
+            if plain:
+                conn.execute(
+                    update(t.outbox)
+                    .where(_o.id.in_(plain))
+                    .values(state=OutboxState.SENT.value, lease_until=None, finished=now)
+                )
             for result in results:
+                added += add_outbox_rows(conn, result.follow_ups, now)
+            for result in others:
                 values: dict[str, Any] = {}
                 if result.state is OutboxState.PENDING:
                     values["not_before"] = result.not_before or now
                 else:
                     values["finished"] = now
                 _finish_in(conn, result.message_id, result.state, result.outcome, **values)
-                added += add_outbox_rows(conn, result.follow_ups, now)
-        return added
+            return added
+
+        return self._grouped(work)
 
     def retry_later(self, message_id: int, outcome: DeliveryOutcome, not_before: float) -> None:
         """Record a failed attempt and make the message due again at ``not_before``."""

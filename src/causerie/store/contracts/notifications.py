@@ -7,9 +7,16 @@ outbox (``contracts/outbox.py``). Implemented by ``store/notifications.py``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from causerie.store.records import AlertRecipient, AlertSettings, WebhookRecord
+from causerie.store.records import (
+    AlertRecipient,
+    AlertSettings,
+    CommentRecord,
+    ThreadRecord,
+    WebhookRecord,
+)
 
 
 class NotificationStore(Protocol):
@@ -36,6 +43,11 @@ class NotificationStore(Protocol):
 
     def delete_webhook(self, webhook_id: int) -> bool:
         """Remove a webhook; False if it did not exist."""
+
+    def event_comments(
+        self, comment_ids: Sequence[int]
+    ) -> dict[int, tuple[CommentRecord, ThreadRecord]]:
+        """The comments a batch of events names, with their threads, in one read."""
 
     # -- moderator alerts ----------------------------------------------------------
 
