@@ -9,7 +9,10 @@ in three set-ups, each on a fresh database:
 - ``outbox``: this code, no webhook: each comment writes its event to the
   outbox, which the worker expands into nothing;
 - ``outbox+webhook``: this code and one webhook to a local receiver (a
-  separate process): each comment means an event, then a signed HTTP call.
+  separate process): each comment means an event, then a signed HTTP call;
+- ``outbox+webhook, worker apart``: the same with ``outbox_worker = false``
+  and ``causerie outbox run`` as its own process (the worker then takes no
+  time from the interpreter that answers the readers).
 
 For each set-up it measures (1) posting at full speed from ``--clients``
 threads for ``--seconds``: comments/s and latency; (2) posting paced at
@@ -80,19 +83,20 @@ class Server:
     name: str
     url: str
     db: str
-    process: subprocess.Popen[bytes]
+    processes: list[subprocess.Popen[bytes]]
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        for process in self.processes:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def start(name: str, folder: Path, source: Path) -> Server:
+def start(name: str, folder: Path, source: Path, worker_apart: bool = False) -> Server:
     port = free_port()
-    db = f"sqlite:///{folder / (name + '.db')}"
+    db = f"sqlite:///{folder / (name.replace(' ', '_').replace(',', '') + '.db')}"
     env = {
         **os.environ,
         "PYTHONPATH": str(source),
@@ -102,13 +106,20 @@ def start(name: str, folder: Path, source: Path) -> Server:
         "CAUSERIE_SPAM_FILTER": "false",
         "CAUSERIE_LOG_LEVEL": "warning",
         "CAUSERIE_DEMO": "false",
+        "CAUSERIE_OUTBOX_WORKER": "false" if worker_apart else "true",
     }
     cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]
-    log = (folder / f"{name}.log").open("ab")
+    log = (folder / "server.log").open("ab")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    processes = [process]
     url = f"http://127.0.0.1:{port}"
     wait_http(url + "/health")
-    return Server(name, url, db, process)
+    if worker_apart:
+        worker = [sys.executable, "-m", "causerie", "outbox", "run"]
+        processes.append(
+            subprocess.Popen(worker, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+        )
+    return Server(name, url, db, processes)
 
 
 def add_webhook(db: str, url: str) -> None:
@@ -260,7 +271,7 @@ def measure(
             wait_delivered(log_path, started, result.ok)
             row.update(delivery_summary(deliveries(log_path, started), result.ok, started, ended))
         out[mode] = row
-        print(f"{name:<16} {mode:<10} {json.dumps(row)}", flush=True)
+        print(f"{name:<30} {mode:<10} {json.dumps(row)}", flush=True)
     return out
 
 
@@ -283,10 +294,14 @@ def main() -> None:
     receiver = subprocess.Popen([sys.executable, __file__, "--receiver", str(port), str(log_path)])
     results: dict[str, object] = {}
     try:
-        setups = [("before", args.baseline, False), ("outbox", ROOT / "src", False)]
-        setups.append(("outbox+webhook", ROOT / "src", True))
-        for name, source, hook in setups:
-            server = start(name, folder, source)
+        setups = [
+            ("before", args.baseline, False, False),
+            ("outbox", ROOT / "src", False, False),
+            ("outbox+webhook", ROOT / "src", True, False),
+            ("outbox+webhook, worker apart", ROOT / "src", True, True),
+        ]
+        for name, source, hook, apart in setups:
+            server = start(name, folder, source, apart)
             try:
                 if hook:
                     add_webhook(server.db, f"http://127.0.0.1:{port}/hook")
@@ -304,7 +319,7 @@ def main() -> None:
     def p50(name: str) -> float:
         return float(results[name]["paced"]["p50_ms"])  # type: ignore[index]
 
-    for name in ("outbox", "outbox+webhook"):
+    for name in ("outbox", "outbox+webhook", "outbox+webhook, worker apart"):
         results[f"{name}_slowdown_full_speed"] = round(
             1 - rate(name, "full_speed") / rate("before", "full_speed"), 3
         )

@@ -23,8 +23,12 @@ def outbox() -> None:
 def run(config_file: str | None) -> None:
     """Send queued messages until stopped (Ctrl-C, SIGTERM), without serving HTTP."""
     from causerie.runtime import build_runtime
+    from causerie.store.outbox import watch_commits
 
     runtime = build_runtime(settings_or_exit(config_file), spam_filter=False)
+    if not runtime.settings.outbox_worker:
+        # The worker's own transactions wake it at once; others' are seen at the next poll.
+        watch_commits(runtime.engine, runtime.outbox.wake)
     stop = threading.Event()
 
     def _stop(_signum: int, _frame: FrameType | None) -> None:

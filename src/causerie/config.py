@@ -106,6 +106,8 @@ class Settings:
     smtp_starttls: bool = True
     # The outbox of outgoing messages (docs/notifications.md): how often the worker
     # looks, how long a claimed message stays reserved, retries and when to give up.
+    # false: the server does not send; run `causerie outbox run` beside it.
+    outbox_worker: bool = True
     outbox_poll_ms: int = 1000
     outbox_gather_ms: int = 50
     outbox_lease_seconds: int = 60

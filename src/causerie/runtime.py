@@ -159,8 +159,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     webhook_sender = WebhookSender(stores.notifications, settings.webhook_timeout_seconds)
     dispatch = _event_dispatch(settings, stores, comments, links, mailer)
     outbox = _outbox_worker(settings, stores.outbox, mailer, webhook_sender, dispatch)
-    # A transaction that queued a message wakes the worker once it is committed.
-    watch_commits(engine, outbox.wake)
+    if settings.outbox_worker:
+        # A transaction that queued a message wakes the worker once it is committed.
+        watch_commits(engine, outbox.wake)
     privacy = PrivacyService(
         settings,
         stores.comments,
@@ -187,7 +188,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         outbox=outbox,
-        webhooks=WebhookService(stores.notifications, stores.outbox),
+        webhooks=WebhookService(stores.notifications, stores.outbox, changed=webhook_sender.forget),
         webhook_sender=webhook_sender,
         feeds=FeedService(
             stores.comments, SqlFeedStore(engine), comments.site_settings, links.base_url

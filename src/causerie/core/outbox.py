@@ -125,6 +125,7 @@ class OutboxWorker:
         self._busy = 0
         self._lease_until = 0.0
         self._purged = 0.0
+        self._added = 0  # follow-ups the last batch queued
 
     # -- life cycle -----------------------------------------------------------------
 
@@ -178,8 +179,8 @@ class OutboxWorker:
                 except Exception:  # a database outage must not end the worker
                     log.exception("outbox worker: will try again")
                     handled = 0
-                if handled >= self.options.batch:
-                    continue  # a backlog: on at once
+                if handled >= self.options.batch or self._added:
+                    continue  # a backlog, or deliveries an event just caused: on at once
                 if not handled:
                     self._purge_finished()
                     self._wake.wait(self._idle_wait())
@@ -240,10 +241,11 @@ class OutboxWorker:
                 results += [self.handle(message) for message in to_send]
             else:
                 results += list(pool.map(self.handle, to_send))
+            self._added = 0
             if results:
                 # One transaction for the whole batch: the posting of comments, which
                 # shares SQLite's one writer with us, waits for it once, not per message.
-                self.store.settle(results, self.clock())
+                self._added = len(self.store.settle(results, self.clock()))
             return len(batch)
         finally:
             self._busy -= 1

@@ -124,10 +124,13 @@ class WebhookService:
         settings: NotificationStore,
         outbox: OutboxStore,
         clock: Callable[[], float] = time.time,
+        changed: Callable[[], None] = lambda: None,
     ) -> None:
         self.settings = settings
         self.outbox = outbox
         self.clock = clock
+        # Called after every change, so that senders caching webhooks read them again.
+        self.changed = changed
 
     def of_site(self, site: SiteRecord) -> list[WebhookRecord]:
         """A site's webhooks."""
@@ -139,7 +142,9 @@ class WebhookService:
         if len(self.settings.webhooks(site.id)) >= MAX_WEBHOOKS:
             raise InvalidField("field_invalid", field="url")
         clean = _checked(values, partial=False)
-        return self.settings.add_webhook(site.id, {**clean, "secret": new_secret()}, self.clock())
+        added = self.settings.add_webhook(site.id, {**clean, "secret": new_secret()}, self.clock())
+        self.changed()
+        return added
 
     def change(self, is_admin: bool, hook: WebhookRecord, values: dict[str, Any]) -> WebhookRecord:
         """Change a webhook's URL, events, choices or whether it is active."""
@@ -147,6 +152,7 @@ class WebhookService:
         changed = self.settings.update_webhook(hook.id, _checked(values, partial=True))
         if changed is None:
             raise NotFound("webhook_not_found")
+        self.changed()
         return changed
 
     def rotate(self, is_admin: bool, hook: WebhookRecord) -> WebhookRecord:
@@ -157,12 +163,14 @@ class WebhookService:
         )
         if rotated is None:
             raise NotFound("webhook_not_found")
+        self.changed()
         return rotated
 
     def delete(self, is_admin: bool, hook: WebhookRecord) -> None:
         """Remove a webhook (calls still queued for it are given up)."""
         _admin_only(is_admin)
         self.settings.delete_webhook(hook.id)
+        self.changed()
 
     def send_test(self, hook: WebhookRecord, site: SiteRecord) -> int:
         """Queue a ``webhook.test`` call to this webhook now; the outbox id."""

@@ -26,8 +26,9 @@ from causerie import __version__
 from causerie.core.webhooks import SIGNATURE_HEADER, signature_header
 from causerie.notify.delivery import DeliveryFailed
 from causerie.store.contracts.notifications import NotificationStore
-from causerie.store.records import DeliveryOutcome, OutboxMessage
+from causerie.store.records import DeliveryOutcome, OutboxMessage, WebhookRecord
 
+HOOK_CACHE_SECONDS = 1.0
 Resolve = Callable[[str, int], str]  # host, port -> the IP address to connect to
 
 
@@ -96,6 +97,21 @@ class WebhookSender:
         self.clock = clock
         # No proxies from the environment, no redirects: the checked address is the one called.
         self.client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self._hooks: dict[int, tuple[float, WebhookRecord | None]] = {}
+
+    def _webhook(self, webhook_id: int) -> WebhookRecord | None:
+        """The webhook as stored, read at most once a second (a batch calls it many times)."""
+        now = time.monotonic()
+        cached = self._hooks.get(webhook_id)
+        if cached is not None and now - cached[0] < HOOK_CACHE_SECONDS:
+            return cached[1]
+        hook = self.settings.webhook(webhook_id)
+        self._hooks[webhook_id] = (now, hook)
+        return hook
+
+    def forget(self) -> None:
+        """Drop the cached webhooks (the dashboard changed one: use it from the next call)."""
+        self._hooks.clear()
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -103,7 +119,7 @@ class WebhookSender:
 
     def deliver(self, message: OutboxMessage) -> DeliveryOutcome:
         """Sign and POST one call; raises ``DeliveryFailed`` unless the receiver answered 2xx."""
-        hook = self.settings.webhook(int(message.payload["webhook_id"]))
+        hook = self._webhook(int(message.payload["webhook_id"]))
         if hook is None or not hook.active:
             gone = "webhook removed" if hook is None else "webhook disabled"
             raise DeliveryFailed(DeliveryOutcome(error=gone), permanent=True)

@@ -25,7 +25,19 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, and_, delete, event, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -262,7 +274,12 @@ class SqlOutboxStore:
                 )
             for result in results:
                 added += add_outbox_rows(conn, result.follow_ups, now)
+            delivered = [r for r in others if r.state is OutboxState.SENT]
+            if delivered:
+                conn.execute(_MARK_SENT, [_sent_row(r, now) for r in delivered])
             for result in others:
+                if result.state is OutboxState.SENT:
+                    continue
                 values: dict[str, Any] = {}
                 if result.state is OutboxState.PENDING:
                     values["not_before"] = result.not_before or now
@@ -344,6 +361,32 @@ class SqlOutboxStore:
     def _rows(self, query: Any) -> list[OutboxMessage]:
         with self.engine.connect() as conn:
             return [_message(row) for row in conn.execute(query)]
+
+
+# Deliveries of a batch marked sent in one executemany.
+_MARK_SENT = (
+    update(t.outbox)
+    .where(_o.id == bindparam("b_id"))
+    .values(
+        state=OutboxState.SENT.value,
+        lease_until=None,
+        finished=bindparam("b_finished"),
+        last_error=bindparam("b_error"),
+        last_status=bindparam("b_status"),
+        last_duration_ms=bindparam("b_ms"),
+    )
+)
+
+
+def _sent_row(result: Settled, now: float) -> dict[str, Any]:
+    outcome = result.outcome
+    return {
+        "b_id": result.message_id,
+        "b_finished": now,
+        "b_error": outcome.error[:2000],
+        "b_status": outcome.status,
+        "b_ms": outcome.duration_ms,
+    }
 
 
 def _finish_in(
