@@ -138,9 +138,12 @@ A.start = function () {
     "select",
     { id: "site", onchange: (e) => { A.site = e.target.value; A.show(A.current); } },
     A.el("option", { value: "" }, A.t("nav.all_sites")),
-    A.me.sites.map((s) => A.el("option", { value: s.name }, s.title || s.name))
+    A.me.sites.map((s) => A.el("option", { value: s.name, selected: s.name === A.site }, s.title || s.name))
   );
-  const tabs = ["queue", "overview", "blocks", "settings", "audit"].map((name) =>
+  /* A link from an alert mail names the site (?site=…): open the dashboard on it. */
+  const wanted = new URLSearchParams(location.search).get("site");
+  if (wanted && A.me.sites.some((s) => s.name === wanted)) A.site = wanted;
+  const tabs = ["queue", "overview", "blocks", "settings", "audit", "notifications"].map((name) =>
     A.el("button", { type: "button", "data-view": name, onclick: () => A.show(name) }, A.t("nav." + name))
   );
   top.replaceChildren(
