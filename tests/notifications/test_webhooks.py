@@ -207,3 +207,80 @@ def test_the_resolved_address_is_checked_and_is_the_one_called() -> None:
     allowed = destination("https://hooks.news.example/in?x=1", allow_private=True, resolve=inside)
     assert allowed.url == "https://10.0.0.5:443/in?x=1"
     assert (allowed.host, allowed.address) == ("hooks.news.example", "10.0.0.5")
+
+
+def test_https_goes_to_the_checked_address_with_the_hooks_name_for_tls(
+    tmp_path: Any, database_url: str
+) -> None:
+    """A TLS receiver on 127.0.0.1 with a certificate for hooks.news.example only."""
+    import ssl
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import trustme
+
+    from causerie.notify.webhook import WebhookSender
+    from causerie.store.comments import SqlCommentStore
+    from causerie.store.database import create_database_engine
+    from causerie.store.notifications import SqlNotificationStore
+    from causerie.store.records import OutboxMessage, OutboxState
+
+    authority = trustme.CA()
+    served = authority.issue_cert("hooks.news.example")
+    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    served.configure_cert(server_side)
+    client_side = ssl.create_default_context()
+    authority.configure_trust(client_side)
+    seen: list[tuple[str, str]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            seen.append((self.path, self.headers["Host"]))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            """Quiet."""
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = server_side.wrap_socket(httpd.socket, server_side=True)
+    port = httpd.server_address[1]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    engine = create_database_engine(database_url)
+    try:
+        site = SqlCommentStore(engine).ensure_site("default")
+        hooks = SqlNotificationStore(engine)
+
+        def message(hook_id: int) -> OutboxMessage:
+            body = {"id": "x", "type": "webhook.test", "data": {}}
+            payload = {"webhook_id": hook_id, "type": "webhook.test", "body": body}
+            return OutboxMessage(
+                1, "u" * 32, "webhook", site.id, payload, None, OutboxState.PENDING, 1,
+                time.time(), 0.0, None, None, None, "", None, None,
+            )  # fmt: skip
+
+        good = hooks.add_webhook(
+            site.id,
+            {
+                "url": f"https://hooks.news.example:{port}/in?k=1",
+                "secret": "s",
+                "allow_private": True,
+            },
+            time.time(),
+        )
+        wrong = hooks.add_webhook(
+            site.id,
+            {"url": f"https://other.news.example:{port}/in", "secret": "s", "allow_private": True},
+            time.time(),
+        )
+        sender = WebhookSender(hooks, 5, resolve=lambda host, p: "127.0.0.1", tls=client_side)
+        assert sender.deliver(message(good.id)).status == 204
+        assert seen == [("/in?k=1", f"hooks.news.example:{port}")]
+        with pytest.raises(DeliveryFailed) as refused:  # the certificate names another host
+            sender.deliver(message(wrong.id))
+        assert "certificate" in str(refused.value).lower() and len(seen) == 1
+    finally:
+        httpd.shutdown()
+        engine.dispose()
