@@ -54,7 +54,7 @@ from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
-from causerie.store.database import create_database_engine, upgrade
+from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
@@ -247,7 +247,9 @@ def _outbox_worker(
         # SQLite: one worker per database file, through a lease row.
         single=settings.is_sqlite,
     )
-    return OutboxWorker(store, senders, expanders, policy=policy, options=options)
+    return OutboxWorker(
+        store, senders, expanders, policy=policy, options=options, is_outage=is_unavailable
+    )
 
 
 def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:

@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -109,6 +110,7 @@ class OutboxWorker:
         options: WorkerOptions | None = None,
         clock: Callable[[], float] = time.time,
         rng: random.Random | None = None,
+        is_outage: Callable[[BaseException], bool] = lambda error: False,
     ) -> None:
         self.store = store
         self.senders = dict(senders)
@@ -117,6 +119,8 @@ class OutboxWorker:
         self.options = options or WorkerOptions()
         self.clock = clock
         self.rng = rng or random.Random()
+        # Does this exception mean "the database is unreachable now"? (logged without traceback)
+        self.is_outage = is_outage
         self.name = worker_name()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -155,7 +159,7 @@ class OutboxWorker:
             try:
                 self.store.release_lease(LEASE_NAME, self.name)
             except Exception:  # the database may be gone at shutdown; the lease expires anyway
-                log.warning("could not release the outbox lease", exc_info=True)
+                self._trouble("could not release the outbox lease")
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Wait until no message is due now and none is being sent (tests); False on timeout."""
@@ -177,7 +181,7 @@ class OutboxWorker:
                 try:
                     handled = self.run_once(pool) if self._may_work() else 0
                 except Exception:  # a database outage must not end the worker
-                    log.exception("outbox worker: will try again")
+                    self._trouble("outbox worker: will try again")
                     handled = 0
                 if handled >= self.options.batch or self._added:
                     continue  # a backlog, or deliveries an event just caused: on at once
@@ -203,6 +207,14 @@ class OutboxWorker:
         self._lease_until = 0.0
         return False
 
+    def _trouble(self, what: str) -> None:
+        """Log the exception being handled: one line for an outage, a traceback for a bug."""
+        error = sys.exc_info()[1]
+        if error is not None and self.is_outage(error):
+            log.warning("%s: database unavailable (%s)", what, type(error).__name__)
+        else:
+            log.exception(what)
+
     def _purge_finished(self) -> None:
         """At most hourly, when idle: forget messages finished ``keep_seconds`` ago."""
         now = self.clock()
@@ -212,7 +224,7 @@ class OutboxWorker:
         try:
             removed = self.store.purge(now - self.options.keep_seconds)
         except Exception:
-            log.warning("outbox purge failed; next hour then", exc_info=True)
+            self._trouble("outbox purge failed; next hour then")
             return
         if removed:
             log.info("outbox: %d finished messages deleted", removed)
@@ -222,7 +234,7 @@ class OutboxWorker:
         try:
             due = self.store.next_due()
         except Exception:
-            log.warning("outbox worker: database unavailable", exc_info=True)
+            self._trouble("outbox worker: cannot read the outbox")
             return poll
         if due is None:
             return poll
@@ -260,7 +272,7 @@ class OutboxWorker:
             try:
                 expanded = expand(mine)
             except Exception as exc:  # the database or a bug: these are tried again later
-                log.exception("outbox: expanding %d %s messages failed", len(mine), channel)
+                self._trouble(f"outbox: expanding {len(mine)} {channel} messages failed")
                 error = DeliveryOutcome(error=f"{type(exc).__name__}: {exc}")
                 results += [self._failed(m, error, False) for m in mine]
                 continue
@@ -284,7 +296,7 @@ class OutboxWorker:
         except DeliveryFailed as failed:
             return self._failed(message, failed.outcome, failed.permanent)
         except Exception as exc:  # a bug in one channel must not stop the others
-            log.exception("outbox message %d (%s) failed", message.id, message.channel)
+            self._trouble(f"outbox message {message.id} ({message.channel}) failed")
             return self._failed(
                 message, DeliveryOutcome(error=f"{type(exc).__name__}: {exc}"), False
             )
