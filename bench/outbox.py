@@ -275,9 +275,18 @@ def measure(
     return out
 
 
+SETUPS = ("before", "outbox", "outbox+webhook", "outbox+webhook, worker apart")
+
+
+def median_of(runs: list[dict[str, object]], mode: str, key: str) -> float:
+    values = [float(run[mode][key]) for run in runs if key in run[mode]]  # type: ignore[index]
+    return round(statistics.median(values), 2) if values else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--rounds", type=int, default=3, help="set-ups interleaved, medians kept")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--paced-clients", type=int, default=32)
     parser.add_argument("--rate", type=float, default=200)
@@ -292,39 +301,43 @@ def main() -> None:
     port = free_port()
     log_path = folder / "receiver.log"
     receiver = subprocess.Popen([sys.executable, __file__, "--receiver", str(port), str(log_path)])
-    results: dict[str, object] = {}
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in SETUPS}
     try:
-        setups = [
-            ("before", args.baseline, False, False),
-            ("outbox", ROOT / "src", False, False),
-            ("outbox+webhook", ROOT / "src", True, False),
-            ("outbox+webhook, worker apart", ROOT / "src", True, True),
-        ]
-        for name, source, hook, apart in setups:
-            server = start(name, folder, source, apart)
-            try:
-                if hook:
-                    add_webhook(server.db, f"http://127.0.0.1:{port}/hook")
-                results[name] = measure(name, server, args, log_path if hook else None)
-            finally:
-                server.stop()
+        for round_ in range(args.rounds):
+            # Interleaved: a machine that gets busier or quieter touches every set-up alike.
+            for name in SETUPS:
+                source = args.baseline if name == "before" else ROOT / "src"
+                hook = "webhook" in name
+                server = start(f"{name} {round_}", folder, source, "apart" in name)
+                try:
+                    if hook:
+                        add_webhook(server.db, f"http://127.0.0.1:{port}/hook")
+                    runs[name].append(measure(name, server, args, log_path if hook else None))
+                finally:
+                    server.stop()
     finally:
         receiver.terminate()
         receiver.wait(10)
 
-    def rate(name: str, mode: str) -> float:
-        value = results[name][mode]["comments_per_s"]  # type: ignore[index]
-        return float(value)
-
-    def p50(name: str) -> float:
-        return float(results[name]["paced"]["p50_ms"])  # type: ignore[index]
-
-    for name in ("outbox", "outbox+webhook", "outbox+webhook, worker apart"):
-        results[f"{name}_slowdown_full_speed"] = round(
-            1 - rate(name, "full_speed") / rate("before", "full_speed"), 3
-        )
-        results[f"{name}_p50_paced_ratio"] = round(p50(name) / p50("before"), 3)
-    print(json.dumps(results))
+    keys = ("comments_per_s", "p50_ms", "p95_ms", "events_per_s_during_load", "lag_p50_ms")
+    keys += ("lag_p95_ms", "drained_after_s")
+    summary: dict[str, object] = {
+        name: {
+            mode: {k: median_of(runs[name], mode, k) for k in keys if k in runs[name][0][mode]}  # type: ignore[operator]
+            for mode in ("full_speed", "paced")
+        }
+        for name in SETUPS
+    }
+    base_rate = median_of(runs["before"], "full_speed", "comments_per_s")
+    base_p50 = median_of(runs["before"], "paced", "p50_ms")
+    for name in SETUPS[1:]:
+        rate = median_of(runs[name], "full_speed", "comments_per_s")
+        summary[f"{name}: slowdown at full speed"] = round(1 - rate / base_rate, 3)
+        paced = median_of(runs[name], "paced", "p50_ms")
+        summary[f"{name}: paced p50 latency ratio"] = round(paced / base_p50, 3)
+    print(
+        json.dumps({"rounds": args.rounds, "seconds": args.seconds, "rate": args.rate, **summary})
+    )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,14 @@ from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.database import write_transaction
 from causerie.store.outbox import SqlOutboxStore, add_outbox_rows, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
-from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxState, ReaderKeys
+from causerie.store.records import (
+    CommentState,
+    DeliveryOutcome,
+    NewComment,
+    NewOutboxMessage,
+    OutboxState,
+    ReaderKeys,
+)
 from tests.store.test_contracts import _operations
 
 NOW = 1_764_403_200.0
@@ -223,3 +230,19 @@ def test_erasing_a_reader_deletes_the_mails_to_her_address(engine: Engine) -> No
     SqlPrivacyStore(engine).erase_reader(keys, NOW)
     assert outbox.message(hers) is None
     assert outbox.message(other) is not None
+
+
+def test_erasing_a_comment_deletes_the_webhook_calls_carrying_it(engine: Engine) -> None:
+    comments = SqlCommentStore(engine)
+    site = comments.ensure_site("default")
+    new = NewComment(None, CommentState.APPROVED, "Samira", "Mon texte", "<p>Mon texte</p>", NOW)
+    mine, other = (comments.insert_comment(site.id, "/p", "", new) for _ in range(2))
+
+    def call(comment_id: int) -> NewOutboxMessage:
+        data = {"comment": {"id": comment_id, "author": "Samira"}}
+        return NewOutboxMessage("webhook", site.id, {"webhook_id": 1, "body": {"data": data}})
+
+    outbox = SqlOutboxStore(engine)
+    gone, kept = outbox.enqueue([call(mine.id), call(other.id)], NOW)
+    comments.erase_comments([mine.id], NOW)
+    assert outbox.message(gone) is None and outbox.message(kept) is not None

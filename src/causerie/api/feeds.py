@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from email.utils import format_datetime, parsedate_to_datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.responses import HTMLResponse, Response
@@ -40,13 +40,29 @@ def _limit(value: str | None) -> int:
     return validation.bounded_int(value or "5", "limit", 1, MAX_BLOCK, "limit_invalid")
 
 
-@router.get("/feed/{site}/latest.atom", summary="Atom feed of a site's latest comments")
+ATOM_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/atom+xml": {"schema": {"type": "string"}}}},
+    304: {"description": "Not modified: the client's copy is current"},
+}
+
+
+@router.get(
+    "/feed/{site}/latest.atom",
+    summary="Atom feed of a site's latest comments",
+    response_class=Response,
+    responses=ATOM_ANSWER,
+)
 def site_feed(request: Request, site: str) -> Response:
     """The newest approved comments of the site, in the request's language."""
     return _conditional(request, _feeds(request).site_feed(site, request_lang(request)))
 
 
-@router.get("/feed/{site}/thread.atom", summary="Atom feed of a page's latest comments")
+@router.get(
+    "/feed/{site}/thread.atom",
+    summary="Atom feed of a page's latest comments",
+    response_class=Response,
+    responses=ATOM_ANSWER,
+)
 def thread_feed(
     request: Request, site: str, uri: Annotated[str, Query(max_length=1024)]
 ) -> Response:
@@ -90,7 +106,11 @@ def _utc(when: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(when), dt.UTC)
 
 
-@router.get("/feed/{site}/latest.html", summary="The latest comments as an HTML fragment")
+@router.get(
+    "/feed/{site}/latest.html",
+    summary="The latest comments as an HTML fragment",
+    response_class=HTMLResponse,
+)
 def latest_html(request: Request, site: str, limit: str | None = None) -> HTMLResponse:
     """A small ``<section>`` to include in a home page (escaped, in the request's language)."""
     lang = request_lang(request)

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from causerie.api import fragment
 from causerie.api.http import JSONBody, request_lang
@@ -60,7 +60,11 @@ def widget_catalog(request: Request, lang: str) -> JSONBody:
     return JSONBody(body, headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/comments.html", summary="The first page of a thread as an HTML fragment")
+@router.get(
+    "/comments.html",
+    summary="The first page of a thread as an HTML fragment",
+    response_class=HTMLResponse,
+)
 async def thread_fragment(
     request: Request,
     uri: Annotated[str, Query(description="The page's thread key")],

@@ -13,7 +13,8 @@ What an erasure touches (docs/privacy.md lists the columns)::
                      texts the audit log kept) or of the address deleted
     blocks           a block of the address becomes a block of its keyed hash
     privacy_requests pending requests of the address expired, address cleared
-    outbox           mails to the address deleted, sent or not
+    outbox           mails to the address deleted, sent or not; webhook calls
+                     carrying the erased comments deleted
 
 A reader deleting her own comment goes through :meth:`Erasure.comments` too, so
 a moderator's undo cannot bring back what she removed.
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.outbox import add_comment_events, delete_mail_to
+from causerie.store.outbox import add_comment_events, delete_calls_about, delete_mail_to
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import audit_log, blocks, privacy_requests, subscriptions
 
@@ -110,6 +111,7 @@ def _erase_comments(
             pairs.add((str(before["text"]), str(before.get("author", author))))
     conn.execute(update(audit_log).where(a.comment_id.in_(ids)).values(detail=ERASED_DETAIL))
     conn.execute(delete(subscriptions).where(subscriptions.c.comment_id.in_(ids)))
+    delete_calls_about(conn, ids)
     erased = conn.execute(
         update(t.comments)
         .where(c.id.in_(ids))

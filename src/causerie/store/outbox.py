@@ -141,6 +141,24 @@ def delete_mail_to(conn: Connection, address: str) -> int:
     return len(ids)
 
 
+def delete_calls_about(conn: Connection, comment_ids: Sequence[int]) -> int:
+    """Delete the webhook calls that carry these comments, in the caller's transaction."""
+    wanted = {int(i) for i in comment_ids}
+    if not wanted:
+        return 0
+    rows = conn.execute(
+        select(_o.id, _o.payload).where(
+            _o.channel == "webhook", _o.payload.like('%"comment":{"id":%')
+        )
+    ).all()
+    doomed = [
+        r.id for r in rows if json.loads(r.payload)["body"]["data"]["comment"]["id"] in wanted
+    ]
+    if doomed:
+        conn.execute(delete(t.outbox).where(_o.id.in_(doomed)))
+    return len(doomed)
+
+
 def watch_commits(engine: Engine, callback: Callable[[], None]) -> None:
     """Call ``callback`` when a connection that added outbox rows returns to the pool."""
 

@@ -8,6 +8,8 @@ contract                  used by                              implemented by
 ``PrivacyStore``          core/privacy, core/notifications     store/privacy.py
 ``ApiKeyStore``           core/apikeys                         store/apikeys.py
 ``OutboxStore``           core/outbox (the worker), dashboard  store/outbox.py
+``NotificationStore``     core/dispatch, core/webhooks, alerts store/notifications.py
+``FeedStore``             core/feeds                           store/feeds.py
 ``ImportTarget``          importers (wave 2)                   store/comments.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py
 ========================  ===================================  ==========================
