@@ -26,6 +26,7 @@ from causerie.core.moderation import ModerationService
 from causerie.core.notifications import Links, Notifier
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from causerie.core.readers import ReaderService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
@@ -35,9 +36,11 @@ from causerie.store.apikeys import SqlApiKeyStore
 from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.identity import IdentityStore
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
+from causerie.store.identity import SqlIdentityStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.privacy import SqlPrivacyStore
@@ -57,6 +60,7 @@ class Stores:
     privacy: PrivacyStore
     api_keys: ApiKeyStore
     learning: LearningLog
+    identities: IdentityStore
 
 
 @dataclass
@@ -80,6 +84,7 @@ class Runtime:
     retention: RetentionTask
     api_keys: ApiKeys
     usage: UsageMeter
+    readers: ReaderService
 
     @property
     def store(self) -> CommentStore:
@@ -109,6 +114,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         privacy=SqlPrivacyStore(engine),
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
+        identities=SqlIdentityStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -126,6 +132,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.listeners.append(live_listener(events, secret))
     moderation = ModerationService(comments, stores.moderation)
     comments.gatekeepers.append(moderation.gatekeeper)
+    readers = ReaderService(comments, stores.identities, secret)
+    comments.author_checks.append(readers.check_author)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
     notifier = None
@@ -141,6 +149,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         comments,
         secret,
         send=notifier.send if notifier else None,
+        readers=readers,
     )
     return Runtime(
         settings=settings,
@@ -160,6 +169,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
+        readers=readers,
     )
 
 
