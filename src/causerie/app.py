@@ -15,7 +15,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from causerie import __version__
-from causerie.api import admin_pages, admin_settings, akismet_account, akismet_pages, pages, widget
+from causerie.api import (
+    admin_pages,
+    admin_settings,
+    akismet_account,
+    akismet_pages,
+    pages,
+    readers_admin,
+    widget,
+)
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
@@ -80,6 +88,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(widget.router)
     app.include_router(privacy_api.router)
     app.include_router(signin_api.router)
+    app.include_router(readers_admin.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

@@ -4,7 +4,7 @@ Two strings are confusable when their skeletons are equal: ``skeleton("Ѕаmіr�
 (Cyrillic letters) equals ``skeleton("Samira")``. The mapping is Unicode's own
 ``confusables.txt`` (``core/data/``, version 13.0.0); the algorithm is the
 standard's: NFD, map every character to its prototype, NFD again. Causerie
-folds case first and drops invisible characters, so that ``SAMIRA`` and
+also folds case and drops invisible characters, so that ``SAMIRA`` and
 ``Sam\u200bira`` are the same name too.
 """
 
@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data" / "confusables.txt"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @cache
@@ -33,13 +34,22 @@ def _visible(char: str) -> bool:
     return unicodedata.category(char) != "Cf"
 
 
-def skeleton(name: str) -> str:
-    """The UTS #39 skeleton of a case-folded, whitespace-collapsed name."""
-    folded = " ".join(name.casefold().split())
-    decomposed = unicodedata.normalize("NFD", folded)
+def _mapped(text: str) -> str:
+    """The standard's skeleton: NFD, every character to its prototype, NFD."""
     table = _prototypes()
-    mapped = "".join(table.get(char, char) for char in decomposed if _visible(char))
-    return unicodedata.normalize("NFD", mapped)
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFD", "".join(table.get(c, c) for c in decomposed if _visible(c)))
+
+
+def skeleton(name: str) -> str:
+    """The skeleton of a name, blind to case and spacing too.
+
+    Latin capitals are lowered first (so that ``I`` is ``i``, not the ``l`` it
+    maps to); then the skeleton maps other scripts' capitals to Latin ones
+    (Cyrillic ``В`` to ``B``) before case is folded and the result mapped again.
+    """
+    lowered = " ".join(name.translate(_ASCII_LOWER).split())
+    return _mapped(_mapped(lowered).casefold())
 
 
 def confusable(a: str, b: str) -> bool:
