@@ -223,7 +223,9 @@ def client_factory(database_url: str) -> Iterator[MakeClient]:
     yield make
     for client in clients:
         client.close()
-        client.app.state.runtime.engine.dispose()  # type: ignore[attr-defined]
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        runtime.outbox.stop()  # its thread would outlive the test's database
+        runtime.engine.dispose()
 
 
 @pytest.fixture

@@ -213,6 +213,27 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "expires": NOW + 600,
         }
     ],
+    "outbox": [
+        {
+            "id": 1,
+            "uid": "u" * 32,
+            "channel": "email",
+            "site_id": 1,
+            "payload": '{"to": "samira@example.org", "subject": "Réponse", "text": "…"}',
+            "dedup_key": None,
+            "state": "pending",
+            "attempts": 1,
+            "created": NOW,
+            "not_before": NOW + 10,
+            "lease_until": None,
+            "worker": None,
+            "finished": None,
+            "last_error": "connection refused",
+            "last_status": None,
+            "last_duration_ms": 12.5,
+        }
+    ],
+    "outbox_leases": [{"name": "outbox", "holder": "host:1:ab", "expires": NOW + 60}],
 }
 
 

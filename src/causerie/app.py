@@ -142,6 +142,8 @@ def _lifespan(runtime: Runtime, web: WebState) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime.retention.start()
+        # Messages queued before a restart (or a crash) are sent without waiting for new ones.
+        runtime.outbox.start()
         listener = None
         if web.fanout is not None:
             listener = asyncio.create_task(web.fanout.run(), name="causerie-redis-fanout")

@@ -33,6 +33,15 @@ RETENTION_SETTINGS = (
     "privacy_log_retention_days",
     "purge_interval_minutes",
 )
+OUTBOX_SETTINGS = (
+    "outbox_poll_ms",
+    "outbox_lease_seconds",
+    "outbox_retry_seconds",
+    "outbox_retry_max_seconds",
+    "outbox_give_up_hours",
+    "outbox_concurrency",
+    "outbox_keep_days",
+)
 
 
 class ConfigError(ValueError):
@@ -93,6 +102,16 @@ class Settings:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = True
+    # The outbox of outgoing messages (docs/notifications.md): how often the worker
+    # looks, how long a claimed message stays reserved, retries and when to give up.
+    outbox_poll_ms: int = 1000
+    outbox_lease_seconds: int = 60
+    outbox_retry_seconds: int = 10
+    outbox_retry_max_seconds: int = 3600
+    outbox_give_up_hours: int = 48
+    outbox_concurrency: int = 4
+    # Sent and given-up messages (they hold addresses and texts) are deleted after this.
+    outbox_keep_days: int = 7
     log_level: str = "info"
 
     @property
@@ -200,6 +219,9 @@ def _validate(s: Settings) -> None:
     for name in RETENTION_SETTINGS:
         if getattr(s, name) < 1:
             raise ConfigError(f"{name}: must be at least 1")
+    for name in OUTBOX_SETTINGS:
+        if getattr(s, name) < 1:
+            raise ConfigError(f"{name}: must be at least 1")
     for origin in s.allowed_origins:
         if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
             raise ConfigError(
@@ -268,6 +290,11 @@ smtp_starttls = true
 smtp_user = ""
 smtp_password = ""
 smtp_from = ""
+
+# Outgoing messages wait in the database's outbox until sent; failed ones are
+# retried (doubling delays from outbox_retry_seconds) and given up after
+# outbox_give_up_hours. See docs/notifications.md.
+outbox_give_up_hours = 48
 """
 
 

@@ -24,10 +24,12 @@ from causerie.core.apikeys import ApiKeys, UsageMeter
 from causerie.core.comments import CommentService
 from causerie.core.moderation import ModerationService
 from causerie.core.notifications import Links, Notifier
+from causerie.core.outbox import EMAIL, OutboxWorker, RetryPolicy, WorkerOptions
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.readers import ReaderService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.notify.delivery import Deliver
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -38,11 +40,13 @@ from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.identity import IdentityStore
 from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
 from causerie.store.identity import SqlIdentityStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
+from causerie.store.outbox import SqlOutboxStore, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
 
 log = logging.getLogger("causerie")
@@ -61,6 +65,7 @@ class Stores:
     api_keys: ApiKeyStore
     learning: LearningLog
     identities: IdentityStore
+    outbox: OutboxStore
 
 
 @dataclass
@@ -85,6 +90,7 @@ class Runtime:
     api_keys: ApiKeys
     usage: UsageMeter
     readers: ReaderService
+    outbox: OutboxWorker
 
     @property
     def store(self) -> CommentStore:
@@ -96,6 +102,7 @@ class Runtime:
         self.retention.stop()
         if self.notifier is not None:
             self.notifier.stop()
+        self.outbox.stop()
         self.usage.close()
 
 
@@ -115,6 +122,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
         identities=SqlIdentityStore(engine),
+        outbox=SqlOutboxStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -136,6 +144,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.author_checks.append(readers.check_author)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
+    outbox = _outbox_worker(settings, stores.outbox, mailer)
+    # A transaction that queued a message wakes the worker once it is committed.
+    watch_commits(engine, outbox.wake)
     notifier = None
     if mailer.enabled:
         notifier = Notifier(
@@ -170,7 +181,29 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         readers=readers,
+        outbox=outbox,
     )
+
+
+def _outbox_worker(settings: Settings, store: OutboxStore, mailer: SmtpMailer) -> OutboxWorker:
+    """The worker that sends queued messages, one channel per kind of message."""
+    senders: dict[str, Deliver] = {}
+    if mailer.enabled:
+        senders[EMAIL] = mailer.deliver
+    policy = RetryPolicy(
+        base_seconds=settings.outbox_retry_seconds,
+        max_delay_seconds=settings.outbox_retry_max_seconds,
+        give_up_after=settings.outbox_give_up_hours * 3600.0,
+    )
+    options = WorkerOptions(
+        poll_seconds=settings.outbox_poll_ms / 1000,
+        lease_seconds=settings.outbox_lease_seconds,
+        concurrency=settings.outbox_concurrency,
+        keep_seconds=settings.outbox_keep_days * 86400.0,
+        # SQLite: one worker per database file, through a lease row.
+        single=settings.is_sqlite,
+    )
+    return OutboxWorker(store, senders, policy=policy, options=options)
 
 
 def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import time
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -20,7 +19,6 @@ from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.privacy import PrivacyStore
-from causerie.store.database import create_database_engine
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.privacy import SqlPrivacyStore
 from causerie.store.records import CommentState, NewComment, ReaderKeys, SpamMark, TextChange
@@ -58,13 +56,6 @@ def test_the_contract_is_what_consumers_see(contract: type, implementation: type
     """No public operation of an implementation hides outside its contract."""
     public = {n for n, m in vars(implementation).items() if callable(m) and not n.startswith("_")}
     assert public - set(_operations(contract)) == set()
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = create_database_engine(database_url, sqlite_synchronous="NORMAL")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 from urllib.parse import urlsplit
 
 from causerie.config import Settings
+from causerie.notify.delivery import DeliveryFailed
+from causerie.store.records import DeliveryOutcome, OutboxMessage
 
 SMTP_TIMEOUT = 20.0
 IMPLICIT_TLS_PORT = 465
@@ -22,13 +26,37 @@ IMPLICIT_TLS_PORT = 465
 
 @dataclass(frozen=True)
 class Mail:
-    """One plain-text message to one reader."""
+    """One message to one person: plain text, and an HTML alternative if ``html`` is set."""
 
     to: str
     subject: str
     text: str
     lang: str = "en"
     headers: Mapping[str, str] = field(default_factory=dict)
+    html: str = ""
+
+    def to_payload(self) -> dict[str, Any]:
+        """The mail as the JSON object an outbox message of channel ``email`` carries."""
+        return {
+            "to": self.to,
+            "subject": self.subject,
+            "text": self.text,
+            "lang": self.lang,
+            "headers": dict(self.headers),
+            "html": self.html,
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any]) -> Mail:
+        """The mail an outbox payload carries (the inverse of ``to_payload``)."""
+        return cls(
+            to=str(payload["to"]),
+            subject=str(payload["subject"]),
+            text=str(payload["text"]),
+            lang=str(payload.get("lang") or "en"),
+            headers={str(k): str(v) for k, v in dict(payload.get("headers") or {}).items()},
+            html=str(payload.get("html") or ""),
+        )
 
 
 def sender_address(settings: Settings) -> str:
@@ -39,19 +67,30 @@ def sender_address(settings: Settings) -> str:
     return f"noreply@{host}"
 
 
-def build_message(mail: Mail, sender: str) -> EmailMessage:
-    """The MIME message for a mail (UTF-8 text, language header, extra headers)."""
+def build_message(mail: Mail, sender: str, delivery_id: str = "") -> EmailMessage:
+    """The MIME message for a mail (UTF-8 text, HTML alternative, language, extra headers).
+
+    ``delivery_id`` (the outbox message's uid) makes the ``Message-ID``: every
+    attempt at the same message carries the same one, so a duplicate can be dropped.
+    """
+    domain = sender.rsplit("@", 1)[-1]
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = mail.to
     msg["Subject"] = mail.subject
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    if delivery_id:
+        msg["Message-ID"] = f"<{delivery_id}@{domain}>"
+        msg["X-Causerie-Delivery"] = delivery_id
+    else:
+        msg["Message-ID"] = make_msgid(domain=domain)
     # Mark it as machine-sent so that mail servers do not answer with vacation replies.
     msg["Auto-Submitted"] = "auto-generated"
     for name, value in mail.headers.items():
         msg[name] = value
     msg.set_content(mail.text, charset="utf-8")
+    if mail.html:
+        msg.add_alternative(mail.html, subtype="html", charset="utf-8")
     # After set_content, which clears every Content-* header set before it.
     msg["Content-Language"] = mail.lang
     return msg
@@ -69,10 +108,29 @@ class SmtpMailer:
         """True when an SMTP host is configured."""
         return bool(self.settings.smtp_host)
 
-    def send(self, mail: Mail) -> None:
+    def deliver(self, message: OutboxMessage) -> DeliveryOutcome:
+        """Send an outbox message of channel ``email``; raises ``DeliveryFailed``."""
+        started = time.perf_counter()
+
+        def outcome(status: int | None, error: str = "") -> DeliveryOutcome:
+            return DeliveryOutcome(status, (time.perf_counter() - started) * 1000, error)
+
+        try:
+            self.send(Mail.from_payload(message.payload), delivery_id=message.uid)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise DeliveryFailed(outcome(550, str(exc)), permanent=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # 5xx: the server refuses this message for good; 4xx: try again later.
+            failed = outcome(exc.smtp_code, str(exc))
+            raise DeliveryFailed(failed, permanent=exc.smtp_code >= 500) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryFailed(outcome(None, f"{type(exc).__name__}: {exc}")) from exc
+        return outcome(250)
+
+    def send(self, mail: Mail, delivery_id: str = "") -> None:
         """Deliver one mail; raises ``OSError``/``smtplib.SMTPException`` on failure."""
         s = self.settings
-        message = build_message(mail, self.sender)
+        message = build_message(mail, self.sender, delivery_id)
         context = ssl.create_default_context()
         smtp: smtplib.SMTP
         if s.smtp_port == IMPLICIT_TLS_PORT:

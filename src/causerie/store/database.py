@@ -31,6 +31,11 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
+def like_escape(value: str) -> str:
+    """``value`` with LIKE's wildcards escaped (use with ``escape="\\"``)."""
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def sqlalchemy_url(database_url: str) -> str:
     """Map a Causerie URL to the SQLAlchemy dialect+driver we use."""
     if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):

@@ -16,6 +16,7 @@ What an erasure touches (docs/privacy.md lists the columns)::
     identities       the reader's sign-ins (e-mail ones by the keyed hash of the
                      address, OIDC ones that kept it) deleted, their sessions
                      and pending challenges too; their comments erased as above
+    outbox           mails to the address deleted, sent or not
 
 A reader deleting her own comment goes through :meth:`Erasure.comments` too, so
 a moderator's undo cannot bring back what she removed.
@@ -31,6 +32,7 @@ from sqlalchemy import Connection, Engine, delete, func, or_, select, update
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
+from causerie.store.outbox import delete_mail_to
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import (
     audit_log,
@@ -100,6 +102,7 @@ class Erasure:
                 .where(pc.email_hash == keys.request_hash, pc.status == "pending")
                 .values(status="expired", email=None, completed=now)
             )
+            delete_mail_to(conn, keys.email)
         return ErasedReader(records, removed)
 
 

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from causerie.store import schema as t
-from causerie.store.database import write_transaction
+from causerie.store.database import like_escape, write_transaction
 from causerie.store.erasure import Erasure
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
 from causerie.store.schema import CommentState, privacy_requests, subscriptions
@@ -40,10 +40,6 @@ from causerie.store.schema import CommentState, privacy_requests, subscriptions
 
 def _site_threads(site_id: int) -> Any:
     return select(t.threads.c.id).where(t.threads.c.site_id == site_id)
-
-
-def _like_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 class SqlPrivacyStore:
@@ -86,7 +82,7 @@ class SqlPrivacyStore:
         s = t.spam_learning.c
         query = select(t.spam_learning).order_by(s.id)
         if like:
-            pattern = f"%{_like_escape(like.lower())}%"
+            pattern = f"%{like_escape(like.lower())}%"
             query = query.where(func.lower(s.sample).like(pattern, escape="\\"))
         found = []
         with self.engine.connect() as conn:

@@ -282,3 +282,65 @@ class SigninChallenge:
     attempts: int
     created: float
     expires: float
+
+
+# -- outbox --------------------------------------------------------------------
+
+
+class OutboxState(enum.StrEnum):
+    """Where an outgoing message stands."""
+
+    PENDING = "pending"  # due at ``not_before`` (again, after a failed attempt)
+    SENT = "sent"
+    FAILED = "failed"  # given up: shown in the dashboard
+
+
+@dataclass(frozen=True)
+class NewOutboxMessage:
+    """A message to send later: a channel (``email``, ``webhook``, …) and what it carries.
+
+    ``dedup_key``: a second message with the same key is not added (a digest
+    window, one delivery per event and webhook). ``not_before``: not sent
+    before this time (0: at once).
+    """
+
+    channel: str
+    site_id: int | None
+    payload: dict[str, Any]
+    dedup_key: str | None = None
+    not_before: float = 0.0
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message of the outbox with its delivery history.
+
+    ``uid`` is the stable delivery id sent with every attempt (``Message-ID``,
+    ``X-Causerie-Delivery``) so that receivers can drop a duplicate.
+    """
+
+    id: int
+    uid: str
+    channel: str
+    site_id: int | None
+    payload: dict[str, Any]
+    dedup_key: str | None
+    state: OutboxState
+    attempts: int
+    created: float
+    not_before: float
+    lease_until: float | None
+    worker: str | None
+    finished: float | None  # when sent or given up
+    last_error: str
+    last_status: int | None
+    last_duration_ms: float | None
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    """What one delivery attempt gave: a status (HTTP or SMTP), its time, an error."""
+
+    status: int | None = None
+    duration_ms: float | None = None
+    error: str = ""

@@ -10,6 +10,10 @@ names the store module that reads and writes its tables (and draws its rows):
 - readers' rights — privacy_requests, subscriptions: ``privacy.py``
 - Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
 - reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
+)
+
+
+- notifications — outbox, outbox_leases: ``outbox.py``
 
 One row of ``comments`` looks like::
 
@@ -360,4 +364,40 @@ signin_challenges = Table(
     Column("created", Float, nullable=False),
     Column("expires", Float, nullable=False),
     Index("ix_signin_challenges_expires", "expires"),
+)
+
+
+# == notifications: the outbox of outgoing messages and the workers' leases (store/outbox.py) ==
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    # Stable delivery id sent with every attempt (receivers drop duplicates by it).
+    Column("uid", String(32), nullable=False, unique=True),
+    Column("channel", String(16), nullable=False),  # email | webhook | event | …
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=True),
+    Column("payload", Text, nullable=False),  # JSON object, the channel's to read
+    Column("dedup_key", String(191), nullable=True, unique=True),
+    Column("state", String(16), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created", Float, nullable=False),
+    Column("not_before", Float, nullable=False),
+    Column("lease_until", Float, nullable=True),
+    Column("worker", String(64), nullable=True),
+    Column("finished", Float, nullable=True),  # sent or given up
+    Column("last_error", Text, nullable=False, default=""),
+    Column("last_status", Integer, nullable=True),
+    Column("last_duration_ms", Float, nullable=True),
+    Index("ix_outbox_state_not_before", "state", "not_before"),
+    Index("ix_outbox_site_id_channel_id", "site_id", "channel", "id"),
+    Index("ix_outbox_finished", "finished"),
+)
+
+outbox_leases = Table(
+    "outbox_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("expires", Float, nullable=False),
 )

@@ -7,6 +7,7 @@ contract                  used by                              implemented by
 ``ModerationStore``       core/moderation, core/accounts       store/moderation.py
 ``PrivacyStore``          core/privacy, core/notifications     store/privacy.py
 ``ApiKeyStore``           core/apikeys                         store/apikeys.py
+``OutboxStore``           core/outbox (the worker), dashboard  store/outbox.py
 ``ImportTarget``          importers (wave 2)                   store/comments.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py
 ========================  ===================================  ==========================

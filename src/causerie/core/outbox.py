@@ -1,0 +1,270 @@
+"""The outbox worker: delivers what the stores queued, retrying with backoff and jitter.
+
+Messages are rows written in the same transaction as the change that caused
+them (``store/contracts/outbox.py``); this worker claims due rows under a
+lease, hands each to its channel, and records the outcome:
+
+- a channel in ``senders`` (``email``, ``webhook``, …) delivers the message;
+  on failure it is due again after an exponential, jittered delay, and given
+  up once ``give_up_after`` seconds passed since it was queued;
+- a channel in ``expanders`` (``event``) turns the message into other
+  messages (one per recipient), added as the message is marked done, in one
+  transaction.
+
+A process killed while sending leaves the row leased: once the lease ends,
+another worker (or the restarted one) sends it again — at most one duplicate,
+which receivers drop by the message's ``uid``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from causerie.notify.delivery import Deliver, DeliveryFailed
+from causerie.notify.email import Mail
+from causerie.store.contracts.outbox import OutboxStore
+from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage
+
+log = logging.getLogger("causerie.outbox")
+
+EMAIL = "email"
+LEASE_NAME = "outbox"
+PURGE_EVERY = 3600.0
+
+# An expander: the messages one message (a domain event) becomes.
+Expand = Callable[[OutboxMessage], Sequence[NewOutboxMessage]]
+
+
+def mail_message(
+    mail: Mail, site_id: int | None, *, dedup_key: str | None = None, not_before: float = 0.0
+) -> NewOutboxMessage:
+    """The outbox message that sends ``mail`` (channel ``email``)."""
+    return NewOutboxMessage(EMAIL, site_id, mail.to_payload(), dedup_key, not_before)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When a failed message is tried again, and when it is given up."""
+
+    base_seconds: float = 10.0
+    max_delay_seconds: float = 3600.0
+    give_up_after: float = 48 * 3600.0
+
+    def delay(self, attempts: int, rng: random.Random) -> float:
+        """Seconds before the next attempt: doubling per attempt, capped, half of it random."""
+        ceiling = min(self.max_delay_seconds, self.base_seconds * 2 ** max(attempts - 1, 0))
+        # Half fixed, half random: spread out, yet never retried in a burst.
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+    def gives_up(self, message: OutboxMessage, now: float) -> bool:
+        """True once a message has waited too long to be worth another attempt."""
+        return now - message.created >= self.give_up_after
+
+
+@dataclass(frozen=True)
+class WorkerOptions:
+    """How the worker polls and leases."""
+
+    poll_seconds: float = 1.0
+    lease_seconds: float = 60.0
+    batch: int = 50
+    concurrency: int = 4
+    # True on SQLite: only the holder of the instance's lease row works.
+    single: bool = False
+    # Sent and given-up messages are deleted this long after (they name people).
+    keep_seconds: float = 7 * 86400.0
+
+
+def worker_name() -> str:
+    """A name no other worker has: host, process, random part."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class OutboxWorker:
+    """One background thread (and a few delivery threads) emptying the outbox."""
+
+    def __init__(
+        self,
+        store: OutboxStore,
+        senders: Mapping[str, Deliver],
+        expanders: Mapping[str, Expand] | None = None,
+        policy: RetryPolicy | None = None,
+        options: WorkerOptions | None = None,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.senders = dict(senders)
+        self.expanders = dict(expanders or {})
+        self.policy = policy or RetryPolicy()
+        self.options = options or WorkerOptions()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.name = worker_name()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._busy = 0
+        self._lease_until = 0.0
+        self._purged = 0.0
+
+    # -- life cycle -----------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker thread (again after ``stop``); idempotent."""
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stopping.clear()
+            self._thread = threading.Thread(target=self._run, name="causerie-outbox", daemon=True)
+            self._thread.start()
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll (starts the worker)."""
+        self.start()
+        self._wake.set()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Finish the batch in hand, give the lease back, stop."""
+        self._stopping.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        if self.options.single and self._lease_until:
+            self._lease_until = 0.0
+            try:
+                self.store.release_lease(LEASE_NAME, self.name)
+            except Exception:  # the database may be gone at shutdown; the lease expires anyway
+                log.warning("could not release the outbox lease", exc_info=True)
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until no message is due now and none is being sent (tests); False on timeout."""
+        self.wake()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            due = self.store.next_due()
+            if self._busy == 0 and (due is None or due > self.clock()):
+                return True
+            self._wake.set()
+            time.sleep(0.02)
+        return False
+
+    # -- the loop -----------------------------------------------------------------
+
+    def _run(self) -> None:
+        with ThreadPoolExecutor(self.options.concurrency, "causerie-outbox-send") as pool:
+            while not self._stopping.is_set():
+                try:
+                    handled = self.run_once(pool) if self._may_work() else 0
+                except Exception:  # a database outage must not end the worker
+                    log.exception("outbox worker: will try again")
+                    handled = 0
+                if handled:
+                    continue
+                self._purge_finished()
+                self._wake.wait(self._idle_wait())
+                self._wake.clear()
+
+    def _may_work(self) -> bool:
+        """On SQLite, hold the instance's lease (renewed when half of it is gone)."""
+        if not self.options.single:
+            return True
+        now = self.clock()
+        lease = self.options.lease_seconds
+        if self._lease_until - now > lease / 2:
+            return True
+        if self.store.hold_lease(LEASE_NAME, self.name, now, lease):
+            self._lease_until = now + lease
+            return True
+        self._lease_until = 0.0
+        return False
+
+    def _purge_finished(self) -> None:
+        """At most hourly, when idle: forget messages finished ``keep_seconds`` ago."""
+        now = self.clock()
+        if now - self._purged < PURGE_EVERY or (not self._lease_until and self.options.single):
+            return
+        self._purged = now
+        try:
+            removed = self.store.purge(now - self.options.keep_seconds)
+        except Exception:
+            log.warning("outbox purge failed; next hour then", exc_info=True)
+            return
+        if removed:
+            log.info("outbox: %d finished messages deleted", removed)
+
+    def _idle_wait(self) -> float:
+        poll = self.options.poll_seconds
+        try:
+            due = self.store.next_due()
+        except Exception:
+            log.warning("outbox worker: database unavailable", exc_info=True)
+            return poll
+        if due is None:
+            return poll
+        return min(poll, max(due - self.clock(), 0.01))
+
+    def run_once(self, pool: ThreadPoolExecutor | None = None) -> int:
+        """Claim one batch of due messages and handle it; how many were handled."""
+        self._busy += 1
+        try:
+            batch = self.store.claim(
+                self.name, self.clock(), self.options.lease_seconds, self.options.batch
+            )
+            if pool is None or len(batch) < 2:
+                for message in batch:
+                    self.handle(message)
+            else:
+                list(pool.map(self.handle, batch))
+            return len(batch)
+        finally:
+            self._busy -= 1
+
+    def handle(self, message: OutboxMessage) -> None:
+        """Deliver or expand one claimed message and record the outcome."""
+        expand = self.expanders.get(message.channel)
+        deliver = self.senders.get(message.channel)
+        try:
+            if expand is not None:
+                self.store.complete_with(message.id, expand(message), self.clock())
+                return
+            if deliver is None:
+                failure = DeliveryOutcome(error=f"no channel {message.channel!r} configured")
+                raise DeliveryFailed(failure)
+            outcome = deliver(message)
+        except DeliveryFailed as failed:
+            self._failed(message, failed.outcome, failed.permanent)
+        except Exception as exc:  # a bug in one channel must not stop the others
+            log.exception("outbox message %d (%s) failed", message.id, message.channel)
+            self._failed(message, DeliveryOutcome(error=f"{type(exc).__name__}: {exc}"), False)
+        else:
+            self.store.mark_sent(message.id, outcome, self.clock())
+
+    def _failed(self, message: OutboxMessage, outcome: DeliveryOutcome, permanent: bool) -> None:
+        now = self.clock()
+        if permanent or self.policy.gives_up(message, now):
+            log.error(
+                "outbox message %d (%s) given up: %s", message.id, message.channel, outcome.error
+            )
+            self.store.give_up(message.id, outcome, now)
+            return
+        delay = self.policy.delay(message.attempts, self.rng)
+        log.warning(
+            "outbox message %d (%s) failed, next attempt in %.0f s: %s",
+            message.id,
+            message.channel,
+            delay,
+            outcome.error,
+        )
+        self.store.retry_later(message.id, outcome, now + delay)

@@ -1,0 +1,290 @@
+"""The outbox: outgoing messages written with the change that caused them, sent by a worker.
+
+One row of ``outbox`` looks like::
+
+    id=12 uid='3f0c…e1' channel='email' site_id=1 dedup_key=None state='pending'
+    payload='{"to": "samira@example.org", "subject": "…", "text": "…", "lang": "fr"}'
+    attempts=1 created=1764403200.0 not_before=1764403230.4 lease_until=None
+    worker=None finished=None last_error='connection refused' last_status=None
+    last_duration_ms=None
+
+``outbox_leases`` holds one row per named lease (``name='outbox' holder='host:pid:…'
+expires=…``): on SQLite one worker of the instance holds it, across processes.
+
+Another store adds messages inside its own transaction with
+:func:`add_outbox_rows`, so that a change and the message it causes commit
+together (or neither does). :func:`watch_commits` calls back once such a
+transaction is over, to wake the worker at once instead of at its next poll.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, delete, event, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from causerie.store import schema as t
+from causerie.store.database import like_escape, write_transaction
+from causerie.store.records import DeliveryOutcome, NewOutboxMessage, OutboxMessage, OutboxState
+
+# Set on a connection's info by add_outbox_rows; seen when the connection goes back to the pool.
+_ADDED = "causerie.outbox_added"
+_o = t.outbox.c
+
+
+def add_outbox_rows(
+    conn: Connection, messages: Sequence[NewOutboxMessage], now: float
+) -> list[int]:
+    """Insert messages in the caller's open transaction; the new ids (dedup_key repeats skipped)."""
+    ids = []
+    for message in messages:
+        values = {
+            "uid": uuid.uuid4().hex,
+            "channel": message.channel,
+            "site_id": message.site_id,
+            "payload": json.dumps(message.payload, ensure_ascii=False, separators=(",", ":")),
+            "dedup_key": message.dedup_key,
+            "state": OutboxState.PENDING.value,
+            "attempts": 0,
+            "created": now,
+            "not_before": max(message.not_before, now),
+            "last_error": "",
+        }
+        if message.dedup_key is None:
+            new_id = conn.execute(insert(t.outbox).values(values).returning(_o.id)).scalar_one()
+        else:
+            upsert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            statement = (
+                upsert(t.outbox)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=["dedup_key"])
+                .returning(_o.id)
+            )
+            new_id = conn.execute(statement).scalar()
+        if new_id is not None:
+            ids.append(int(new_id))
+    if ids:
+        conn.info[_ADDED] = True
+    return ids
+
+
+def delete_mail_to(conn: Connection, address: str) -> int:
+    """Delete every mail of the outbox to this address, in the caller's transaction (erasure)."""
+    wanted = address.strip().lower()
+    pattern = f"%{like_escape(wanted)}%"
+    rows = conn.execute(
+        select(_o.id, _o.payload).where(
+            _o.channel == "email", func.lower(_o.payload).like(pattern, escape="\\")
+        )
+    ).all()
+    ids = [r.id for r in rows if str(json.loads(r.payload).get("to", "")).lower() == wanted]
+    if ids:
+        conn.execute(delete(t.outbox).where(_o.id.in_(ids)))
+    return len(ids)
+
+
+def watch_commits(engine: Engine, callback: Callable[[], None]) -> None:
+    """Call ``callback`` when a connection that added outbox rows returns to the pool."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi: Any, record: Any) -> None:
+        if record is not None and record.info.pop(_ADDED, False):
+            callback()
+
+
+class SqlOutboxStore:
+    """The outbox table and the worker leases, on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _write(self) -> AbstractContextManager[Connection]:
+        return write_transaction(self.engine)
+
+    # -- writing ------------------------------------------------------------------
+
+    def enqueue(self, messages: Sequence[NewOutboxMessage], now: float) -> list[int]:
+        """Add messages in one transaction of their own; the new ids (dedup_key repeats skipped)."""
+        with self._write() as conn:
+            return add_outbox_rows(conn, messages, now)
+
+    # -- the worker ---------------------------------------------------------------
+
+    def hold_lease(self, name: str, holder: str, now: float, seconds: float) -> bool:
+        """Take or renew a named lease until ``now + seconds``; False while another holds it."""
+        lease = t.outbox_leases.c
+        with self._write() as conn:
+            row = conn.execute(select(t.outbox_leases).where(lease.name == name)).first()
+            if row is None:
+                conn.execute(
+                    insert(t.outbox_leases).values(name=name, holder=holder, expires=now + seconds)
+                )
+                return True
+            if row.holder != holder and row.expires > now:
+                return False
+            conn.execute(
+                update(t.outbox_leases)
+                .where(lease.name == name)
+                .values(holder=holder, expires=now + seconds)
+            )
+            return True
+
+    def release_lease(self, name: str, holder: str) -> None:
+        """Give a lease back (if this holder has it), so another worker takes over at once."""
+        lease = t.outbox_leases.c
+        with self._write() as conn:
+            conn.execute(delete(t.outbox_leases).where(lease.name == name, lease.holder == holder))
+
+    def next_due(self) -> float | None:
+        """When the earliest pending message becomes due (its time or its lease's end)."""
+        # A pending row has a lease only while a worker holds it, and that lease
+        # ends after not_before: the later of the two is the lease.
+        when = func.min(func.coalesce(_o.lease_until, _o.not_before))
+        with self.engine.connect() as conn:
+            value = conn.execute(select(when).where(_o.state == OutboxState.PENDING.value)).scalar()
+        return None if value is None else float(value)
+
+    def claim(
+        self, worker: str, now: float, lease_seconds: float, limit: int
+    ) -> list[OutboxMessage]:
+        """Lease up to ``limit`` due messages to a worker, counting an attempt for each."""
+        due = and_(
+            _o.state == OutboxState.PENDING.value,
+            _o.not_before <= now,
+            or_(_o.lease_until.is_(None), _o.lease_until <= now),
+        )
+        pick = select(_o.id).where(due).order_by(_o.not_before, _o.id).limit(limit)
+        with self._write() as conn:
+            if conn.dialect.name == "postgresql":
+                # Rows another worker is claiming right now are skipped, not waited for.
+                pick = pick.with_for_update(skip_locked=True)
+            ids = list(conn.execute(pick).scalars())
+            if not ids:
+                return []
+            conn.execute(
+                update(t.outbox)
+                .where(_o.id.in_(ids))
+                .values(lease_until=now + lease_seconds, worker=worker, attempts=_o.attempts + 1)
+            )
+            rows = conn.execute(
+                select(t.outbox).where(_o.id.in_(ids)).order_by(_o.not_before, _o.id)
+            ).all()
+        return [_message(row) for row in rows]
+
+    def mark_sent(self, message_id: int, outcome: DeliveryOutcome, now: float) -> None:
+        """Record a successful delivery."""
+        self._finish(message_id, OutboxState.SENT, outcome, finished=now)
+
+    def complete_with(
+        self, message_id: int, follow_ups: Sequence[NewOutboxMessage], now: float
+    ) -> list[int]:
+        """Mark a message done and add the messages it expands into, in one transaction."""
+        with self._write() as conn:
+            _finish_in(conn, message_id, OutboxState.SENT, DeliveryOutcome(), finished=now)
+            return add_outbox_rows(conn, follow_ups, now)
+
+    def retry_later(self, message_id: int, outcome: DeliveryOutcome, not_before: float) -> None:
+        """Record a failed attempt and make the message due again at ``not_before``."""
+        self._finish(message_id, OutboxState.PENDING, outcome, not_before=not_before)
+
+    def give_up(self, message_id: int, outcome: DeliveryOutcome, now: float) -> None:
+        """Record the last failed attempt and stop trying (state ``failed``)."""
+        self._finish(message_id, OutboxState.FAILED, outcome, finished=now)
+
+    def retry_now(self, message_id: int, now: float) -> bool:
+        """Make a given-up message due again (a moderator's "retry"); False if it is not failed."""
+        with self._write() as conn:
+            result = conn.execute(
+                update(t.outbox)
+                .where(_o.id == message_id, _o.state == OutboxState.FAILED.value)
+                .values(
+                    state=OutboxState.PENDING.value, not_before=now, lease_until=None, finished=None
+                )
+            )
+            if result.rowcount:
+                conn.info[_ADDED] = True
+        return bool(result.rowcount)
+
+    def _finish(
+        self, message_id: int, state: OutboxState, outcome: DeliveryOutcome, **values: Any
+    ) -> None:
+        with self._write() as conn:
+            _finish_in(conn, message_id, state, outcome, **values)
+
+    # -- reading ------------------------------------------------------------------
+
+    def message(self, message_id: int) -> OutboxMessage | None:
+        """One message by id."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.outbox).where(_o.id == message_id)).first()
+        return _message(row) if row else None
+
+    def failures(self, site_ids: Sequence[int] | None, limit: int) -> list[OutboxMessage]:
+        """Given-up messages, newest first (``site_ids`` None: every site)."""
+        query = select(t.outbox).where(_o.state == OutboxState.FAILED.value)
+        if site_ids is not None:
+            query = query.where(_o.site_id.in_(list(site_ids)))
+        return self._rows(query.order_by(_o.id.desc()).limit(limit))
+
+    def recent(self, site_id: int | None, channel: str | None, limit: int) -> list[OutboxMessage]:
+        """Latest messages of a site and channel, newest first (the delivery log)."""
+        query = select(t.outbox)
+        if site_id is not None:
+            query = query.where(_o.site_id == site_id)
+        if channel is not None:
+            query = query.where(_o.channel == channel)
+        return self._rows(query.order_by(_o.id.desc()).limit(limit))
+
+    def counts(self) -> dict[str, int]:
+        """How many messages are in each state."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_o.state, func.count()).group_by(_o.state)).all()
+        found = {state.value: 0 for state in OutboxState}
+        found.update({str(state): int(n) for state, n in rows})
+        return found
+
+    def purge(self, before: float) -> int:
+        """Delete messages sent or given up before this time; how many."""
+        with self._write() as conn:
+            result = conn.execute(
+                delete(t.outbox).where(_o.state != OutboxState.PENDING.value, _o.finished < before)
+            )
+        return int(result.rowcount or 0)
+
+    def _rows(self, query: Any) -> list[OutboxMessage]:
+        with self.engine.connect() as conn:
+            return [_message(row) for row in conn.execute(query)]
+
+
+def _finish_in(
+    conn: Connection,
+    message_id: int,
+    state: OutboxState,
+    outcome: DeliveryOutcome,
+    **values: Any,
+) -> None:
+    conn.execute(
+        update(t.outbox)
+        .where(_o.id == message_id)
+        .values(
+            state=state.value,
+            lease_until=None,
+            last_error=outcome.error[:2000],
+            last_status=outcome.status,
+            last_duration_ms=outcome.duration_ms,
+            **values,
+        )
+    )
+
+
+def _message(row: Any) -> OutboxMessage:
+    data = dict(row._mapping)
+    data["payload"] = json.loads(data["payload"])
+    data["state"] = OutboxState(data["state"])
+    return OutboxMessage(**data)
