@@ -140,10 +140,12 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.listeners.append(live_listener(events, secret))
     moderation = ModerationService(comments, stores.moderation)
     comments.gatekeepers.append(moderation.gatekeeper)
-    readers = ReaderService(comments, stores.identities, secret)
+    mailer = SmtpMailer(settings)
+    readers = ReaderService(
+        comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
+    )
     comments.author_checks.append(readers.check_author)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
-    mailer = SmtpMailer(settings)
     outbox = _outbox_worker(settings, stores.outbox, mailer)
     # A transaction that queued a message wakes the worker once it is committed.
     watch_commits(engine, outbox.wake)

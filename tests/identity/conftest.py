@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from tests.conftest import _unavailable, free_port
+from tests.privacy.conftest import mailbox  # noqa: F401  (the aiosmtpd fixture, shared)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -7,17 +7,21 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
 
+from causerie.store import schema
 from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.identity import IdentityStore
 from causerie.store.database import create_database_engine
 from causerie.store.identity import SqlIdentityStore
+from causerie.store.outbox import SqlOutboxStore
 from causerie.store.privacy import SqlPrivacyStore
 from causerie.store.records import (
     CommentState,
     IdentityRecord,
     NewComment,
+    NewOutboxMessage,
     ReaderKeys,
     SigninChallenge,
 )
@@ -170,6 +174,21 @@ def test_wrong_secrets_count_until_the_challenge_is_dropped(
         assert store.take_challenge("c1", NOW, "wrong", 3) is None
     # …but not after three misses.
     assert store.take_challenge("c1", NOW, "code-hash", 3) is None
+
+
+def test_a_challenge_and_its_mail_are_stored_together_or_not_at_all(
+    store: IdentityStore, engine: Engine, site_id: int
+) -> None:
+    mail = NewOutboxMessage("email", site_id, {"to": "samira@example.org", "text": "123456"})
+    queued = store.add_challenge_with_mail(_challenge(site_id), mail, NOW)
+    outbox = SqlOutboxStore(engine)
+    assert outbox.message(queued).payload == mail.payload  # type: ignore[union-attr]
+    # The same challenge again: the insert fails, and its mail is rolled back with it.
+    with pytest.raises(IntegrityError):
+        store.add_challenge_with_mail(_challenge(site_id), mail, NOW)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.outbox)).scalar() == 1
+    assert store.take_challenge("c1", NOW, "code-hash", 5) is not None
 
 
 def test_without_a_secret_the_challenge_is_taken_by_its_id_alone(

@@ -119,7 +119,7 @@ def _recipients(f: NoticeFacts) -> str:
 
 def _sign_in(f: NoticeFacts) -> str:
     """Each sign-in method the site offers, and what it keeps."""
-    methods = offered_methods(f.conf)
+    methods = offered_methods(f.conf, f.mail_on)
     if not methods:
         return _section(_t(f, "notice.signin.title"), [_t(f, "notice.signin.none")])
     items = []

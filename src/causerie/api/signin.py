@@ -3,6 +3,8 @@
 - ``GET /api/signin/options?site=…``: the site's policy and sign-in buttons.
 - ``GET /api/signin/me``: who the session in ``X-Causerie-Session`` names.
 - ``POST /api/signin/sso``: a publisher's token for its reader → a session.
+- ``POST /api/signin/email`` then ``/api/signin/email/verify``: a code mailed
+  through the outbox (the mail's link carries it too) → a session.
 - ``POST /api/signin/signout``: end the session.
 - ``GET /signin/oidc/start`` and ``/signin/oidc/callback``: the pop-up's two ends;
   the last page posts the session to the opener's origin (``postMessage``).
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from html import escape
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import orjson
 from fastapi import APIRouter, Header, Query, Request
@@ -23,9 +26,9 @@ from starlette.responses import RedirectResponse, Response
 
 from causerie.api.http import JSONBody, request_lang
 from causerie.api.state import runtime_of, web_of
-from causerie.core.errors import Forbidden
-from causerie.core.i18n import direction, translate
-from causerie.core.readers import ReaderService, Session
+from causerie.core.errors import Forbidden, InvalidField
+from causerie.core.i18n import direction, negotiate, translate
+from causerie.core.readers import EmailSignin, ReaderService, Session
 
 router = APIRouter(tags=["sign-in"])
 
@@ -44,6 +47,24 @@ class PublisherTokenBody(BaseModel):
 
     token: str = Field(max_length=8192, description="JWT (HS256 or EdDSA) from the publisher.")
     site: str | None = Field(None, description="Site name (default site if absent).")
+
+
+class EmailBody(BaseModel):
+    """A reader asking for a sign-in code by e-mail."""
+
+    email: str = Field(max_length=320)
+    name: str = Field(max_length=200, description="The name to show with her comments.")
+    page: str = Field(max_length=2000, description="The article page: the mailed link opens it.")
+    site: str | None = None
+    lang: str | None = None
+
+
+class CodeBody(BaseModel):
+    """The code from the mail (typed, or read from the link) for the widget's handle."""
+
+    handle: str = Field(max_length=100)
+    code: str = Field(max_length=12)
+    site: str | None = None
 
 
 def readers(request: Request) -> ReaderService:
@@ -88,6 +109,38 @@ def sign_out(request: Request, session: SessionHeader = None) -> Response:
     return Response(status_code=204)
 
 
+@router.post("/api/signin/email", status_code=202, summary="Mail a sign-in code and link")
+def sign_in_by_email(request: Request, body: EmailBody) -> JSONBody:
+    """Queue the mail (through the outbox); ``{"handle"}`` for the widget to finish with."""
+    service = readers(request)
+    name = service.comments.site(body.site).name
+    _check_origin(request, _origin_of(body.page), name)
+    lang = negotiate(body.lang, None, request_lang(request))
+    handle = service.start_email(name, EmailSignin(body.email, body.name, body.page, lang))
+    return JSONBody({"handle": handle}, status_code=202, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/api/signin/email/verify", summary="Finish an e-mail sign-in")
+def verify_email_code(request: Request, body: CodeBody) -> JSONBody:
+    """The mailed code for this handle, once, within 10 minutes: ``{"token", "name", "method"}``."""
+    session = readers(request).finish_email(body.handle, body.code)
+    return JSONBody(session_view(session), headers={"Cache-Control": "no-store"})
+
+
+def _origin_of(page: str) -> str:
+    parts = urlsplit(page)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidField("page_invalid", field="page")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _check_origin(request: Request, origin: str, site: str) -> None:
+    """Sessions and links go only to pages of origins allowed to write to the site."""
+    own = str(request.base_url).rstrip("/")
+    if origin != own and not web_of(request).origin_policy.may_write(origin, site):
+        raise Forbidden("origin_not_allowed")
+
+
 def _public_base(request: Request) -> str:
     return runtime_of(request).links.base_url.rstrip("/")
 
@@ -104,10 +157,7 @@ def oidc_start(
     service = readers(request)
     name = service.comments.site(site).name
     origin = origin.rstrip("/")
-    own = str(request.base_url).rstrip("/")
-    # The session will be posted to this origin: it must be one allowed to write to the site.
-    if origin != own and not web_of(request).origin_policy.may_write(origin, name):
-        raise Forbidden("origin_not_allowed")
+    _check_origin(request, origin, name)
     start = service.start_oidc(
         name, origin, _public_base(request) + CALLBACK_PATH, request_lang(request)
     )

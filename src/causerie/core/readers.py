@@ -20,13 +20,23 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from causerie.core import identity
+from causerie.core import identity, validation
 from causerie.core.comments import Clock, CommentService, Reader
 from causerie.core.confusables import skeleton
-from causerie.core.errors import CauserieError, Forbidden, InvalidField, NotAuthenticated
+from causerie.core.errors import (
+    CauserieError,
+    Forbidden,
+    InvalidField,
+    NotAuthenticated,
+    RateLimited,
+)
+from causerie.core.i18n import translate
 from causerie.core.oidc import PRESETS, OidcClient, Provider, display_name
+from causerie.core.outbox import mail_message
+from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import SiteSettings
 from causerie.core.sso import verify_publisher_token
+from causerie.notify.email import Mail
 from causerie.store.contracts.identity import IdentityStore
 from causerie.store.records import CommentRecord, IdentityRecord, SigninChallenge, SiteRecord
 
@@ -36,6 +46,8 @@ SESSION_SECONDS = 30 * 86_400.0
 SSO_SESSION_SECONDS = 86_400.0  # a subscription can end: the publisher's token is asked again
 CHALLENGE_SECONDS = 600.0
 MAX_ATTEMPTS = 5
+MAILS_PER_HOUR = 5  # sign-in mails per address: the form must not become a mail cannon
+MAX_NAME = 80
 
 
 @dataclass(frozen=True)
@@ -44,6 +56,16 @@ class Session:
 
     token: str
     reader: IdentityRecord
+
+
+@dataclass(frozen=True)
+class EmailSignin:
+    """A reader asking for a sign-in code: her address, the name to show, the page she is on."""
+
+    email: str
+    name: str
+    page: str
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -71,6 +93,9 @@ class ReaderService:
     secret: str
     oidc: OidcClient = field(default_factory=OidcClient)
     clock: Clock = time.time
+    # E-mail sign-in needs a mail path (SMTP configured); mails go through the outbox.
+    mail_on: bool = False
+    limiter: RateLimiter | None = None
 
     # -- policy -----------------------------------------------------------------
 
@@ -79,7 +104,7 @@ class ReaderService:
         site = self.comments.site(site_name)
         conf = self.comments.site_settings(site)
         methods: list[dict[str, str]] = []
-        for method in offered_methods(conf):
+        for method in offered_methods(conf, self.mail_on):
             entry = {"method": method}
             if method == "oidc":
                 entry["name"] = site_provider(conf).name
@@ -198,6 +223,77 @@ class ReaderService:
         )
         return self._open_session(reader, SSO_SESSION_SECONDS)
 
+    # -- e-mail: a single-use code, also carried by a link ----------------------
+
+    def start_email(self, site_name: str | None, request: EmailSignin) -> str:
+        """Queue a mail with a 6-digit code and a link; the handle the widget keeps to finish."""
+        site, conf = self._site_offering(site_name, "email")
+        email = validation.check_email(request.email)
+        if not email:
+            raise InvalidField("email_invalid", field="email")
+        name = validation.check_author(
+            request.name, anonymous_ok=False, default="", max_length=MAX_NAME
+        )
+        subject = identity.email_subject(self.secret, email)
+        self._not_too_often(subject)
+        self._name_free(site, conf, name, (site.id, "email", "", subject))
+        handle, code = secrets.token_urlsafe(24), f"{secrets.randbelow(10**6):06d}"
+        now = self.clock()
+        challenge = SigninChallenge(
+            id=self._challenge_id(handle),
+            site_id=site.id,
+            kind="email",
+            secret_hash=self._code_hash(handle, code),
+            # Only the keyed hash of the address: the address itself is in the mail alone.
+            data={"subject": subject, "name": name},
+            attempts=0,
+            created=now,
+            expires=now + CHALLENGE_SECONDS,
+        )
+        lang = request.lang
+        minutes = int(CHALLENGE_SECONDS // 60)
+        link = f"{request.page.split('#')[0]}#causerie-signin={handle}.{code}"
+        params = {"site": site.title or site.name, "code": code, "link": link, "minutes": minutes}
+        mail = Mail(
+            to=email,
+            subject=translate("mail.signin.subject", lang, **params),
+            text=translate("mail.signin.body", lang, **params),
+            lang=lang,
+        )
+        self.store.add_challenge_with_mail(challenge, mail_message(mail, site.id), now)
+        return handle
+
+    def finish_email(self, handle: str, code: str) -> Session:
+        """The code (typed, or from the link) for this handle, once, within 10 minutes."""
+        handle, code = handle.strip(), code.strip()
+        taken = self.store.take_challenge(
+            self._challenge_id(handle), self.clock(), self._code_hash(handle, code), MAX_ATTEMPTS
+        )
+        site = self.comments.store.site_by_id(taken.site_id) if taken else None
+        if taken is None or taken.kind != "email" or site is None:
+            raise NotAuthenticated("signin_code_invalid")
+        data = taken.data
+        reader = self._remember(site, "email", "", str(data["subject"]), str(data["name"]))
+        return self._open_session(reader, SESSION_SECONDS)
+
+    def _code_hash(self, handle: str, code: str) -> str:
+        return identity.keyed_hash(self.secret, "signin-code", f"{handle}\x00{code}")
+
+    def _not_too_often(self, subject: str) -> None:
+        if self.limiter and not self.limiter.hit(f"signin-mail:{subject}", MAILS_PER_HOUR, 3600):
+            raise RateLimited("rate_limited")
+
+    def _name_free(
+        self, site: SiteRecord, conf: SiteSettings, name: str, key: tuple[int, str, str, str]
+    ) -> None:
+        """A new reader's chosen name must not imitate another reader or the site."""
+        wanted = skeleton(name)
+        if wanted in {skeleton(site.name), skeleton(site.title)} - {""}:
+            raise InvalidField("name_taken", field="name")
+        own = self.store.identity_by_key(*key)
+        if self.store.skeleton_taken(site.id, wanted, own.id if own else None):
+            raise InvalidField("name_taken", field="name")
+
     # -- OpenID Connect ----------------------------------------------------------
 
     def start_oidc(
@@ -254,7 +350,7 @@ class ReaderService:
     def _site_offering(self, site_name: str | None, method: str) -> tuple[SiteRecord, SiteSettings]:
         site = self.comments.site(site_name)
         conf = self.comments.site_settings(site)
-        if method not in offered_methods(conf):
+        if method not in offered_methods(conf, self.mail_on):
             raise Forbidden("signin_method_off")
         return site, conf
 
@@ -287,10 +383,10 @@ class ReaderService:
         ]
 
 
-def offered_methods(conf: SiteSettings) -> list[str]:
+def offered_methods(conf: SiteSettings, mail_on: bool = True) -> list[str]:
     """The methods a site offers that are configured enough to work."""
     ready = {
-        "email": True,
+        "email": mail_on,
         "oidc": bool(site_provider(conf).issuer and conf.oidc_client_id),
         "sso": bool(conf.sso_secret or conf.sso_public_key),
     }

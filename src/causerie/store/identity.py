@@ -10,7 +10,9 @@ One row of each table looks like::
                        kind='oidc' secret_hash='' attempts=0 created=… expires=…
                        data='{"nonce": "…", "verifier": "…", "origin": "https://news.example"}'
 
-An e-mail sign-in keeps no address: its ``subject`` is the keyed hash of it.
+An e-mail sign-in keeps no address: its ``subject`` is the keyed hash of it;
+the address is only in the outbox row of its mail, added in the same
+transaction as the challenge (``add_challenge_with_mail``).
 """
 
 from __future__ import annotations
@@ -25,11 +27,21 @@ from sqlalchemy.exc import IntegrityError
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import CommentRecord, IdentityRecord, SigninChallenge
+from causerie.store.outbox import add_outbox_rows
+from causerie.store.records import (
+    CommentRecord,
+    IdentityRecord,
+    NewOutboxMessage,
+    SigninChallenge,
+)
 from causerie.store.schema import identities, reader_sessions, signin_challenges
 
 # What a returning reader's sign-in refreshes; the rest stays as first stored.
 REFRESHED = ("name", "name_skeleton", "email", "subscriber", "last_seen")
+
+
+def _challenge_row(challenge: SigninChallenge) -> dict[str, Any]:
+    return {**dataclasses.asdict(challenge), "data": json.dumps(challenge.data)}
 
 
 def _identity(row: Any) -> IdentityRecord:
@@ -79,6 +91,18 @@ class SqlIdentityStore:
         """An identity by id."""
         with self.engine.connect() as conn:
             row = conn.execute(select(identities).where(identities.c.id == identity_id)).first()
+        return _identity(row) if row else None
+
+    def identity_by_key(
+        self, site_id: int, method: str, issuer: str, subject: str
+    ) -> IdentityRecord | None:
+        """The identity a sign-in names, if she signed in before."""
+        c = identities.c
+        query = select(identities).where(
+            c.site_id == site_id, c.method == method, c.issuer == issuer, c.subject == subject
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
         return _identity(row) if row else None
 
     def identities_matching(self, email: str, subject: str) -> list[IdentityRecord]:
@@ -166,10 +190,17 @@ class SqlIdentityStore:
 
     def add_challenge(self, challenge: SigninChallenge) -> None:
         """Remember a sign-in in progress."""
-        row = dataclasses.asdict(challenge)
-        row["data"] = json.dumps(challenge.data)
         with self._write() as conn:
-            conn.execute(insert(signin_challenges).values(row))
+            conn.execute(insert(signin_challenges).values(_challenge_row(challenge)))
+
+    def add_challenge_with_mail(
+        self, challenge: SigninChallenge, mail: NewOutboxMessage, now: float
+    ) -> int:
+        """Remember an e-mail sign-in and queue its mail in one transaction; the outbox id."""
+        with self._write() as conn:
+            conn.execute(insert(signin_challenges).values(_challenge_row(challenge)))
+            (queued,) = add_outbox_rows(conn, [mail], now)
+        return queued
 
     def take_challenge(
         self, challenge_id: str, now: float, secret_hash: str | None, max_attempts: int

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from causerie.store.records import CommentRecord, IdentityRecord, SigninChallenge
+from causerie.store.records import (
+    CommentRecord,
+    IdentityRecord,
+    NewOutboxMessage,
+    SigninChallenge,
+)
 
 
 class IdentityStore(Protocol):
@@ -22,6 +27,11 @@ class IdentityStore(Protocol):
 
     def identity(self, identity_id: int) -> IdentityRecord | None:
         """An identity by id."""
+
+    def identity_by_key(
+        self, site_id: int, method: str, issuer: str, subject: str
+    ) -> IdentityRecord | None:
+        """The identity a sign-in names, if she signed in before."""
 
     def identities_matching(self, email: str, subject: str) -> list[IdentityRecord]:
         """Identities of an address: e-mail sign-ins of its hash, or OIDC ones that kept it."""
@@ -53,6 +63,11 @@ class IdentityStore(Protocol):
 
     def add_challenge(self, challenge: SigninChallenge) -> None:
         """Remember a sign-in in progress."""
+
+    def add_challenge_with_mail(
+        self, challenge: SigninChallenge, mail: NewOutboxMessage, now: float
+    ) -> int:
+        """Remember an e-mail sign-in and queue its mail in one transaction; the outbox id."""
 
     def take_challenge(
         self, challenge_id: str, now: float, secret_hash: str | None, max_attempts: int
