@@ -79,7 +79,9 @@ def clients(redirect_uris: list[str]) -> list[dict[str, object]]:
     ]
 
 
-def start_provider(redirect_uris: list[str], log_path: Path) -> OidcProvider:
+def start_provider(
+    redirect_uris: list[str], log_path: Path, host: str = "127.0.0.1"
+) -> OidcProvider:
     """Start the provider and wait for its discovery document (skip or fail if it cannot)."""
     node = shutil.which("node")
     if node is None:
@@ -89,18 +91,21 @@ def start_provider(redirect_uris: list[str], log_path: Path) -> OidcProvider:
     port = free_port()
     log = log_path.open("ab")
     process = subprocess.Popen(
-        [str(node), str(SCRIPT), str(port), json.dumps(clients(redirect_uris))],
+        [str(node), str(SCRIPT), str(port), json.dumps(clients(redirect_uris)), host],
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    issuer = f"http://127.0.0.1:{port}"
+    issuer = f"http://{host}:{port}"
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         if process.poll() is not None:
             break
         try:
-            if httpx.get(issuer + "/.well-known/openid-configuration", timeout=1).is_success:
+            answer = httpx.get(
+                f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=1
+            )
+            if answer.is_success:
                 return OidcProvider(issuer, process)
         except httpx.HTTPError:
             time.sleep(0.1)

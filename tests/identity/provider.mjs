@@ -1,11 +1,11 @@
 // A real OpenID Connect provider for the sign-in tests: panva's certified `oidc-provider`.
-// Usage: node provider.mjs PORT CLIENTS_JSON
+// Usage: node provider.mjs PORT CLIENTS_JSON [ISSUER_HOST]  (it listens on 127.0.0.1)
 // Any login and password are accepted (the library's development pages); the account's
 // name is the login with its first letter capitalised, its e-mail login@example.org.
 import Provider from "oidc-provider";
 
-const [port, clientsJson] = process.argv.slice(2);
-const issuer = `http://127.0.0.1:${port}`;
+const [port, clientsJson, host = "127.0.0.1"] = process.argv.slice(2);
+const issuer = `http://${host}:${port}`;
 
 const provider = new Provider(issuer, {
   clients: JSON.parse(clientsJson),

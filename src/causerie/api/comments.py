@@ -259,5 +259,7 @@ def site_config(request: Request, site: Annotated[str | None, Query()] = None) -
             "moderation": conf.moderation,
             "max_comment_length": conf.max_comment_length,
             "languages": list(conf.languages),
+            # Who may comment and the sign-in buttons (GET /api/signin/options, in one trip).
+            "signin": runtime_of(request).readers.options(record.name),
         }
     )
