@@ -4,6 +4,7 @@ blocking a reader, and her sign-ins in export and erasure."""
 from __future__ import annotations
 
 import time
+from html import escape
 from typing import Any
 
 import jwt
@@ -229,3 +230,71 @@ def test_a_moderator_of_another_site_cannot_see_the_reader(site: TestClient) -> 
     assert mod.get(f"/readers/{identity}").status_code == 403
     assert mod.send("PUT", f"/readers/{identity}/block", {"blocked": True}).status_code == 403
     assert site.get("/api/signin/me", headers=reader).status_code == 200
+
+
+# -- the dashboard and the privacy notice -----------------------------------------------
+
+
+def test_the_dashboard_sets_the_policy_and_never_shows_a_secret(make_client: MakeClient) -> None:
+    client = make_client()
+    add_user(client, "admin@news.example", "admin")
+    mod = login(client, "admin@news.example")
+    change = {
+        "who_may_comment": "subscribers",
+        "signin_methods": ["sso"],
+        "sso_secret": HS_SECRET,
+        "sso_login_url": "https://news.example/login",
+    }
+    answer = mod.send("PUT", "/sites/default/settings", change)
+    assert answer.status_code == 200, answer.text
+    shown = mod.get("/sites/default/settings").json()
+    assert (shown["who_may_comment"], shown["signin_methods"]) == ("subscribers", ["sso"])
+    assert shown["sso_secret"] == "********" and shown["oidc_client_secret"] == ""
+    # Sent back as shown, the secret stays what it was: tokens signed with it still work.
+    shown.pop("site")
+    assert mod.send("PUT", "/sites/default/settings", shown).status_code == 200
+    assert client.post("/api/signin/sso", json={"token": publisher_token()}).status_code == 200
+    assert client.post("/api/comments", json=COMMENT).json()["error"] == "subscribers_only"
+    for bad in (
+        {"who_may_comment": "everybody"},
+        {"signin_methods": ["facebook"]},
+        {"oidc_preset": "myspace"},
+        {"oidc_issuer": "javascript:alert(1)"},
+    ):
+        refused = mod.send("PUT", "/sites/default/settings", bad)
+        assert (refused.status_code, refused.json()["field"]) == (422, next(iter(bad))), bad
+
+
+@pytest.mark.parametrize("lang", ["fr", "en", "ar"])
+def test_the_privacy_notice_lists_each_enabled_method(site: TestClient, lang: str) -> None:
+    from causerie.core.privacy import notice_text
+
+    configure(
+        site,
+        signin_methods=["sso", "oidc"],
+        sso_secret=HS_SECRET,
+        oidc_preset="google",
+        oidc_client_id="id",
+        oidc_keep_email=True,
+    )
+    page = site.get(f"/privacy?lang={lang}").text
+    for key, params in (
+        ("notice.signin.sso", {}),
+        ("notice.signin.oidc", {"provider": "Google"}),
+        ("notice.signin.oidc_email", {"provider": "Google"}),
+        ("notice.signin.session", {}),
+    ):
+        text = notice_text(key, lang, **params)
+        assert escape(text) in page, key
+    assert escape(notice_text("notice.signin.email", lang)) not in page  # not offered
+    configure(site, signin_methods=[])
+    assert escape(notice_text("notice.signin.none", lang)) in site.get(f"/privacy?lang={lang}").text
+
+
+def test_the_retention_purge_ends_expired_sessions(site: TestClient) -> None:
+    session = sso_session(site, publisher_token())
+    runtime = site.app.state.runtime  # type: ignore[attr-defined]
+    assert runtime.privacy.purge(now=time.time()).sign_ins_expired == 0
+    report = runtime.privacy.purge(now=time.time() + 2 * 86_400)  # SSO sessions last a day
+    assert report.sign_ins_expired == 1
+    assert site.get("/api/signin/me", headers=session).status_code == 401

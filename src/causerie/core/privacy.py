@@ -81,6 +81,7 @@ class PurgeReport:
     learning_scrubbed: int = 0
     requests_expired: int = 0
     requests_deleted: int = 0
+    sign_ins_expired: int = 0  # reader sessions and sign-in challenges past their end
 
     def as_dict(self) -> dict[str, int]:
         """The counts, for the CLI and logs."""
@@ -304,6 +305,8 @@ class PrivacyService:
             now - LINK_MAX_AGE, now - self.settings.privacy_log_retention_days * DAY
         )
         report.requests_expired, report.requests_deleted = expired, deleted
+        if self.readers is not None:
+            report.sign_ins_expired = self.readers.store.purge_expired(now)
         return report
 
 
