@@ -3,7 +3,10 @@ a verified comment, sign out; no cookie of Causerie's; axe on the sign-in dialog
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
@@ -20,9 +24,11 @@ from causerie.store.comments import SqlCommentStore
 from causerie.store.database import create_database_engine, upgrade
 from tests.conftest import LiveServer, free_port, start_server
 from tests.identity.conftest import CLIENT_ID, CLIENT_SECRET, start_provider, stop_provider
+from tests.moderation.conftest import PASSWORD
 from tests.privacy.conftest import Mailbox
 
 pytestmark = pytest.mark.browser
+EMAIL = "admin@news.example"
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Le tram</title>
 </head><body><main><h1>Le tram</h1><div id="causerie-thread"></div></main>
@@ -234,3 +240,58 @@ def test_the_options_name_no_provider_url(server: Served) -> None:
         {"method": "email"},
         {"method": "sso", "login_url": publisher.url + "/login"},
     ]
+
+
+def test_a_moderator_lists_a_readers_comments_and_blocks_her(browser: Any, server: Served) -> None:
+    live, _, _ = server
+    token = jwt.encode(
+        {"sub": "reader-77", "name": "Inès", "exp": int(time.time()) + 300},
+        "publisher-secret-0123456789abcdef",
+        algorithm="HS256",
+    )
+    session = {
+        "X-Causerie-Session": httpx.post(
+            live.url + "/api/signin/sso", json={"token": token}, timeout=10
+        ).json()["token"]
+    }
+    for text in ("Premier avis d'Inès", "Second avis d'Inès"):
+        body = {"uri": "/2026/budget", "text": text}
+        assert httpx.post(
+            live.url + "/api/comments", json=body, headers=session, timeout=10
+        ).is_success
+    command = [
+        sys.executable,
+        "-m",
+        "causerie",
+        "user",
+        "add",
+        EMAIL,
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]
+    added = subprocess.run(
+        command, input=PASSWORD + "\n", env=live.env, capture_output=True, text=True, timeout=60
+    )
+    assert added.returncode == 0, added.stderr
+    page = browser.new_context().new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live.url}/admin?lang=en")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_selector("#queue", state="attached")
+    page.get_by_role("button", name="Approved", exact=True).click()
+    item = page.locator("#queue > li", has_text="Second avis").first
+    expect(item.locator(".badge")).to_have_text("Signed-in reader")
+    item.get_by_role("button", name="Reader's comments").click()
+    listed = item.get_by_role("list", name="Comments by Inès on this site")
+    expect(listed.locator("li")).to_have_count(2)
+    item.get_by_role("button", name="Block this reader").click()
+    expect(page.locator("#status")).to_contain_text("Author blocked")
+    assert httpx.get(live.url + "/api/signin/me", headers=session, timeout=10).status_code == 401
+    refused = httpx.post(live.url + "/api/signin/sso", json={"token": token}, timeout=10)
+    assert refused.json()["error"] == "reader_blocked"
+    assert errors == []
+    page.context.close()
