@@ -14,6 +14,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from causerie.core.errors import CauserieError, NotAuthenticated
+from causerie.core.i18n import translate
 from causerie.core.oidc import OidcClient, Provider
 from tests.conftest import MakeClient
 from tests.identity.conftest import CLIENT_ID, CLIENT_SECRET, OTHER_ID, OidcProvider
@@ -126,8 +127,10 @@ def test_the_same_state_cannot_finish_twice(
     back = oidc_provider.log_in(start.headers["location"], "karim", REDIRECT)
     path = back.removeprefix("http://testserver")
     assert client.get(path).status_code == 200
-    replay = client.get(path)
-    assert (replay.status_code, replay.json()["error"]) == (401, "signin_expired")
+    replay = client.get(path + "&lang=en")
+    assert replay.status_code == 401 and 'data-error="signin_expired"' in replay.text
+    assert translate("error.signin_expired", "en") in replay.text
+    assert "causerie-signin" not in replay.text  # nothing is posted to the opener
 
 
 def test_a_page_of_an_origin_the_site_does_not_allow_cannot_start(

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 from typing import Any
 
 import httpx
@@ -32,7 +33,7 @@ EMAIL = "admin@news.example"
 
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>Le tram</title>
 </head><body><main><h1>Le tram</h1><div id="causerie-thread"></div></main>
-<script src="{server}/embed.js" data-causerie-uri="/2026/tram" async></script></body></html>"""
+<script src="{server}/embed.js" data-causerie-uri="/2026/tram"{sso} async></script></body></html>"""
 
 
 @dataclass
@@ -42,15 +43,18 @@ class Publisher:
     url: str
     server: ThreadingHTTPServer
 
-    def article(self, lang: str) -> str:
-        return f"{self.url}/2026/tram?lang={lang}"
+    def article(self, lang: str, sso: str = "") -> str:
+        return f"{self.url}/2026/tram?lang={lang}" + (f"&sso={sso}" if sso else "")
 
 
 def start_publisher(causerie: str) -> Publisher:
     class Article(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            lang = self.path.partition("lang=")[2][:2] or "fr"
-            body = PAGE.format(lang=lang, server=causerie).encode()
+            query = parse_qs(urlsplit(self.path).query)
+            lang = query.get("lang", ["fr"])[0]
+            # A logged-in reader of the publisher: its server signs her token into the embed.
+            sso = f' data-causerie-sso="{query["sso"][0]}"' if "sso" in query else ""
+            body = PAGE.format(lang=lang, server=causerie, sso=sso).encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -123,13 +127,15 @@ def _t(key: str, lang: str, **params: Any) -> str:
 Served = tuple[LiveServer, Mailbox, Publisher]
 
 
-def open_article(browser: Any, publisher: Publisher, lang: str = "fr") -> tuple[Any, Any]:
+def open_article(
+    browser: Any, publisher: Publisher, lang: str = "fr", sso: str = ""
+) -> tuple[Any, Any]:
     """The publisher's article (another origin than Causerie's), widget loaded."""
     context = browser.new_context()
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(publisher.article(lang))
+    page.goto(publisher.article(lang, sso))
     page.wait_for_selector(".causerie .cz-who")
     page.errors = errors  # type: ignore[attr-defined]
     return context, page
@@ -295,3 +301,39 @@ def test_a_moderator_lists_a_readers_comments_and_blocks_her(browser: Any, serve
     assert refused.json()["error"] == "reader_blocked"
     assert errors == []
     page.context.close()
+
+
+def test_the_publishers_token_in_the_embed_signs_the_reader_in(
+    browser: Any, server: Served
+) -> None:
+    _, _, publisher = server
+    claims = {
+        "sub": "reader-9",
+        "name": "Youssef",
+        "subscriber": True,
+        "exp": int(time.time()) + 300,
+    }
+    token = jwt.encode(claims, "publisher-secret-0123456789abcdef", algorithm="HS256")
+    context, page = open_article(browser, publisher, "ar", token)
+    try:
+        expect(page.locator(".cz-who")).to_contain_text(_t("signin.as", "ar", name="Youssef"))
+        form = page.locator(".causerie > .cz-form")
+        form.locator("textarea").fill("مقال ممتاز")
+        form.locator(".cz-go").click()
+        expect(page.locator(".cz-c", has_text="مقال ممتاز").locator(".cz-a")).to_have_text(
+            "Youssef"
+        )
+        # The same reader's next page: the kept session serves, no new exchange.
+        exchanges: list[str] = []
+        page.on(
+            "request", lambda r: exchanges.append(r.url) if "/api/signin/sso" in r.url else None
+        )
+        page.reload()
+        expect(page.locator(".cz-who")).to_contain_text(_t("signin.as", "ar", name="Youssef"))
+        assert exchanges == []
+        # Logged out on the publisher's site: no token in the embed, signed out here too.
+        page.goto(publisher.article("ar"))
+        expect(page.get_by_role("button", name=_t("signin.open", "ar"))).to_be_visible()
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        context.close()

@@ -24,9 +24,9 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
-from causerie.api.http import JSONBody, request_lang
+from causerie.api.http import JSONBody, request_lang, status_of
 from causerie.api.state import runtime_of, web_of
-from causerie.core.errors import Forbidden, InvalidField
+from causerie.core.errors import CauserieError, Forbidden, InvalidField
 from causerie.core.i18n import direction, negotiate, translate
 from causerie.core.readers import EmailSignin, ReaderService, Session
 
@@ -174,14 +174,21 @@ def oidc_callback(
     lang = request_lang(request)
     if not state or not code:
         return _done_page(lang, translate("widget.signin.failed", lang), None)
-    session, origin, lang = readers(request).finish_oidc(
-        state, code, _public_base(request) + CALLBACK_PATH
-    )
+    try:
+        session, origin, lang = readers(request).finish_oidc(
+            state, code, _public_base(request) + CALLBACK_PATH
+        )
+    except CauserieError as refused:
+        # A page for the reader in the pop-up, not JSON: the error in her language.
+        text = translate(f"error.{refused.code}", lang)
+        return _done_page(lang, text, None, status_of(refused), refused.code)
     data = {**session_view(session), "origin": origin}
     return _done_page(lang, translate("widget.signin.done", lang, name=session.reader.name), data)
 
 
-def _done_page(lang: str, message: str, data: dict[str, Any] | None) -> Response:
+def _done_page(
+    lang: str, message: str, data: dict[str, Any] | None, status: int = 200, error: str = ""
+) -> Response:
     script = ""
     if data is not None:
         # JSON in a data block, "<" escaped so that no value can close the element.
@@ -193,8 +200,9 @@ def _done_page(lang: str, message: str, data: dict[str, Any] | None) -> Response
     html = (
         f'<!doctype html><html lang="{escape(lang)}" dir="{direction(lang)}"><head>'
         '<meta charset="utf-8"><meta name="viewport" content="width=device-width">'
-        f"<title>{escape(message)}</title></head><body><main><p>{escape(message)}</p></main>"
+        f"<title>{escape(message)}</title></head><body>"
+        f'<main data-error="{escape(error)}"><p>{escape(message)}</p></main>'
         f"{script}</body></html>"
     )
     headers = {"Content-Security-Policy": DONE_CSP, "Cache-Control": "no-store"}
-    return Response(html, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(html, status, media_type="text/html; charset=utf-8", headers=headers)

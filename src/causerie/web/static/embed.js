@@ -52,7 +52,7 @@
   // on any domain with third-party cookies blocked).
   const SESSION = 'session:' + (conf.site || 'default');
   let session = kept(SESSION, null);
-  const signedIn = (s) => { session = s && { t: s.token, n: s.name }; keep(SESSION, session); };
+  const signedIn = (s, sub) => { session = s && { t: s.token, n: s.name, s: sub }; keep(SESSION, session); };
   const sessionHeader = () => (session ? { 'X-Causerie-Session': session.t } : {});
 
   async function api(method, path, params, body, headers) {
@@ -483,8 +483,12 @@
     if (link) {
       history.replaceState(null, '', location.href.split('#')[0]);
       signedIn(await api('POST', '/api/signin/email/verify', {}, { handle: link[1], code: link[2] }));
-    } else if (ds.causerieSso && !session) {
-      signedIn(await api('POST', '/api/signin/sso', {}, { site: conf.site || null, token: ds.causerieSso }));
+    } else if (ds.causerieSso) {
+      // Exchanged once per reader: again only when the publisher's page names someone else.
+      const sub = JSON.parse(atob(ds.causerieSso.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+      if (!session || session.s !== sub) signedIn(await api('POST', '/api/signin/sso', {}, { site: conf.site || null, token: ds.causerieSso }), sub);
+    } else if (session && session.s) {
+      signedIn(null); // signed out on the publisher's site: out here too
     }
   }
 
