@@ -130,11 +130,15 @@ class ReaderService:
             raise NotAuthenticated("signin_required")
         if conf.who_may_comment == "subscribers":
             raise NotAuthenticated("subscribers_only")
-        wanted = skeleton(author)
+        if self._imitates(site, author, None):
+            raise InvalidField("name_taken", field="author")
+
+    def _imitates(self, site: SiteRecord, name: str, except_id: int | None) -> bool:
+        """Whether a name looks like the site's, or like another signed-in reader's."""
+        wanted = skeleton(name)
         if wanted in {skeleton(site.name), skeleton(site.title)} - {""}:
-            raise InvalidField("name_taken", field="author")
-        if self.store.skeleton_taken(site.id, wanted, None):
-            raise InvalidField("name_taken", field="author")
+            return True
+        return self.store.skeleton_taken(site.id, wanted, except_id)
 
     # -- sessions ---------------------------------------------------------------
 
@@ -227,7 +231,7 @@ class ReaderService:
 
     def start_email(self, site_name: str | None, request: EmailSignin) -> str:
         """Queue a mail with a 6-digit code and a link; the handle the widget keeps to finish."""
-        site, conf = self._site_offering(site_name, "email")
+        site, _ = self._site_offering(site_name, "email")
         email = validation.check_email(request.email)
         if not email:
             raise InvalidField("email_invalid", field="email")
@@ -236,7 +240,7 @@ class ReaderService:
         )
         subject = identity.email_subject(self.secret, email)
         self._not_too_often(subject)
-        self._name_free(site, conf, name, (site.id, "email", "", subject))
+        self._name_free(site, name, subject)
         handle, code = secrets.token_urlsafe(24), f"{secrets.randbelow(10**6):06d}"
         now = self.clock()
         challenge = SigninChallenge(
@@ -283,15 +287,10 @@ class ReaderService:
         if self.limiter and not self.limiter.hit(f"signin-mail:{subject}", MAILS_PER_HOUR, 3600):
             raise RateLimited("rate_limited")
 
-    def _name_free(
-        self, site: SiteRecord, conf: SiteSettings, name: str, key: tuple[int, str, str, str]
-    ) -> None:
-        """A new reader's chosen name must not imitate another reader or the site."""
-        wanted = skeleton(name)
-        if wanted in {skeleton(site.name), skeleton(site.title)} - {""}:
-            raise InvalidField("name_taken", field="name")
-        own = self.store.identity_by_key(*key)
-        if self.store.skeleton_taken(site.id, wanted, own.id if own else None):
+    def _name_free(self, site: SiteRecord, name: str, subject: str) -> None:
+        """The name chosen at e-mail sign-in must not imitate the site or another reader."""
+        own = self.store.identity_by_key(site.id, "email", "", subject)
+        if self._imitates(site, name, own.id if own else None):
             raise InvalidField("name_taken", field="name")
 
     # -- OpenID Connect ----------------------------------------------------------
