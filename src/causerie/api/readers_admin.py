@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from causerie.api.http import JSONBody
 from causerie.api.moderation import Changing, Reading, moderation
+from causerie.api.params import Id
 from causerie.api.signin import readers
 from causerie.core.accounts import Session
 from causerie.core.errors import CauserieError
@@ -55,7 +56,7 @@ def _view(found: IdentityRecord) -> dict[str, Any]:
 
 
 @router.get("/{identity_id}", summary="A signed-in reader and her comments")
-def reader(request: Request, identity_id: int, session: Reading) -> JSONBody:
+def reader(request: Request, identity_id: Id, session: Reading) -> JSONBody:
     """Her identity (never her e-mail) and her comments on the site, newest first."""
     _checked(request, session, identity_id)
     found, comments = readers(request).comments_by(identity_id)
@@ -73,7 +74,7 @@ def reader(request: Request, identity_id: int, session: Reading) -> JSONBody:
 
 
 @router.put("/{identity_id}/block", summary="Block or unblock a signed-in reader")
-def block(request: Request, identity_id: int, body: BlockBody, session: Changing) -> JSONBody:
+def block(request: Request, identity_id: Id, body: BlockBody, session: Changing) -> JSONBody:
     """A blocked reader's sessions end and her next comments are refused (403 reader_blocked)."""
     _checked(request, session, identity_id)
     return JSONBody({"reader": _view(readers(request).block(identity_id, body.blocked))})
