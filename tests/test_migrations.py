@@ -184,6 +184,35 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "subscriptions": [
         {"id": 1, "comment_id": 1, "author_key": "ak" * 16, "created": NOW, "confirmed": NOW}
     ],
+    "identities": [
+        {
+            "id": 1,
+            "site_id": 1,
+            "method": "oidc",
+            "issuer": "https://id.example",
+            "subject": "248289761001",
+            "name": "Samira",
+            "name_skeleton": "samira",
+            "email": None,
+            "subscriber": False,
+            "blocked": False,
+            "created": NOW,
+            "last_seen": NOW,
+        }
+    ],
+    "reader_sessions": [{"id": "r" * 64, "identity_id": 1, "created": NOW, "expires": NOW + 1}],
+    "signin_challenges": [
+        {
+            "id": "s" * 64,
+            "site_id": 1,
+            "kind": "oidc",
+            "secret_hash": "",
+            "data": '{"nonce": "n"}',
+            "attempts": 0,
+            "created": NOW,
+            "expires": NOW + 600,
+        }
+    ],
     "outbox": [
         {
             "id": 1,

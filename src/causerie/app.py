@@ -23,6 +23,7 @@ from causerie.api import (
     akismet_pages,
     feeds,
     pages,
+    readers_admin,
     widget,
 )
 from causerie.api import akismet as akismet_api
@@ -30,6 +31,7 @@ from causerie.api import comments as comments_api
 from causerie.api import moderation as moderation_api
 from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
+from causerie.api import signin as signin_api
 from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import ThreadCache
 from causerie.api.fanout import RedisFanout
@@ -89,6 +91,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(akismet_pages.router)
     app.include_router(widget.router)
     app.include_router(privacy_api.router)
+    app.include_router(signin_api.router)
+    app.include_router(readers_admin.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

@@ -38,6 +38,7 @@ from causerie.core.outbox import (
 )
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from causerie.core.readers import ReaderService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.notify.delivery import Deliver
@@ -50,12 +51,14 @@ from causerie.store.apikeys import SqlApiKeyStore
 from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.identity import IdentityStore
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.feeds import SqlFeedStore
+from causerie.store.identity import SqlIdentityStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
@@ -78,6 +81,7 @@ class Stores:
     privacy: PrivacyStore
     api_keys: ApiKeyStore
     learning: LearningLog
+    identities: IdentityStore
     outbox: OutboxStore
     notifications: NotificationStore
 
@@ -102,6 +106,7 @@ class Runtime:
     retention: RetentionTask
     api_keys: ApiKeys
     usage: UsageMeter
+    readers: ReaderService
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -135,6 +140,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         privacy=SqlPrivacyStore(engine),
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
+        identities=SqlIdentityStore(engine),
         outbox=SqlOutboxStore(engine),
         notifications=SqlNotificationStore(engine),
     )
@@ -156,6 +162,10 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.gatekeepers.append(moderation.gatekeeper)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
+    readers = ReaderService(
+        comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
+    )
+    comments.author_checks.append(readers.check_author)
     webhook_sender = WebhookSender(stores.notifications, settings.webhook_timeout_seconds)
     dispatch = _event_dispatch(settings, stores, comments, links, mailer)
     outbox = _outbox_worker(settings, stores.outbox, mailer, webhook_sender, dispatch)
@@ -169,6 +179,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         comments,
         secret,
         send=_queue_mail(stores.outbox) if mailer.enabled else None,
+        readers=readers,
     )
     return Runtime(
         settings=settings,
@@ -187,6 +198,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
+        readers=readers,
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=webhook_sender.forget),
         webhook_sender=webhook_sender,

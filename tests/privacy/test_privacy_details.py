@@ -350,6 +350,7 @@ def test_purge_counts_every_site_and_keeps_at_least_a_day(make_sqlite_client: Ma
         "learning_scrubbed": 2,
         "requests_expired": 0,
         "requests_deleted": 0,
+        "sign_ins_expired": 0,
     }
     kept = [c for c, _, _ in records.comments_of("s@example.org", "none")]
     assert len(kept) == 2 and all(c.email == "s@example.org" for c in kept)

@@ -79,6 +79,7 @@ def test_purge_removes_exactly_what_the_settings_say(make_client: MakeClient) ->
         "learning_scrubbed": 1,
         "requests_expired": 1,
         "requests_deleted": 0,
+        "sign_ins_expired": 0,
     }
     get = store.comment
     assert get(old_ham).email is None and get(old_ham).ip_hash is None  # type: ignore[union-attr]

@@ -16,7 +16,10 @@ from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
 from causerie.core.errors import InvalidField
 from causerie.core.moderation import ModerationService
+from causerie.core.oidc import PRESETS
 from causerie.core.overview import DAY, overview_data
+from causerie.core.readers import METHODS
+from causerie.core.sites import WHO_MAY_COMMENT
 
 router = APIRouter(tags=["moderation"])
 
@@ -34,7 +37,28 @@ EDITABLE: dict[str, tuple[type, int, int]] = {
     "spam_retention_days": (int, 1, 3650),
     "discard_retention_days": (int, 1, 3650),
     "unconfirmed_retention_days": (int, 1, 3650),
+    # Reader identity (docs/identity.md): who may comment, how readers sign in.
+    "who_may_comment": (str, 0, 0),
+    "signin_methods": (list, 0, len(METHODS)),
+    "oidc_preset": (str, 0, 0),
+    "oidc_issuer": (str, 0, 300),
+    "oidc_client_id": (str, 0, 300),
+    "oidc_client_secret": (str, 0, 300),
+    "oidc_name": (str, 0, 60),
+    "oidc_keep_email": (bool, 0, 0),
+    "sso_secret": (str, 0, 300),
+    "sso_public_key": (str, 0, 2000),
+    "sso_login_url": (str, 0, 500),
 }
+# Settings with a fixed set of values.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "moderation": MODERATION_MODES,
+    "who_may_comment": WHO_MAY_COMMENT,
+    "oidc_preset": ("", *PRESETS),
+}
+# Written, never read back: the dashboard shows only whether one is set.
+SECRETS = ("oidc_client_secret", "sso_secret")
+SECRET_SET = "********"
 SERIES = (
     ("received", "#1f5fa8"),
     ("caught", "#8a5a00"),
@@ -46,7 +70,10 @@ SERIES = (
 def _site_settings_view(service: ModerationService, name: str, session: Session) -> dict[str, Any]:
     site = service.site(session, name)
     conf = service.comments.site_settings(site)
-    return {"site": site.name, **{k: _jsonable(getattr(conf, k, None)) for k in EDITABLE}}
+    view = {k: _jsonable(getattr(conf, k, None)) for k in EDITABLE}
+    for key in SECRETS:
+        view[key] = SECRET_SET if view[key] else ""
+    return {"site": site.name, **view}
 
 
 def _jsonable(value: Any) -> Any:
@@ -64,6 +91,8 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
     """Change some settings; unknown names and bad values are a 422 naming the field."""
     service = moderation(request)
     site = service.site(session, name)
+    # A secret shown as "set" and sent back unchanged keeps its stored value.
+    body = {k: v for k, v in body.items() if not (k in SECRETS and v == SECRET_SET)}
     clean = {key: _check(key, value) for key, value in body.items()}
     merged = {**site.settings, **clean}
     service.change_site_settings(session, site, merged, sorted(clean))
@@ -80,16 +109,27 @@ def _check(key: str, value: Any) -> Any:
         ok = isinstance(value, bool)
     elif kind is int:
         ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    elif kind is str and key in CHOICES:
+        ok = value in CHOICES[key]
     elif kind is str:
-        ok = value in MODERATION_MODES
+        ok = (
+            isinstance(value, str)
+            and len(value) <= high
+            and (not key.endswith(("_issuer", "_url")) or not value or _is_web_address(value))
+        )
     elif isinstance(value, list) and len(value) <= high:
         value = [v.strip() for v in value if isinstance(v, str) and v.strip()]
         ok = all(len(v) <= 200 for v in value) and (
             key != "allowed_origins" or all(_is_origin(v) for v in value)
         )
+        ok = ok and (key != "signin_methods" or set(value) <= set(METHODS))
     if not ok:
         raise InvalidField("field_invalid", field=key)
     return value
+
+
+def _is_web_address(value: str) -> bool:
+    return value.startswith(("https://", "http://")) and " " not in value
 
 
 def _is_origin(value: str) -> bool:

@@ -14,6 +14,7 @@ from starlette.responses import Response
 from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id
+from causerie.api.signin import SESSION_HEADER
 from causerie.api.state import runtime_of, web_of
 from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
@@ -67,11 +68,14 @@ def _service(request: Request) -> CommentService:
 
 
 def _reader(request: Request, lang: str | None = None) -> Reader:
-    settings = runtime_of(request).settings
+    runtime = runtime_of(request)
+    session = request.headers.get(SESSION_HEADER)
     return Reader(
-        ip=client_ip(request, settings.trusted_proxies),
+        ip=client_ip(request, runtime.settings.trusted_proxies),
         user_agent=request.headers.get("user-agent", ""),
         lang=(lang or request_lang(request))[:16],
+        # The signed-in reader, if the widget sent a live session.
+        signed_in=runtime.readers.reader_of(session) if session else None,
     )
 
 
@@ -255,5 +259,7 @@ def site_config(request: Request, site: Annotated[str | None, Query()] = None) -
             "moderation": conf.moderation,
             "max_comment_length": conf.max_comment_length,
             "languages": list(conf.languages),
+            # Who may comment and the sign-in buttons (GET /api/signin/options, in one trip).
+            "signin": runtime_of(request).readers.options(record.name),
         }
     )

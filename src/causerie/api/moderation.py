@@ -208,6 +208,8 @@ def moderator_view(row: QueueRow, lang: str) -> dict[str, Any]:
         "reasons": _reasons(c.spam_reasons, lang),
         "pinned": c.pinned,
         "by_site": c.by_site,
+        # A signed-in reader: GET /api/admin/readers/{identity_id} lists her comments.
+        "identity_id": c.identity_id,
         "likes": c.likes,
         "dislikes": c.dislikes,
     }

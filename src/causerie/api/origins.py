@@ -29,7 +29,9 @@ from causerie.api.bodies import MAX_BODY
 from causerie.api.http import error_response
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-ALLOW_HEADERS = "Content-Type, Authorization, X-Causerie-Tokens, Accept-Language"
+ALLOW_HEADERS = (
+    "Content-Type, Authorization, X-Causerie-Tokens, X-Causerie-Session, Accept-Language"
+)
 ALLOW_METHODS = "GET, POST, PATCH, DELETE, OPTIONS"
 
 

@@ -14,6 +14,7 @@ from causerie.config import Settings
 from causerie.core.i18n import direction
 from causerie.core.identity import IPV4_PREFIX, IPV6_PREFIX
 from causerie.core.privacy import LINK_MAX_AGE, notice_text
+from causerie.core.readers import offered_methods, site_provider
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 
@@ -116,6 +117,24 @@ def _recipients(f: NoticeFacts) -> str:
     return _section(_t(f, "notice.third.title"), items)
 
 
+def _sign_in(f: NoticeFacts) -> str:
+    """Each sign-in method the site offers, and what it keeps."""
+    methods = offered_methods(f.conf, f.mail_on)
+    if not methods:
+        return _section(_t(f, "notice.signin.title"), [_t(f, "notice.signin.none")])
+    items = []
+    for method in methods:
+        if method == "oidc":
+            provider = site_provider(f.conf)
+            items.append(_t(f, "notice.signin.oidc", provider=provider.name))
+            if provider.keep_email:
+                items.append(_t(f, "notice.signin.oidc_email", provider=provider.name))
+        else:
+            items.append(_t(f, f"notice.signin.{method}"))
+    items.append(_t(f, "notice.signin.session"))
+    return _section(_t(f, "notice.signin.title"), items)
+
+
 def _rights(f: NoticeFacts) -> str:
     hours = int(LINK_MAX_AGE // 3600)
     if not f.mail_on:
@@ -148,6 +167,7 @@ def notice(f: NoticeFacts) -> str:
         paragraph(_t(f, "notice.intro", site=f.site))
         + _section(_t(f, "notice.controller.title"), [controller])
         + _collected(f)
+        + _sign_in(f)
         + _retention(f)
         + _recipients(f)
         + _section(_t(f, "notice.browser.title"), [_t(f, "notice.browser.body", minutes=minutes)])

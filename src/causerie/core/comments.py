@@ -29,6 +29,7 @@ from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
     CommentRecord,
     CommentState,
+    IdentityRecord,
     NewComment,
     SiteRecord,
     SpamMark,
@@ -46,6 +47,8 @@ class Reader:
     ip: str = ""
     user_agent: str = ""
     lang: str = ""
+    # The signed-in reader her session names (core/readers.py); None for a typed name.
+    signed_in: IdentityRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,8 @@ class ChangeEvent:
 Listener = Callable[[ChangeEvent], None]
 # Raises a CauserieError to refuse a comment before it is classified (e.g. blocked authors).
 Gatekeeper = Callable[[SiteRecord, str | None, Reader], None]
+# Raises a CauserieError when the site's policy refuses this author (core/readers.py).
+AuthorCheck = Callable[[SiteRecord, SiteSettings, str, Reader], None]
 
 
 @dataclass
@@ -94,6 +99,7 @@ class CommentService:
     # Shared counters (Redis) when several processes serve; else the store counts.
     rate_limiter: RateLimiter | None = None
     gatekeepers: list[Gatekeeper] = field(default_factory=list)
+    author_checks: list[AuthorCheck] = field(default_factory=list)
 
     # -- helpers --------------------------------------------------------------
 
@@ -156,14 +162,13 @@ class CommentService:
         conf = self.site_settings(site)
         uri = validation.check_uri(data.uri)
         text = validation.check_text(data.text, conf.max_comment_length)
-        author = validation.check_author(
-            data.author,
-            anonymous_ok=conf.allow_anonymous,
-            default=conf.anonymous_name or "",
-            max_length=self.settings.max_name_length,
-        )
-        email = validation.check_email(data.email)
+        signed_in = reader.signed_in
+        author = signed_in.name if signed_in else self._typed_author(data.author, conf)
+        # A signed-in reader's e-mail is never stored with her comments.
+        email = None if signed_in else validation.check_email(data.email)
         website = validation.check_website(data.website)
+        for check in self.author_checks:
+            check(site, conf, author, reader)
         for gatekeeper in self.gatekeepers:
             gatekeeper(site, email, reader)
         thread = self.store.thread(site.id, uri)
@@ -174,7 +179,11 @@ class CommentService:
         ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
         activity = self.store.recent_activity(ip_hash, text, now)
         self._check_rate(ip_hash, activity.by_ip_last_minute)
-        akey = identity.author_key(self.secret, email, author)
+        akey = (
+            identity.reader_author_key(self.secret, signed_in.id)
+            if signed_in
+            else identity.author_key(self.secret, email, author)
+        )
         sample = CommentSample(
             content=text,
             author=author,
@@ -211,6 +220,7 @@ class CommentService:
             user_agent=(reader.user_agent or "")[:512] or None,
             author_key=akey,
             notify=bool(data.notify and email),
+            identity_id=signed_in.id if signed_in else None,
         )
         title = validation.check_title(data.title)
         comment = self.store.insert_comment(site.id, uri, title, new, events.CREATED)
@@ -218,6 +228,14 @@ class CommentService:
         assert thread is not None
         self.emit("created", site, thread, comment)
         return comment, identity.edit_token(self.secret, comment.id)
+
+    def _typed_author(self, typed: str | None, conf: SiteSettings) -> str:
+        return validation.check_author(
+            typed,
+            anonymous_ok=conf.allow_anonymous,
+            default=conf.anonymous_name or "",
+            max_length=self.settings.max_name_length,
+        )
 
     def _check_rate(self, ip_hash: str | None, stored_last_minute: int) -> None:
         limit = self.settings.comments_per_minute
@@ -308,13 +326,11 @@ class CommentService:
         conf = self.site_settings(site)
         new_text = validation.check_text(text, conf.max_comment_length)
         new_author = comment.author
-        if author is not None:
-            new_author = validation.check_author(
-                author,
-                anonymous_ok=conf.allow_anonymous,
-                default=conf.anonymous_name,
-                max_length=self.settings.max_name_length,
-            )
+        if author is not None and comment.identity_id is None:
+            new_author = self._typed_author(author, conf)
+            if new_author != comment.author:
+                for check in self.author_checks:
+                    check(site, conf, new_author, Reader())
         new_website = comment.website
         if website is not None:
             new_website = validation.check_website(website)

@@ -48,6 +48,16 @@ def email_block_hash(secret: str, email: str) -> str:
     return keyed_hash(secret, "block-email", email.strip().lower())
 
 
+def email_subject(secret: str, email: str) -> str:
+    """What an e-mail sign-in keeps instead of the address (``identities.subject``)."""
+    return keyed_hash(secret, "signin-email", email.strip().lower())
+
+
+def reader_author_key(secret: str, identity_id: int) -> str:
+    """Recognises a signed-in author by her identity, whatever name she shows."""
+    return keyed_hash(secret, "author", f"identity:{identity_id}")
+
+
 def author_key(secret: str, email: str | None, author: str) -> str:
     """Recognises a returning author by e-mail, or by name when there is none."""
     basis = f"email:{email.strip().lower()}" if email else f"name:{author.strip().lower()}"

@@ -26,6 +26,7 @@ from causerie.core import identity
 from causerie.core.comments import Clock, CommentService
 from causerie.core.errors import CauserieError, Forbidden, InvalidField, RateLimited
 from causerie.core.i18n import FALLBACK
+from causerie.core.readers import ReaderService, ReaderTraces
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
@@ -80,6 +81,7 @@ class PurgeReport:
     learning_scrubbed: int = 0
     requests_expired: int = 0
     requests_deleted: int = 0
+    sign_ins_expired: int = 0  # reader sessions and sign-in challenges past their end
 
     def as_dict(self) -> dict[str, int]:
         """The counts, for the CLI and logs."""
@@ -97,6 +99,8 @@ class PrivacyService:
     secret: str
     send: Send | None = None
     clock: Clock = time.time
+    # Signed-in readers (core/readers.py): their identities and sessions are exported too.
+    readers: ReaderService | None = None
     _signer: URLSafeTimedSerializer = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,7 +129,30 @@ class PrivacyService:
             "subscriptions": [_subscription_data(s) for s in subs if s],
             "spam_filter_examples": [_learning_data(row) for row in learning],
             "privacy_requests": [_request_data(r) for r in requests],
+            "sign_ins": [self._sign_in_data(t) for t in self.readers.of_address(email)]
+            if self.readers
+            else [],
         }
+
+    def _sign_in_data(self, traces: ReaderTraces) -> dict[str, Any]:
+        found = traces.reader
+        return {
+            "method": found.method,
+            "issuer": found.issuer,
+            "subject": found.subject,
+            "name": found.name,
+            "email": found.email,
+            "subscriber": found.subscriber,
+            "blocked": found.blocked,
+            "created": iso(found.created),
+            "last_seen": iso(found.last_seen),
+            "sessions": [{"created": iso(a), "expires": iso(b)} for a, b in traces.sessions],
+            "comments": [_comment_data(c, *self._place(c)) for c in traces.comments],
+        }
+
+    def _place(self, comment: CommentRecord) -> tuple[str, str]:
+        site, thread = self.comments._context(comment)
+        return site.name, thread.uri
 
     def export_comment(self, token: str) -> dict[str, Any]:
         """What is stored with the one comment an edit token proves to be one's own."""
@@ -148,6 +175,7 @@ class PrivacyService:
             author_key=self._author_key(email),
             request_hash=self.email_hash(email),
             block_hash=identity.email_block_hash(self.secret, email),
+            identity_subject=identity.email_subject(self.secret, email),
         )
         erased = self.records.erase_reader(keys, self.clock())
         self.comments.announce_erased(erased.comments)
@@ -272,6 +300,8 @@ class PrivacyService:
             now - LINK_MAX_AGE, now - self.settings.privacy_log_retention_days * DAY
         )
         report.requests_expired, report.requests_deleted = expired, deleted
+        if self.readers is not None:
+            report.sign_ins_expired = self.readers.store.purge_expired(now)
         return report
 
 

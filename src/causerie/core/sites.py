@@ -11,6 +11,7 @@ from causerie.core.errors import CauserieError
 from causerie.store.records import SiteRecord
 
 DEFAULT_SITE = "default"
+WHO_MAY_COMMENT = ("anyone", "signed_in", "subscribers")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,19 @@ class SiteSettings:
     discard_retention_days: int = 7
     unconfirmed_retention_days: int = 7
     privacy_contact: str = ""
+    # Reader identity (docs/identity.md): who may comment — "anyone", "signed_in" or
+    # "subscribers" — and the sign-in methods offered ("email", "oidc", "sso").
+    who_may_comment: str = "anyone"
+    signin_methods: tuple[str, ...] = ()
+    oidc_preset: str = ""
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = ""
+    oidc_keep_email: bool = False
+    sso_secret: str = ""
+    sso_public_key: str = ""
+    sso_login_url: str = ""
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -75,4 +89,6 @@ class SiteSettings:
                 clean[key] = value
         if clean.get("moderation", self.moderation) not in MODERATION_MODES:
             raise CauserieError("field_invalid", field="moderation")
+        if clean.get("who_may_comment", self.who_may_comment) not in WHO_MAY_COMMENT:
+            raise CauserieError("field_invalid", field="who_may_comment")
         return dataclasses.replace(self, **clean)

@@ -123,6 +123,8 @@ def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
         "state": public_state(c.state),
         "pinned": c.pinned,
         "by_site": c.by_site,
+        # Signed in (e-mail, OIDC or the publisher's account): the widget shows a mark.
+        "verified": c.identity_id is not None and not deleted,
         "avatar": None if deleted else identity.avatar_seed(secret, c.email, c.author),
         "replies": [],
     }

@@ -13,6 +13,9 @@ What an erasure touches (docs/privacy.md lists the columns)::
                      texts the audit log kept) or of the address deleted
     blocks           a block of the address becomes a block of its keyed hash
     privacy_requests pending requests of the address expired, address cleared
+    identities       the reader's sign-ins (e-mail ones by the keyed hash of the
+                     address, OIDC ones that kept it) deleted, their sessions
+                     and pending challenges too; their comments erased as above
     outbox           mails to the address deleted, sent or not; webhook calls
                      carrying the erased comments deleted
 
@@ -32,7 +35,14 @@ from causerie.store import schema as t
 from causerie.store.database import write_transaction
 from causerie.store.outbox import add_comment_events, delete_calls_about, delete_mail_to
 from causerie.store.records import ERASED, CommentRecord, ErasedReader, ReaderKeys
-from causerie.store.schema import audit_log, blocks, privacy_requests, subscriptions
+from causerie.store.schema import (
+    audit_log,
+    blocks,
+    identities,
+    privacy_requests,
+    reader_sessions,
+    subscriptions,
+)
 
 # What a learning sample is matched on: (text, author name).
 Pair = tuple[str, str]
@@ -67,14 +77,22 @@ class Erasure:
         wanted = keys.email.strip().lower()
         c = t.comments.c
         with write_transaction(self.engine) as conn:
+            readers = _identities_of(conn, wanted, keys.identity_subject)
             ids = list(
                 conn.scalars(
                     select(c.id)
-                    .where(or_(func.lower(c.email) == wanted, c.author_key == keys.author_key))
+                    .where(
+                        or_(
+                            func.lower(c.email) == wanted,
+                            c.author_key == keys.author_key,
+                            c.identity_id.in_(readers),
+                        )
+                    )
                     .order_by(c.id)
                 )
             )
             pairs, records = _erase_comments(conn, ids, now)
+            _delete_identities(conn, readers)
             removed = _delete_learning(
                 conn, lambda s: _sample_email(s) == wanted or _pair(s) in pairs
             )
@@ -119,6 +137,18 @@ def _erase_comments(
         .returning(*t.comments.c)
     ).all()
     return pairs, [CommentRecord(**row._mapping) for row in erased]
+
+
+def _identities_of(conn: Connection, email: str, subject: str) -> list[int]:
+    i = identities.c
+    mine = or_(func.lower(i.email) == email, (i.method == "email") & (i.subject == subject))
+    return list(conn.scalars(select(i.id).where(mine)))
+
+
+def _delete_identities(conn: Connection, ids: list[int]) -> None:
+    if ids:
+        conn.execute(delete(reader_sessions).where(reader_sessions.c.identity_id.in_(ids)))
+        conn.execute(delete(identities).where(identities.c.id.in_(ids)))
 
 
 def _delete_learning(conn: Connection, match: Callable[[dict[str, Any]], bool]) -> int:

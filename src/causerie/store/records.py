@@ -70,6 +70,8 @@ class CommentRecord:
     notify: bool
     pinned: bool
     by_site: bool
+    # The signed-in reader who wrote it (store/identity.py); None for a typed name.
+    identity_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class NewComment:
     author_key: str | None = None
     notify: bool = False
     by_site: bool = False
+    identity_id: int | None = None
 
 
 # What an erased comment keeps: its place in the thread, nothing about its author.
@@ -109,6 +112,7 @@ ERASED: dict[str, Any] = {
     "user_agent": None,
     "author_key": None,
     "notify": False,
+    "identity_id": None,
 }
 
 # Which fields of a learning sample can name a person (erased with them).
@@ -242,6 +246,42 @@ class ReaderKeys:
     author_key: str
     request_hash: str  # privacy_requests.email_hash
     block_hash: str  # what a block by e-mail becomes
+    identity_subject: str = ""  # identities.subject of the address's e-mail sign-in
+
+
+# -- reader identity -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityRecord:
+    """A signed-in reader of one site: how she signed in, and the least we keep of her."""
+
+    id: int
+    site_id: int
+    method: str  # "email", "oidc" or "sso"
+    issuer: str  # the OIDC issuer, "site" for the publisher's accounts, "" for e-mail
+    subject: str  # the provider's stable id (a keyed hash of the address for e-mail)
+    name: str
+    name_skeleton: str
+    email: str | None
+    subscriber: bool
+    blocked: bool
+    created: float
+    last_seen: float
+
+
+@dataclass(frozen=True)
+class SigninChallenge:
+    """A sign-in in progress: an OIDC state or an e-mailed link/code, used once."""
+
+    id: str  # keyed hash of the state or link token the reader holds
+    site_id: int
+    kind: str  # "oidc" or "email"
+    secret_hash: str  # keyed hash of the 6-digit code (e-mail); "" for OIDC
+    data: dict[str, Any]
+    attempts: int
+    created: float
+    expires: float
 
 
 # -- outbox --------------------------------------------------------------------

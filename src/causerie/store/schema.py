@@ -9,6 +9,7 @@ names the store module that reads and writes its tables (and draws its rows):
 - moderation — users, user_sites, sessions, audit_log, blocks, decisions: ``moderation.py``
 - readers' rights — privacy_requests, subscriptions: ``privacy.py``
 - Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
+- reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
 - notifications — outbox, outbox_leases: ``outbox.py``;
   webhooks, moderator_alerts: ``notifications.py``
 
@@ -126,6 +127,8 @@ comments = Table(
     Column("notify", Boolean, nullable=False, default=False),
     Column("pinned", Boolean, nullable=False, default=False),
     Column("by_site", Boolean, nullable=False, default=False),
+    # The signed-in reader who wrote it (the identity section below); NULL for a typed name.
+    Column("identity_id", Integer, nullable=True),
     Index("ix_comments_thread_state_created", "thread_id", "state", "created"),
     Index("ix_comments_root_id", "root_id"),
     Index("ix_comments_parent_id", "parent_id"),
@@ -135,6 +138,7 @@ comments = Table(
     Index("ix_comments_ip_hash_created", "ip_hash", "created"),
     Index("ix_comments_created", "created"),
     Index("ix_comments_text_hash_created", "text_hash", "created"),
+    Index("ix_comments_identity_id_created", "identity_id", "created"),
 )
 
 votes = Table(
@@ -306,6 +310,58 @@ api_usage = Table(
     Column("ham", Integer, nullable=False, default=0),
     Column("missed_spam", Integer, nullable=False, default=0),
     Column("false_positives", Integer, nullable=False, default=0),
+)
+
+
+# == reader identity: signed-in readers, their sessions, sign-ins in progress (store/identity.py)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("method", String(8), nullable=False),
+    Column("issuer", String(255), nullable=False, default=""),
+    Column("subject", String(255), nullable=False),
+    Column("name", String(200), nullable=False),
+    # UTS #39 skeleton of the name: a typed name with the same skeleton is refused.
+    Column("name_skeleton", String(400), nullable=False),
+    # Kept only when the reader agreed (OIDC); never for e-mail sign-in (subject is its hash).
+    Column("email", String(320), nullable=True),
+    Column("subscriber", Boolean, nullable=False, default=False),
+    Column("blocked", Boolean, nullable=False, default=False),
+    Column("created", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    UniqueConstraint("site_id", "method", "issuer", "subject"),
+    Index("ix_identities_site_id_name_skeleton", "site_id", "name_skeleton"),
+)
+
+reader_sessions = Table(
+    "reader_sessions",
+    metadata,
+    # A hash of the token the widget keeps: a leaked database does not hand out sessions.
+    Column("id", String(64), primary_key=True),
+    Column("identity_id", Integer, ForeignKey("identities.id", ondelete="CASCADE"), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index("ix_reader_sessions_identity_id", "identity_id"),
+    Index("ix_reader_sessions_expires", "expires"),
+)
+
+signin_challenges = Table(
+    "signin_challenges",
+    metadata,
+    # A keyed hash of the OIDC state or of the e-mailed link token.
+    Column("id", String(64), primary_key=True),
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("secret_hash", String(64), nullable=False, default=""),
+    # JSON: OIDC nonce, PKCE verifier and opener origin; or the e-mail's keyed hash.
+    Column("data", Text, nullable=False, default="{}"),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created", Float, nullable=False),
+    Column("expires", Float, nullable=False),
+    Index("ix_signin_challenges_expires", "expires"),
 )
 
 

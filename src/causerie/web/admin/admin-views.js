@@ -70,13 +70,28 @@
     ["spam_retention_days", "number"],
     ["discard_retention_days", "number"],
     ["unconfirmed_retention_days", "number"],
+    ["who_may_comment", "select", ["anyone", "signed_in", "subscribers"]],
+    ["signin_methods", "lines"],
+    ["oidc_preset", "select", ["", "google", "gitlab", "microsoft", "yahoo"]],
+    ["oidc_issuer", "text"],
+    ["oidc_client_id", "text"],
+    ["oidc_client_secret", "secret"],
+    ["oidc_name", "text"],
+    ["oidc_keep_email", "checkbox"],
+    ["sso_secret", "secret"],
+    ["sso_public_key", "pem"],
+    ["sso_login_url", "text"],
   ];
 
   function control(name, kind, options, value) {
     const id = "set-" + name;
-    if (kind === "select") return el("select", { id, name }, options.map((o) => el("option", { value: o, selected: o === value }, t("mode." + o))));
+    if (kind === "select") return el("select", { id, name }, options.map((o) => el("option", { value: o, selected: o === value }, t("mode." + (o || "none")))));
     if (kind === "checkbox") return el("input", { id, name, type: "checkbox", checked: Boolean(value) });
     if (kind === "lines") return el("textarea", { id, name, rows: "3", dir: "auto" }, (value || []).join("\n"));
+    if (kind === "pem") return el("textarea", { id, name, rows: "4", dir: "ltr" }, value || "");
+    // A secret is never shown: "********" says one is set; an empty field keeps it.
+    if (kind === "secret") return el("input", { id, name, type: "password", autocomplete: "off", placeholder: value || "" });
+    if (kind === "text") return el("input", { id, name, type: "text", dir: "ltr", value: value || "" });
     return el("input", { id, name, type: "number", min: "0", value: String(value ?? "") });
   }
 
@@ -88,6 +103,7 @@
       if (kind === "checkbox") out[name] = input.checked;
       else if (kind === "lines") out[name] = input.value.split("\n").map((s) => s.trim()).filter(Boolean);
       else if (kind === "number") out[name] = Number(input.value);
+      else if (kind === "secret") { if (input.value) out[name] = input.value; }
       else out[name] = input.value;
     }
     return out;

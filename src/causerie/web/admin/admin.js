@@ -248,6 +248,7 @@ Q.render = function (c) {
       A.el("input", { type: "checkbox", class: "pick", "aria-label": A.t("comment.select", { author: c.author }), onchange: () => {} }),
       A.el("strong", { id: id + "-who" }, c.author || A.t("comment.anonymous")),
       c.by_site ? A.el("span", { class: "badge" }, A.t("comment.by_site")) : null,
+      c.identity_id ? A.el("span", { class: "badge" }, A.t("comment.verified")) : null,
       c.pinned ? A.el("span", { class: "badge" }, A.t("comment.pinned")) : null,
       A.el("span", {}, c.email || ""),
       A.el("span", { dir: "ltr" }, c.ip_prefix || ""),
@@ -267,6 +268,8 @@ Q.render = function (c) {
       A.el("button", { type: "button", onclick: () => Q.editor(c, "reply") }, A.t("action.reply")),
       c.email ? A.el("button", { type: "button", onclick: () => Q.block(c, "email") }, A.t("action.block_email")) : null,
       c.ip_prefix ? A.el("button", { type: "button", onclick: () => Q.block(c, "ip_range") }, A.t("action.block_ip")) : null,
+      c.identity_id ? A.el("button", { type: "button", onclick: (e) => Q.reader(c, e.target) }, A.t("action.reader")) : null,
+      c.identity_id ? A.el("button", { type: "button", onclick: () => Q.blockReader(c) }, A.t("action.block_reader")) : null,
       A.el("button", { type: "button", onclick: () => Q.close(c) }, A.t(c.thread_closed ? "action.open_thread" : "action.close_thread"))));
 };
 
@@ -348,6 +351,28 @@ Q.block = async function (c, by) {
   if (days === null) return;
   try {
     await A.api("POST", "/comments/" + c.id + "/block", { by, days: Number(days) || 0 });
+    A.say(A.t("done.block"));
+  } catch (error) {
+    A.fail(error);
+  }
+};
+
+/* A signed-in reader: her other comments on the site, listed under this one. */
+Q.reader = async function (c, button) {
+  try {
+    const data = await A.api("GET", "/readers/" + c.identity_id);
+    const list = A.el("ul", { class: "reader", "aria-label": A.t("reader.comments", { name: data.reader.name }) },
+      data.comments.map((o) => A.el("li", {}, A.el("time", { datetime: o.created }, A.date(o.created)), " ", A.t("state." + o.state), " — ", o.text)));
+    button.closest(".comment").querySelector(".reader")?.remove();
+    button.closest(".actions").after(list);
+  } catch (error) {
+    A.fail(error);
+  }
+};
+
+Q.blockReader = async function (c) {
+  try {
+    await A.api("PUT", "/readers/" + c.identity_id + "/block", { blocked: true });
     A.say(A.t("done.block"));
   } catch (error) {
     A.fail(error);

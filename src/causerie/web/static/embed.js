@@ -1,6 +1,7 @@
 /* Causerie comment widget: one <script src=".../embed.js" async> on the article page.
    Plain JavaScript, no dependency, no request anywhere but the Causerie server.
-   Settings: data-causerie-{site,uri,title,lang,sort,limit,container,live} on the script tag.
+   Settings: data-causerie-{site,uri,title,lang,sort,limit,container,live,sso} on the script tag
+   (sso: a token the publisher signed for its logged-in reader, docs/identity.md).
    The comment markup matches src/causerie/api/fragment.py (server-rendered first page). */
 (() => {
   'use strict';
@@ -47,6 +48,12 @@
   const votes = kept('votes', {});
   const mine = (id) => tokens[id] && tokens[id].u > Date.now() && tokens[id];
   const liveTokens = () => Object.keys(tokens).filter(mine).map((id) => tokens[id].t);
+  // The reader's session: a token kept here, sent in a header (no cookie, so it works
+  // on any domain with third-party cookies blocked).
+  const SESSION = 'session:' + (conf.site || 'default');
+  let session = kept(SESSION, null);
+  const signedIn = (s, sub) => { session = s && { t: s.token, n: s.name, s: sub }; keep(SESSION, session); };
+  const sessionHeader = () => (session ? { 'X-Causerie-Session': session.t } : {});
 
   async function api(method, path, params, body, headers) {
     const init = { method, headers: Object.assign({}, headers) };
@@ -105,6 +112,7 @@
         : '';
       body =
         `<header class="cz-h"><span class="cz-av" aria-hidden="true" style="--cz-hue:${hue(c.avatar)}">${esc([...(c.author || '?').trim()][0] || '?').toUpperCase()}</span>${who}` +
+        (c.verified ? `<span class="cz-ok" title="${esc(t('verified'))}"><span aria-hidden="true">✓</span><span class="cz-sr">${esc(t('verified'))}</span></span>` : '') +
         (c.by_site ? `<span class="cz-tag">${esc(t('by_site'))}</span>` : '') +
         (c.pinned ? `<span class="cz-tag">${esc(t('pinned'))}</span>` : '') +
         `<a class="cz-t" href="#cz-c-${c.id}"><time datetime="${esc(c.created)}"></time></a>` +
@@ -117,8 +125,8 @@
     return `<article class="cz-c${c.state === 'deleted' ? ' cz-del' : ''}" id="cz-c-${c.id}" data-id="${c.id}">${body}<div class="cz-r">${(c.replies || []).map(comment).join('')}${hidden}</div></article>`;
   }
 
-  function field(id, name, type, extra) {
-    return `<div class="cz-field cz-${name}"><label for="${id}-${name}">${esc(t(name))}</label><input id="${id}-${name}" name="${name}" type="${type}" ${extra} aria-describedby="${id}-${name}-e"><p class="cz-err" id="${id}-${name}-e" aria-live="polite"></p></div>`;
+  function field(id, name, type, extra, label) {
+    return `<div class="cz-field cz-${name}"><label for="${id}-${name}">${esc(t(label || name))}</label><input id="${id}-${name}" name="${name}" type="${type}" ${extra} aria-describedby="${id}-${name}-e"><p class="cz-err" id="${id}-${name}-e" aria-live="polite"></p></div>`;
   }
 
   function form(parent, name) {
@@ -228,7 +236,7 @@
     const max = state.cfg.max_comment_length;
     if (!data.text) errors.text = t('error.text_required');
     else if (max && data.text.length > max) errors.text = t('error.text_too_long', { max });
-    if (!data.author && !state.cfg.allow_anonymous) errors.author = t('error.author_required');
+    if (!data.author && !session && !state.cfg.allow_anonymous) errors.author = t('error.author_required');
     if (data.email && !/^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$/.test(data.email)) errors.email = t('error.email_invalid');
     if (data.website && /\s/.test(data.website)) errors.website = t('error.website_invalid');
     return errors;
@@ -258,7 +266,7 @@
     button.disabled = true;
     button.textContent = t('sending');
     try {
-      const c = await api('POST', '/api/comments', {}, data);
+      const c = await api('POST', '/api/comments', {}, data, sessionHeader());
       tokens[c.id] = { t: c.edit_token, u: Date.parse(c.edit_until), x: data.text };
       keep('tokens', tokens);
       keep('me', { author: data.author, email: data.email, website: data.website });
@@ -271,6 +279,7 @@
       for (const k of ['author', 'email', 'website']) f.elements[k].value = data[k];
       f.querySelector('.cz-msg').textContent = note;
     } catch (e) {
+      if (e.status === 401 && session) { signedIn(null); who(); }
       const input = e.field && fieldError(f, e.field, e.message);
       if (input) input.focus();
       else f.querySelector('.cz-msg').textContent = e.message;
@@ -300,6 +309,8 @@
   // -- actions on comments ----------------------------------------------------------------
   async function act(button) {
     const action = button.dataset.act;
+    if (action === 'signin') return (root.querySelector('.cz-dlg') || dialog()).showModal();
+    if (action === 'signout') return signOut();
     const f = button.closest('form');
     if (action === 'preview') return preview(f, button);
     if (action === 'cancel') return f.remove();
@@ -392,6 +403,95 @@
     }
   }
 
+  // -- sign-in: who is commenting, the dialog, the pop-up ----------------------------------
+  const signin = () => state.cfg.signin || { policy: 'anyone', methods: [] };
+  let popup = null;
+
+  // The bar above the form: "commenting as …" with sign out, or the sign-in button.
+  function who() {
+    const bar = root.querySelector('.cz-who');
+    const f = root.querySelector('.cz-form');
+    const { policy, methods } = signin();
+    const locked = policy !== 'anyone' && !session;
+    for (const k of ['author', 'email']) f.querySelector('.cz-' + k).hidden = !!session;
+    f.hidden = locked;
+    bar.innerHTML = session
+      ? `<span>${esc(t('signin.as', { name: session.n }))}</span> <button type="button" class="cz-btn" data-act="signout">${esc(t('signin.out'))}</button>`
+      : (locked ? `<span>${esc(t(policy === 'subscribers' ? 'signin.subscribers' : 'signin.required'))}</span> ` : '') +
+        (methods.length ? `<button type="button" class="cz-btn" data-act="signin">${esc(t('signin.open'))}</button>` : '');
+  }
+
+  function dialog() {
+    const d = doc.createElement('dialog');
+    d.className = 'cz-dlg';
+    d.setAttribute('aria-labelledby', 'cz-si-t');
+    d.lang = lang;
+    d.dir = M.dir;
+    const items = signin().methods.map((m) =>
+      m.method === 'oidc' ? `<button type="button" class="cz-btn" data-si="oidc">${esc(t('signin.with', { name: m.name }))}</button>`
+        : m.method === 'sso' ? (m.login_url ? `<a class="cz-btn" href="${esc(m.login_url)}">${esc(t('signin.site'))}</a>` : '')
+        : `<form class="cz-si-mail" novalidate>${field('cz-si', 'si_name', 'text', 'autocomplete="name" required', 'signin.name')}${field('cz-si', 'si_email', 'email', 'autocomplete="email" required', 'signin.address')}<button type="submit" class="cz-btn cz-go">${esc(t('signin.email'))}</button></form>` +
+          `<form class="cz-si-code" novalidate hidden><p role="status">${esc(t('signin.email_sent'))}</p>${field('cz-si', 'si_code', 'text', 'inputmode="numeric" autocomplete="one-time-code" maxlength="6"', 'signin.code')}<button type="submit" class="cz-btn cz-go">${esc(t('signin.verify'))}</button></form>`);
+    d.innerHTML = `<h2 id="cz-si-t">${esc(t('signin.title'))}</h2>${items.join('')}<p class="cz-msg" role="status"></p><button type="button" class="cz-btn" data-si="close">${esc(t('signin.close'))}</button>`;
+    const msg = d.querySelector('.cz-msg');
+    let handle = '';
+    const finish = (s) => { signedIn(s); d.close(); who(); say(t('signin.as', { name: s.name })); };
+    d.addEventListener('click', (e) => {
+      const b = e.target.closest('[data-si]');
+      if (!b) return;
+      if (b.dataset.si === 'close') return d.close();
+      // Opened in the click itself (pop-up blockers); the provider is contacted only now.
+      popup = window.open(ORIGIN + '/signin/oidc/start?' + query({ site: conf.site, origin: location.origin, lang }), 'causerie-signin', 'width=520,height=660');
+      if (!popup) msg.textContent = t('signin.popup_blocked');
+    });
+    d.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const f = e.target;
+      const val = (n) => f.elements[n].value.trim();
+      msg.textContent = '';
+      try {
+        if (f.classList.contains('cz-si-mail')) {
+          handle = (await api('POST', '/api/signin/email', {}, { site: conf.site || null, lang, name: val('si_name'), email: val('si_email'), page: location.href.split('#')[0] })).handle;
+          f.hidden = true;
+          d.querySelector('.cz-si-code').hidden = false;
+          d.querySelector('.cz-si-code input').focus();
+        } else finish(await api('POST', '/api/signin/email/verify', {}, { handle, code: val('si_code') }));
+      } catch (err) {
+        const input = err.field && fieldError(f, 'si_' + err.field, err.message);
+        if (input) input.focus(); else msg.textContent = err.message;
+      }
+    });
+    // The pop-up's last page posts the session; only the Causerie server's origin is believed.
+    window.addEventListener('message', (e) => {
+      if (e.origin !== ORIGIN || e.source !== popup || !e.data || e.data.causerie !== 'signin') return;
+      finish({ token: e.data.token, name: e.data.name });
+    });
+    root.append(d);
+    return d;
+  }
+
+  async function signOut() {
+    await api('POST', '/api/signin/signout', {}, undefined, sessionHeader()).catch(() => {});
+    signedIn(null);
+    who();
+    root.querySelector('[data-act="signin"]')?.focus();
+  }
+
+  // A publisher's token in the embed, or the code of a mailed link, becomes a session.
+  async function autoSignIn() {
+    const link = location.hash.match(/causerie-signin=([\w-]+)\.(\d{6})/);
+    if (link) {
+      history.replaceState(null, '', location.href.split('#')[0]);
+      signedIn(await api('POST', '/api/signin/email/verify', {}, { handle: link[1], code: link[2] }));
+    } else if (ds.causerieSso) {
+      // Exchanged once per reader: again only when the publisher's page names someone else.
+      const sub = JSON.parse(atob(ds.causerieSso.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))).sub;
+      if (!session || session.s !== sub) signedIn(await api('POST', '/api/signin/sso', {}, { site: conf.site || null, token: ds.causerieSso }), sub);
+    } else if (session && session.s) {
+      signedIn(null); // signed out on the publisher's site: out here too
+    }
+  }
+
   // -- live updates (server-sent events) ----------------------------------------------------
   function listen() {
     if (!conf.live || !window.EventSource) return;
@@ -422,6 +522,7 @@
       `<p class="cz-privacy">${esc(t('privacy'))} <a href="${esc(privacy)}">${esc(t('privacy_link'))}</a></p>` +
       `<p class="cz-status cz-sr" role="status"></p><div class="cz-list"></div><button type="button" class="cz-btn cz-more" hidden>${esc(t('load_more'))}</button>`;
     root.querySelector('.cz-privacy').before(form(null));
+    root.querySelector('.cz-form').insertAdjacentHTML('beforebegin', '<p class="cz-who"></p>');
     list = root.querySelector('.cz-list');
     root.addEventListener('click', (e) => {
       const b = e.target.closest('button[data-act]');
@@ -429,6 +530,7 @@
     });
     root.addEventListener('submit', (e) => {
       e.preventDefault();
+      if (e.target.closest('.cz-dlg')) return;
       if (e.target.classList.contains('cz-edit')) saveEdit(e.target); else submit(e.target);
     });
     root.querySelector('select').addEventListener('change', async (e) => {
@@ -475,8 +577,10 @@
     counts().catch(() => {});
     if (!box) return;
     state.cfg = await cfg;
+    await autoSignIn().catch(() => signedIn(null));
     let fetched = performance.now() - T0;
     shell();
+    who();
     if (takeOver) {
       list.replaceWith(ssr.querySelector('.cz-list'));
       list = root.querySelector('.cz-list');
