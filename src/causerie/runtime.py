@@ -27,6 +27,7 @@ from causerie.core.notifications import Links, Notifier
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.importers.writer import ImportService
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -35,9 +36,11 @@ from causerie.store.apikeys import SqlApiKeyStore
 from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.imports import ExportSource, ImportTarget
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, upgrade
+from causerie.store.imports import SqlImportStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.privacy import SqlPrivacyStore
@@ -57,6 +60,8 @@ class Stores:
     privacy: PrivacyStore
     api_keys: ApiKeyStore
     learning: LearningLog
+    imports: ImportTarget
+    exports: ExportSource
 
 
 @dataclass
@@ -80,6 +85,7 @@ class Runtime:
     retention: RetentionTask
     api_keys: ApiKeys
     usage: UsageMeter
+    imports: ImportService
 
     @property
     def store(self) -> CommentStore:
@@ -103,12 +109,15 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
     )
     upgrade(engine)
+    imports = SqlImportStore(engine)
     stores = Stores(
         comments=SqlCommentStore(engine),
         moderation=SqlModerationStore(engine),
         privacy=SqlPrivacyStore(engine),
         api_keys=SqlApiKeyStore(engine),
         learning=SqlLearningLog(engine),
+        imports=imports,
+        exports=imports,
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -160,6 +169,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
+        # Imports bypass CommentService: no rate limit, no listener, no notification.
+        imports=ImportService(stores.imports, secret, spam),
     )
 
 

@@ -242,3 +242,51 @@ class ReaderKeys:
     author_key: str
     request_hash: str  # privacy_requests.email_hash
     block_hash: str  # what a block by e-mail becomes
+
+
+# -- imports and exports -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One comment an import stores: the comment, its thread, where it came from."""
+
+    source_id: str
+    parent_source_id: str | None  # resolved to ``parent_id`` once the whole file is read
+    thread_id: int
+    comment: NewComment  # ``parent_id`` is ignored: threading comes from the source ids
+    modified: float | None = None
+    likes: int = 0
+    dislikes: int = 0
+    pinned: bool = False
+    detail: str = "{}"  # JSON: what the source said that has no column (Akismet history)
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """A site's block-list entry as exported and imported."""
+
+    kind: str
+    value: str
+    note: str
+    created: float
+    expires: float | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    """One entry of the spam filter's learning log, as exported (opt-in) and imported."""
+
+    is_spam: bool
+    sample: str  # JSON of a CommentSample
+    source: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What resolving the threading of one import found."""
+
+    replies: int  # comments that found their parent
+    orphans: int  # comments whose parent was missing, elsewhere or circular: now top-level

@@ -9,6 +9,7 @@ names the store module that reads and writes its tables (and draws its rows):
 - moderation — users, user_sites, sessions, audit_log, blocks, decisions: ``moderation.py``
 - readers' rights — privacy_requests, subscriptions: ``privacy.py``
 - Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
+- imports — import_sources: ``imports.py``
 
 One row of ``comments`` looks like::
 
@@ -304,4 +305,33 @@ api_usage = Table(
     Column("ham", Integer, nullable=False, default=0),
     Column("missed_spam", Integer, nullable=False, default=0),
     Column("false_positives", Integer, nullable=False, default=0),
+)
+
+
+# == imports: where each imported comment came from (store/imports.py) ================
+
+# One row per imported comment: re-importing a file finds its source ids here and
+# adds nothing; ``detail`` keeps what the source said and Causerie has no column
+# for (a WordPress comment's Akismet history, say). A row looks like::
+#
+#     site_id=1 format='wordpress' source_id='4711' comment_id=42
+#     parent_source_id='4702' run='c0ffee…' detail='{"akismet": "true"}'
+import_sources = Table(
+    "import_sources",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", String(16), primary_key=True),
+    Column("source_id", String(128), primary_key=True),
+    Column(
+        "comment_id",
+        Integer,
+        ForeignKey("comments.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("parent_source_id", String(128), nullable=True),
+    # Which import wrote the row: threading is resolved for one run at a time.
+    Column("run", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_import_sources_run", "run"),
+    Index("ix_import_sources_comment_id", "comment_id"),
 )
