@@ -55,7 +55,7 @@ def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
     """The threads and comments of a WXR file, in file order."""
     label = name or str(path)
     offset = _Offset()
-    for item, line in elements(path, {"item"}, {"comment"}, name=label):
+    for item, line in elements(path, {"item"}, depth=2, numbered={"comment"}, name=label):
         comments = list(children(item, "comment"))
         if not comments:
             continue

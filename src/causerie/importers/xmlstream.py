@@ -27,10 +27,11 @@ LINE = "\x00line"
 class _Collector(TreeBuilder):
     """Builds the tree and notes each wanted element's start line when it ends."""
 
-    def __init__(self, wanted: frozenset[str], numbered: frozenset[str]) -> None:
+    def __init__(self, wanted: frozenset[str], numbered: frozenset[str], depth: int) -> None:
         super().__init__()
         self.wanted = wanted
         self.numbered = numbered
+        self.depth = depth
         self.parser: Any = None  # the expat parser, for line numbers
         self.stack: list[tuple[Element, int]] = []
         self.ready: list[tuple[Element, int, Element | None]] = []
@@ -46,7 +47,7 @@ class _Collector(TreeBuilder):
         name = local_name(tag)
         if name in self.numbered:
             element.set(LINE, str(line))
-        if name in self.wanted:
+        if name in self.wanted and len(self.stack) == self.depth:
             self.ready.append((element, line, self.stack[-1][0] if self.stack else None))
         return element
 
@@ -57,14 +58,19 @@ def local_name(tag: str) -> str:
 
 
 def elements(
-    path: Path, wanted: Collection[str], numbered: Collection[str] = (), name: str | None = None
+    path: Path,
+    wanted: Collection[str],
+    *,
+    depth: int,
+    numbered: Collection[str] = (),
+    name: str | None = None,
 ) -> Iterator[tuple[Element, int]]:
-    """Each complete element whose local name is wanted, with its line, in document order.
+    """Each complete element with a wanted local name at this depth (root: 0), with its line.
 
     Elements named in ``numbered`` (inside wanted ones) get their line too: :func:`line_of`.
     """
     label = name or str(path)
-    collector = _Collector(frozenset(wanted), frozenset(numbered))
+    collector = _Collector(frozenset(wanted), frozenset(numbered), depth)
     parser = DefusedXMLParser(target=collector, forbid_dtd=True)
     collector.parser = parser.parser
     with path.open("rb") as file:
