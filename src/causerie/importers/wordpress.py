@@ -49,13 +49,15 @@ STATES = {
 }
 KINDS = {"": "comment", "comment": "comment", "pingback": "pingback", "trackback": "trackback"}
 MAX_META = 4000
+# Elements whose own line a failure names.
+NUMBERED = {"comment", "comment_date", "comment_date_gmt", "comment_parent", "post_date_gmt"}
 
 
 def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
     """The threads and comments of a WXR file, in file order."""
     label = name or str(path)
     offset = _Offset()
-    for item, line in elements(path, {"item"}, depth=2, numbered={"comment"}, name=label):
+    for item, line in elements(path, {"item"}, depth=2, numbered=NUMBERED, name=label):
         comments = list(children(item, "comment"))
         if not comments:
             continue
@@ -66,7 +68,7 @@ def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
             uri=uri,
             title=text_of(item, "title"),
             closed=text_of(item, "comment_status") not in ("", "open"),
-            created=_date(label, line, text_of(item, "post_date_gmt"), None),
+            created=_date(label, item, "post_date_gmt", line),
             line=line,
         )
         for comment in comments:
@@ -86,7 +88,8 @@ def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iter
         raise ImportFailure(label, line, "wp:comment without wp:comment_id")
     parent = text_of(comment, "comment_parent") or "0"
     if not parent.isdigit():
-        raise ImportFailure(label, line, f"wp:comment_parent {parent!r} is not a number")
+        where = _line(comment, "comment_parent", line)
+        raise ImportFailure(label, where, f"wp:comment_parent {parent!r} is not a number")
     approved = text_of(comment, "comment_approved")
     state = STATES.get(approved)
     if state is None:
@@ -97,8 +100,8 @@ def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iter
         comment_type = text_of(comment, "comment_type")
         yield ImportWarning(line, f"comment {source_id}: type {comment_type!r} skipped")
         return
-    local = _date(label, line, text_of(comment, "comment_date"), None)
-    gmt = _date(label, line, text_of(comment, "comment_date_gmt"), None)
+    local = _date(label, comment, "comment_date", line)
+    gmt = _date(label, comment, "comment_date_gmt", line)
     if gmt is not None and local is not None:
         offset.seconds = local - gmt
     created = gmt if gmt is not None else (local - offset.seconds if local is not None else None)
@@ -132,12 +135,16 @@ def _akismet(comment: Element) -> dict[str, object]:
     return {"akismet": meta} if meta else {}
 
 
-def _date(label: str, line: int, value: str, default: float | None) -> float | None:
+def _date(label: str, element: Element, child: str, line: int) -> float | None:
     try:
-        parsed = dates.mysql(value)
+        return dates.mysql(text_of(element, child))
     except ValueError as error:
-        raise ImportFailure(label, line, str(error)) from None
-    return default if parsed is None else parsed
+        raise ImportFailure(label, _line(element, child, line), f"{child}: {error}") from None
+
+
+def _line(element: Element, child: str, default: int) -> int:
+    found = next(children(element, child), None)
+    return line_of(found) if found is not None else default
 
 
 # -- writing -------------------------------------------------------------------

@@ -146,10 +146,13 @@ class SqlImportSession:
     def add_blocks(self, rows: Sequence[BlockRow]) -> int:
         """Add block-list entries the site does not have yet; return how many."""
         b = t.blocks.c
-        have = set(
-            self.conn.execute(select(b.kind, b.value).where(b.site_id == self.site_id)).tuples()
-        )
-        fresh = [r for r in rows if (r.kind, r.value) not in have]
+        query = select(b.kind, b.value).where(b.site_id == self.site_id)
+        have: set[tuple[str, str]] = {(row[0], row[1]) for row in self.conn.execute(query)}
+        fresh = []
+        for row in rows:  # the same entry twice in one file counts once
+            if (row.kind, row.value) not in have:
+                have.add((row.kind, row.value))
+                fresh.append(row)
         if fresh:
             self.conn.execute(
                 insert(t.blocks), [{**vars(r), "site_id": self.site_id} for r in fresh]
@@ -160,8 +163,13 @@ class SqlImportSession:
         """Add learning-log entries the site does not have yet; return how many."""
         site = self.conn.scalar(select(t.sites.c.name).where(t.sites.c.id == self.site_id))
         sl = t.spam_learning.c
-        have = set(self.conn.execute(select(sl.created, sl.sample).where(sl.site == site)).tuples())
-        fresh = [r for r in rows if (r.created, r.sample) not in have]
+        query = select(sl.created, sl.sample).where(sl.site == site)
+        have: set[tuple[float, str]] = {(row[0], row[1]) for row in self.conn.execute(query)}
+        fresh = []
+        for row in rows:
+            if (row.created, row.sample) not in have:
+                have.add((row.created, row.sample))
+                fresh.append(row)
         if fresh:
             self.conn.execute(insert(t.spam_learning), [{**vars(r), "site": site} for r in fresh])
         return len(fresh)
@@ -333,7 +341,7 @@ class SqlImportStore:
             .where(t.comments.c.thread_id == thread_id, src.detail != literal_column("'{}'"))
         )
         with self.engine.connect() as conn:
-            return {int(i): d for i, d in conn.execute(query).tuples()}
+            return {int(i): d for i, d in conn.execute(query).all()}
 
     def blocks(self, site_id: int) -> list[BlockRow]:
         """The site's block list, oldest first."""
@@ -344,7 +352,7 @@ class SqlImportStore:
             .order_by(b.created, b.id)
         )
         with self.engine.connect() as conn:
-            return [BlockRow(*row) for row in conn.execute(query).tuples()]
+            return [BlockRow(*row) for row in conn.execute(query).all()]
 
     def learning(self, site: str) -> Iterator[LearningRow]:
         """The site's learning-log entries, oldest first."""
@@ -355,5 +363,5 @@ class SqlImportStore:
             .order_by(sl.id)
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(query).tuples().all()
+            rows = conn.execute(query).all()
         yield from (LearningRow(bool(r[0]), r[1], r[2], r[3]) for r in rows)
