@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 # Before this, a "date" is a placeholder or a mistake (WordPress writes 0000-00-00).
 EARLIEST = datetime(1990, 1, 1, tzinfo=UTC).timestamp()
+MYSQL = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})")
 
 
 def iso(value: str) -> float:
@@ -25,8 +27,12 @@ def mysql(value: str) -> float | None:
     text = value.strip()
     if not text or text.startswith("0000-00-00"):
         return None
+    parts = MYSQL.fullmatch(text)
     try:
-        moment = datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        if parts is None:
+            raise ValueError(text)
+        year, month, day, hour, minute, second = map(int, parts.groups())
+        moment = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise ValueError(f"bad date {text!r}") from None
     return _checked(moment.timestamp(), value)

@@ -33,7 +33,7 @@ from causerie.importers.records import (
     ImportItem,
     ImportWarning,
 )
-from causerie.importers.xmlstream import children, elements, line_of, text_of
+from causerie.importers.xmlstream import children, elements, fields, line_of, text_of
 from causerie.store.contracts.imports import ExportSource
 from causerie.store.records import CommentRecord, CommentState, ThreadRecord
 
@@ -68,7 +68,7 @@ def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
             uri=uri,
             title=text_of(item, "title"),
             closed=text_of(item, "comment_status") not in ("", "open"),
-            created=_date(label, item, "post_date_gmt", line),
+            created=_post_date(label, item, line),
             line=line,
         )
         for comment in comments:
@@ -83,25 +83,39 @@ class _Offset:
 
 def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iterator[ImportItem]:
     line = line_of(comment)
-    source_id = text_of(comment, "comment_id")
+    field = fields(comment)
+
+    def text(name: str, *, strip: bool = True) -> str:
+        found = field.get(name)
+        value = "" if found is None else found.text or ""
+        return value.strip() if strip else value
+
+    def failure(name: str, reason: str) -> ImportFailure:
+        found = field.get(name)
+        return ImportFailure(label, line_of(found) if found is not None else line, reason)
+
+    source_id = text("comment_id")
     if not source_id:
         raise ImportFailure(label, line, "wp:comment without wp:comment_id")
-    parent = text_of(comment, "comment_parent") or "0"
+    parent = text("comment_parent") or "0"
     if not parent.isdigit():
-        where = _line(comment, "comment_parent", line)
-        raise ImportFailure(label, where, f"wp:comment_parent {parent!r} is not a number")
-    approved = text_of(comment, "comment_approved")
+        raise failure("comment_parent", f"wp:comment_parent {parent!r} is not a number")
+    approved = text("comment_approved")
     state = STATES.get(approved)
     if state is None:
         state = CommentState.PENDING
         yield ImportWarning(line, f"comment {source_id}: unknown state {approved!r}, kept pending")
-    kind = KINDS.get(text_of(comment, "comment_type"))
+    kind = KINDS.get(text("comment_type"))
     if kind is None:
-        comment_type = text_of(comment, "comment_type")
-        yield ImportWarning(line, f"comment {source_id}: type {comment_type!r} skipped")
+        yield ImportWarning(line, f"comment {source_id}: type {text('comment_type')!r} skipped")
         return
-    local = _date(label, comment, "comment_date", line)
-    gmt = _date(label, comment, "comment_date_gmt", line)
+    stamps = []
+    for name in ("comment_date", "comment_date_gmt"):
+        try:
+            stamps.append(dates.mysql(text(name)))
+        except ValueError as error:
+            raise failure(name, f"{name}: {error}") from None
+    local, gmt = stamps
     if gmt is not None and local is not None:
         offset.seconds = local - gmt
     created = gmt if gmt is not None else (local - offset.seconds if local is not None else None)
@@ -112,16 +126,16 @@ def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iter
         thread=thread,
         created=created,
         state=state,
-        body=text_of(comment, "comment_content", strip=False),
+        body=text("comment_content", strip=False),
         markup="html",
         parent=None if parent == "0" else parent,
-        author=text_of(comment, "comment_author"),
-        email=text_of(comment, "comment_author_email") or None,
-        website=text_of(comment, "comment_author_url") or None,
-        ip=text_of(comment, "comment_author_IP") or None,
-        user_agent=text_of(comment, "comment_agent") or None,
+        author=text("comment_author"),
+        email=text("comment_author_email") or None,
+        website=text("comment_author_url") or None,
+        ip=text("comment_author_IP") or None,
+        user_agent=text("comment_agent") or None,
         kind=kind,  # type: ignore[arg-type]
-        detail=_akismet(comment),
+        detail=_akismet(comment) if "commentmeta" in field else {},
         line=line,
     )
 
@@ -135,16 +149,13 @@ def _akismet(comment: Element) -> dict[str, object]:
     return {"akismet": meta} if meta else {}
 
 
-def _date(label: str, element: Element, child: str, line: int) -> float | None:
+def _post_date(label: str, item: Element, line: int) -> float | None:
     try:
-        return dates.mysql(text_of(element, child))
+        return dates.mysql(text_of(item, "post_date_gmt"))
     except ValueError as error:
-        raise ImportFailure(label, _line(element, child, line), f"{child}: {error}") from None
-
-
-def _line(element: Element, child: str, default: int) -> int:
-    found = next(children(element, child), None)
-    return line_of(found) if found is not None else default
+        found = next(children(item, "post_date_gmt"), None)
+        where = line_of(found) if found is not None else line
+        raise ImportFailure(label, where, f"post_date_gmt: {error}") from None
 
 
 # -- writing -------------------------------------------------------------------

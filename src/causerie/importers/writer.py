@@ -14,6 +14,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from causerie.core import identity, markup, validation
@@ -234,8 +235,8 @@ class ImportService:
             work.summary.warn(c.line, f"comment {c.source_id}: no text, skipped")
             return None
         author = " ".join(validation.clean_text(c.author, "author").split())[:MAX_AUTHOR]
-        email = self._checked(work, c, validation.check_email, c.email, "e-mail")
-        website = self._checked(work, c, validation.check_website, c.website, "website")
+        email = self._checked(work, c, _check_email, c.email, "e-mail")
+        website = self._checked(work, c, _check_website, c.website, "website")
         native = c.native
         new = NewComment(
             parent_id=None,
@@ -264,7 +265,7 @@ class ImportService:
     def _identity(self, c: ImportedComment, email: str | None, author: str) -> dict[str, Any]:
         """Hash and minimise the address; the raw one goes no further than this."""
         ip = (c.ip or "").strip()
-        prefix = identity.minimise_ip(ip) if ip else ""
+        prefix = _minimise_ip(ip) if ip else ""
         return {
             "ip_hash": identity.hash_ip(self.secret, ip) if prefix else None,
             "ip_prefix": prefix or None,
@@ -294,6 +295,12 @@ class ImportService:
                 continue
             sample = learning_sample(comment, site, uri)
             self.spam.learn(sample, comment.state == CommentState.SPAM, source="admin")
+
+
+# Authors come back comment after comment: their checked fields are remembered (pure functions).
+_check_email = lru_cache(maxsize=65536)(validation.check_email)
+_check_website = lru_cache(maxsize=65536)(validation.check_website)
+_minimise_ip = lru_cache(maxsize=65536)(identity.minimise_ip)
 
 
 def _body(c: ImportedComment) -> tuple[str, str]:

@@ -32,6 +32,7 @@ class _Collector(TreeBuilder):
         self.wanted = wanted
         self.numbered = numbered
         self.depth = depth
+        self.names: dict[str, str] = {}
         self.parser: Any = None  # the expat parser, for line numbers
         self.stack: list[tuple[Element, int]] = []
         self.ready: list[tuple[Element, int, Element | None]] = []
@@ -44,7 +45,7 @@ class _Collector(TreeBuilder):
     def end(self, tag: str) -> Element:
         element = super().end(tag)
         _, line = self.stack.pop()
-        name = local_name(tag)
+        name = self.names.get(tag) or self.names.setdefault(tag, local_name(tag))
         if name in self.numbered:
             element.set(LINE, str(line))
         if name in self.wanted and len(self.stack) == self.depth:
@@ -115,6 +116,14 @@ def text_of(element: Element, child: str, *, strip: bool = True) -> str:
             text = item.text or ""
             return text.strip() if strip else text
     return ""
+
+
+def fields(element: Element) -> dict[str, Element]:
+    """The children by local name (the first of each name)."""
+    found: dict[str, Element] = {}
+    for item in element:
+        found.setdefault(local_name(item.tag), item)
+    return found
 
 
 def children(element: Element, name: str) -> Iterator[Element]:

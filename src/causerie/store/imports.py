@@ -26,6 +26,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     and_,
+    bindparam,
     case,
     func,
     insert,
@@ -47,6 +48,10 @@ from causerie.store.records import (
 )
 
 _INSERT_COMMENTS = insert(t.comments).returning(t.comments.c.id, sort_by_parameter_order=True)
+_THREAD_ID = select(t.threads.c.id).where(
+    t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
+)
+_NEW_THREAD = insert(t.threads).returning(t.threads.c.id)
 # Rows per export query: a large site streams in pages of this many threads.
 _PAGE = 500
 
@@ -66,15 +71,11 @@ class SqlImportSession:
         known = self._threads.get(uri)
         if known is not None:
             return known, False
-        th = t.threads.c
-        found = self.conn.scalar(select(th.id).where(th.site_id == self.site_id, th.uri == uri))
+        found = self.conn.scalar(_THREAD_ID, {"site_id": self.site_id, "uri": uri})
         new = found is None
         if found is None:
-            found = self.conn.execute(
-                insert(t.threads)
-                .values(site_id=self.site_id, uri=uri, title=title, closed=closed, created=created)
-                .returning(th.id)
-            ).scalar_one()
+            values = {"uri": uri, "title": title, "closed": closed, "created": created}
+            found = self.conn.execute(_NEW_THREAD, {"site_id": self.site_id, **values}).scalar_one()
         self._threads[uri] = int(found)
         return int(found), new
 
@@ -93,7 +94,7 @@ class SqlImportSession:
         if not rows:
             return
         values = [_comment_values(row) for row in rows]
-        ids = self.conn.execute(_INSERT_COMMENTS, values).scalars().all()
+        ids = self._insert(values)
         self.conn.execute(
             insert(t.import_sources),
             [
@@ -109,6 +110,21 @@ class SqlImportSession:
                 for row, comment_id in zip(rows, ids, strict=True)
             ],
         )
+
+    def _insert(self, values: list[dict[str, Any]]) -> Sequence[int]:
+        """Insert comments; their ids in the same order."""
+        if self.conn.dialect.name != "sqlite":
+            return self.conn.execute(_INSERT_COMMENTS, values).scalars().all()
+        # SQLite returns rows of a RETURNING executemany one statement at a time; a plain
+        # executemany is 3x faster, and under this import's write lock (BEGIN IMMEDIATE)
+        # new rows take the next rowids in order (no AUTOINCREMENT: max(rowid) + 1).
+        c = t.comments.c
+        before = self.conn.scalar(select(func.max(c.id))) or 0
+        self.conn.execute(insert(t.comments), values)
+        ids = self.conn.scalars(select(c.id).where(c.id > before).order_by(c.id)).all()
+        if len(ids) != len(values):
+            raise RuntimeError("another writer inserted comments during the import")
+        return ids
 
     def link_replies(self) -> Linked:
         """Give this run's comments their parents and top-level ancestors; missing ones → top."""
