@@ -18,6 +18,7 @@ from causerie import __version__
 from causerie.api import admin_pages, admin_settings, akismet_account, akismet_pages, pages, widget
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
+from causerie.api import imports as imports_api
 from causerie.api import moderation as moderation_api
 from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
@@ -72,6 +73,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(moderation_api.router)
     app.include_router(admin_settings.router)
     app.include_router(admin_pages.router)
+    app.include_router(imports_api.router)
     app.include_router(akismet_api.router)
     # After the comment calls: it ends with the catch-all for unknown methods.
     app.include_router(akismet_account.router)

@@ -27,6 +27,7 @@ from causerie.core.notifications import Links, Notifier
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
@@ -86,6 +87,7 @@ class Runtime:
     api_keys: ApiKeys
     usage: UsageMeter
     imports: ImportService
+    import_jobs: ImportJobs
 
     @property
     def store(self) -> CommentStore:
@@ -151,6 +153,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         secret,
         send=notifier.send if notifier else None,
     )
+    imports_service = ImportService(stores.imports, secret, spam)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -170,7 +173,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         # Imports bypass CommentService: no rate limit, no listener, no notification.
-        imports=ImportService(stores.imports, secret, spam),
+        imports=imports_service,
+        import_jobs=ImportJobs(imports_service),
     )
 
 

@@ -140,7 +140,9 @@ A.start = function () {
     A.el("option", { value: "" }, A.t("nav.all_sites")),
     A.me.sites.map((s) => A.el("option", { value: s.name }, s.title || s.name))
   );
-  const tabs = ["queue", "overview", "blocks", "settings", "audit"].map((name) =>
+  const names = ["queue", "overview", "blocks", "settings", "audit"];
+  if (A.me.role === "admin") names.push("imports");
+  const tabs = names.map((name) =>
     A.el("button", { type: "button", "data-view": name, onclick: () => A.show(name) }, A.t("nav." + name))
   );
   top.replaceChildren(
