@@ -7,7 +7,8 @@ contract                  used by                              implemented by
 ``ModerationStore``       core/moderation, core/accounts       store/moderation.py
 ``PrivacyStore``          core/privacy, core/notifications     store/privacy.py
 ``ApiKeyStore``           core/apikeys                         store/apikeys.py
-``ImportTarget``          importers (wave 2)                   store/comments.py
+``ImportTarget``          importers/writer.py                  store/imports.py
+``ExportSource``          importers (native, wordpress write)  store/imports.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py
 ========================  ===================================  ==========================
 
