@@ -235,5 +235,9 @@ class _Converter(HTMLParser):
 def convert(source: str) -> tuple[str, str]:
     """A comment's HTML as (markdown text, HTML of the allowed tags, still to be sanitized)."""
     converter = _Converter()
-    converter.feed(source.replace("\r\n", "\n"))
+    source = source.replace("\r\n", "\n")
+    if "<" in source or "&" in source:
+        converter.feed(source)
+    else:  # plain text, most comments: no markup to parse, straight to paragraphs and links
+        converter.handle_data(source)
     return converter.finish()

@@ -267,9 +267,9 @@ class ImportService:
         ip = (c.ip or "").strip()
         prefix = _minimise_ip(ip) if ip else ""
         return {
-            "ip_hash": identity.hash_ip(self.secret, ip) if prefix else None,
+            "ip_hash": _hash_ip(self.secret, ip) if prefix else None,
             "ip_prefix": prefix or None,
-            "author_key": identity.author_key(self.secret, email, author),
+            "author_key": _author_key(self.secret, email, author),
             "spam_verdict": "spam" if c.state == CommentState.SPAM else "ham",
         }
 
@@ -297,10 +297,13 @@ class ImportService:
             self.spam.learn(sample, comment.state == CommentState.SPAM, source="admin")
 
 
-# Authors come back comment after comment: their checked fields are remembered (pure functions).
+# Authors come back comment after comment: their checked and hashed fields are remembered
+# (pure functions of their arguments).
 _check_email = lru_cache(maxsize=65536)(validation.check_email)
 _check_website = lru_cache(maxsize=65536)(validation.check_website)
 _minimise_ip = lru_cache(maxsize=65536)(identity.minimise_ip)
+_hash_ip = lru_cache(maxsize=65536)(identity.hash_ip)
+_author_key = lru_cache(maxsize=65536)(identity.author_key)
 
 
 def _body(c: ImportedComment) -> tuple[str, str]:

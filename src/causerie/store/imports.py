@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    Table,
     and_,
     bindparam,
     case,
@@ -95,8 +96,8 @@ class SqlImportSession:
             return
         values = [_comment_values(row) for row in rows]
         ids = self._insert(values)
-        self.conn.execute(
-            insert(t.import_sources),
+        self._executemany(
+            t.import_sources,
             [
                 {
                     "site_id": self.site_id,
@@ -120,11 +121,25 @@ class SqlImportSession:
         # new rows take the next rowids in order (no AUTOINCREMENT: max(rowid) + 1).
         c = t.comments.c
         before = self.conn.scalar(select(func.max(c.id))) or 0
-        self.conn.execute(insert(t.comments), values)
+        self._executemany(t.comments, values)
         ids = self.conn.scalars(select(c.id).where(c.id > before).order_by(c.id)).all()
         if len(ids) != len(values):
             raise RuntimeError("another writer inserted comments during the import")
         return ids
+
+    def _executemany(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        """Insert rows; on SQLite straight through the driver (SQLAlchemy's per-row
+        parameter processing is a tenth of an import's time, for values already plain)."""
+        if self.conn.dialect.name != "sqlite":
+            self.conn.execute(insert(table), rows)
+            return
+        compiled = insert(table).compile(dialect=self.conn.dialect, column_keys=list(rows[0]))
+        keys = compiled.positiontup or []
+        cursor = self.conn.connection.cursor()
+        try:
+            cursor.executemany(compiled.string, [tuple(row[k] for k in keys) for row in rows])
+        finally:
+            cursor.close()
 
     def link_replies(self) -> Linked:
         """Give this run's comments their parents and top-level ancestors; missing ones → top."""
@@ -202,6 +217,7 @@ def _site_id(conn: Connection, name: str) -> int:
 def _comment_values(row: ImportRow) -> dict[str, Any]:
     values = vars(row.comment).copy()
     values.update(
+        state=row.comment.state.value,
         thread_id=row.thread_id,
         parent_id=None,
         root_id=None,
