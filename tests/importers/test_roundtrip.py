@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from sqlalchemy import insert
 
 from causerie.cli import main
 from causerie.importers import native, wordpress
+from causerie.importers.records import ImportFailure
 from causerie.importers.writer import ImportOptions, ImportService, parse_mapping
 from causerie.store import schema as t
 from causerie.store.database import create_database_engine, upgrade
@@ -177,3 +179,37 @@ def test_the_command_line_names_a_malformed_file_and_exits_1(
 )
 def test_map_url_splits_where_the_new_address_starts(value: str, expected: tuple[str, str]) -> None:
     assert parse_mapping(value) == expected
+
+
+def _lineless(items: Any) -> list[Any]:
+    """The records without the lines they were read on (layouts differ, records must not)."""
+    return [replace(i, line=0) if hasattr(i, "line") else i for i in items]
+
+
+def test_an_export_as_written_is_read_a_line_at_a_time_and_as_any_json(
+    importer: Importer, tmp_path: Path
+) -> None:
+    importer.run("wordpress", WXR)
+    _enrich(importer)
+    written = tmp_path / "written.json"
+    with written.open("w", encoding="utf-8") as out:
+        native.write(importer.store, "journal", out, learning=True)
+    pretty = tmp_path / "pretty.json"
+    pretty.write_text(json.dumps(json.loads(written.read_text()), indent=2), encoding="utf-8")
+    assert _lineless(native.read(written)) == _lineless(native.read(pretty))
+    assert written.read_text().count("\n") > 4  # one thread per line: the streamed layout
+
+    good = written.read_text(encoding="utf-8").splitlines()
+    lines = list(good)
+    lines[3] = lines[3].replace('"state":"approved"', '"state":"maybe"', 1)
+    broken = tmp_path / "broken.json"
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFailure) as failure:
+        importer.run("native", broken, site="copy")
+    assert failure.value.line == 4 and "state 'maybe'" in failure.value.reason
+    assert importer.count(t.comments) == 22  # the copy added nothing
+
+    cut = tmp_path / "cut.json"
+    cut.write_text("\n".join(good[:4]) + "\n", encoding="utf-8")
+    with pytest.raises(ImportFailure, match="not closed"):
+        importer.run("native", cut, site="copy")

@@ -18,7 +18,9 @@ The document (``"causerie": 1``)::
                  "expires": null, "created_by": "admin@example.org"}],
      "learning": [...]}   ← only with --with-learning
 
-Comment ids are the exporting database's; ``parent`` refers to them. An
+The export puts the head, each thread, and the tail on lines of their own,
+so that an import reads it a line at a time. Comment ids are the exporting
+database's; ``parent`` refers to them. An
 import keeps everything but the ids, so export → import → export gives the
 same document with other ids.
 """
@@ -35,6 +37,7 @@ from causerie.importers.records import (
     ImportedComment,
     ImportedSite,
     ImportedThread,
+    ImportFailure,
     ImportItem,
     NativeFields,
 )
@@ -47,29 +50,87 @@ STATES = {state.value: state for state in CommentState}
 
 
 def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
-    """The site, threads, comments, blocks (and learning log) of a Causerie export."""
-    doc = Document.load(path, name or str(path))
+    """The site, threads, comments, blocks (and learning log) of a Causerie export.
+
+    An export as ``causerie export`` writes it (one thread per line) is read a
+    line at a time, in bounded memory; a document laid out otherwise (pretty
+    printed by another tool, say) is read whole.
+    """
+    label = name or str(path)
+    with path.open("rb") as file:
+        first, second = file.readline().strip(), file.readline().strip()
+    if first.startswith(b'{"causerie":') and first.endswith(b",") and second == b'"threads": [':
+        return _by_line(path, label)
+    return _whole(path, label)
+
+
+def _whole(path: Path, label: str) -> Iterator[ImportItem]:
+    doc = Document.load(path, label)
+    root = _head(doc)
+    yield _site(doc, root)
+    for thread in doc.items(root, "threads", required=True):
+        yield from _thread(doc, thread)
+    yield from _tail(doc, root)
+
+
+def _by_line(path: Path, label: str) -> Iterator[ImportItem]:
+    threads_open = True
+    tail: list[str] = []
+    tail_line = 0
+    with path.open("rb") as file:
+        for number, raw in enumerate(file, start=1):
+            try:
+                line = raw.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                raise ImportFailure(label, number, "not UTF-8 text") from None
+            if number == 1:
+                head = Document(line[:-1] + "}", label, start_line=1)
+                yield _site(head, _head(head))
+            elif number > 2 and threads_open:
+                if line in ("],", "]"):
+                    threads_open, tail_line = False, number + 1
+                elif line:
+                    doc = Document(line.removesuffix(","), label, start_line=number)
+                    yield from _thread(doc, doc.root)
+            elif number > 2:
+                tail.append(line)
+    if threads_open:
+        raise ImportFailure(label, number, "the list of threads is not closed")
+    doc = Document("{" + "\n".join(tail), label, start_line=tail_line)
+    yield from _tail(doc, doc.object(doc.root, "the end of the document"))
+
+
+def _head(doc: Document) -> dict[str, Any]:
     root = doc.object(doc.root, "the document")
     if root.get("causerie") != VERSION:
         raise doc.fail(root, f'not a Causerie export (wants "causerie": {VERSION})')
+    return root
+
+
+def _site(doc: Document, root: dict[str, Any]) -> ImportedSite:
     site = doc.object(root.get("site"), "site")
     settings = site.get("settings") or {}
-    yield ImportedSite(
+    return ImportedSite(
         title=doc.text(site, "title"), settings=plain(doc.object(settings, "settings"))
     )
-    for thread in doc.items(root, "threads", required=True):
-        doc.object(thread, "a thread")
-        uri = doc.text(thread, "uri")
-        yield ImportedThread(
-            key=uri,
-            uri=uri,
-            title=doc.text(thread, "title"),
-            closed=doc.flag(thread, "closed"),
-            created=doc.number(thread, "created"),
-            line=doc.line(thread),
-        )
-        for comment in doc.items(thread, "comments"):
-            yield _comment(doc, uri, doc.object(comment, "a comment"))
+
+
+def _thread(doc: Document, thread: Any) -> Iterator[ImportItem]:
+    doc.object(thread, "a thread")
+    uri = doc.text(thread, "uri")
+    yield ImportedThread(
+        key=uri,
+        uri=uri,
+        title=doc.text(thread, "title"),
+        closed=doc.flag(thread, "closed"),
+        created=doc.number(thread, "created"),
+        line=doc.line(thread),
+    )
+    for comment in doc.items(thread, "comments"):
+        yield _comment(doc, uri, doc.object(comment, "a comment"))
+
+
+def _tail(doc: Document, root: dict[str, Any]) -> Iterator[ImportItem]:
     for block in doc.items(root, "blocks"):
         doc.object(block, "a block")
         expires = block.get("expires")
