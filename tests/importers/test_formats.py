@@ -188,3 +188,17 @@ def test_a_commento_export(importer: Importer) -> None:
     assert c["c001"].email == "marie@exemple.fr" and c["c001"].website == "https://marie.exemple.fr"
     assert c["c002"].author == "" and c["c002"].parent_id == c["c001"].id
     assert c["c005"].author == "كريم" and c["c005"].website is None
+
+
+def test_an_escaped_lone_surrogate_fails_on_its_line(importer: Importer, tmp_path: Path) -> None:
+    text = (FIXTURES / "commento-export.json").read_text(encoding="utf-8")
+    path = tmp_path / "surrogate.json"
+    path.write_text(text.replace("Je l'ai lu aussi.", "Je l'ai lu \\ud800 aussi.", 1), "utf-8")
+    line = text[: text.index("Je l'ai lu aussi.")].count("\n") + 1
+    with pytest.raises(ImportFailure) as failure:
+        importer.run("commento", path)
+    assert (failure.value.line, failure.value.reason) == (
+        line,
+        "an escaped lone surrogate is not text",
+    )
+    assert importer.count() == 0

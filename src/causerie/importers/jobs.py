@@ -13,6 +13,7 @@ kept); the command line is the way for very large files.
 
 from __future__ import annotations
 
+import logging
 import secrets
 import threading
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from causerie.importers.records import ImportFailure
 from causerie.importers.writer import ImportOptions, ImportService, ImportSummary
 
 KEPT = 20
+log = logging.getLogger("causerie.imports")
 
 
 @dataclass
@@ -89,6 +91,11 @@ class ImportJobs:
         except ImportFailure as failure:
             job.summary = None
             job.error = str(failure)
+            job.state = "failed"
+        except Exception:  # a bug or a database outage: the page must not wait forever
+            log.exception("import %s of %s failed", job.id, job.name)
+            job.summary = None
+            job.error = f"{job.name}: the server could not finish the import (see its log)"
             job.state = "failed"
         finally:
             path.unlink(missing_ok=True)

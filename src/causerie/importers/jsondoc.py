@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from json.decoder import JSONObject  # type: ignore[attr-defined]
 from json.scanner import py_make_scanner  # type: ignore[attr-defined]
 from pathlib import Path
@@ -18,6 +19,10 @@ from causerie.importers import dates
 from causerie.importers.records import ImportFailure
 
 POSITION = "\x00pos"
+# A high surrogate escape not followed by a low one, or a low one not after a high one.
+LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<![0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 class Document:
@@ -42,6 +47,17 @@ class Document:
             raise ImportFailure(label, start_line + error.lineno - 1, error.msg) from None
         except RecursionError:
             raise ImportFailure(label, start_line, "JSON nested too deeply") from None
+        if "\\ud" in text.lower():
+            self._refuse_lone_surrogates()
+
+    def _refuse_lone_surrogates(self) -> None:
+        """``"\\ud800"`` decodes to a string no database can store: the file is refused."""
+        try:
+            json.dumps(self.root, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            found = LONE_SURROGATE.search(self.source)
+            line = self.start_line + self.source.count("\n", 0, found.start() if found else 0)
+            raise ImportFailure(self.label, line, "an escaped lone surrogate is not text") from None
 
     @classmethod
     def load(cls, path: Path, label: str) -> Document:
