@@ -72,7 +72,9 @@ def test_addresses_are_kept_only_hashed_and_minimised(importer: Importer, tmp_pa
     assert c["1"].ip_prefix == "203.0.113.0/24"
     assert c["1"].ip_hash == hash_ip(SECRET, "203.0.113.77")
     assert c["32"].ip_prefix == "2001:db8:1234::/48"
-    dump = json.dumps([dict(row._mapping) for row in importer.comments()], default=str)
+    details = [importer.store.sources(row.thread_id) for row in importer.comments()]
+    dump = json.dumps([dict(row._mapping) for row in importer.comments()] + details, default=str)
+    assert "akismet_result" in dump  # the verdicts are there, the submitted copy is not
     for raw in ("203.0.113.77", "198.51.100.23", "2001:db8:1234:5678::1"):
         assert raw not in dump
 

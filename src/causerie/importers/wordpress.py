@@ -49,6 +49,9 @@ STATES = {
 }
 KINDS = {"": "comment", "comment": "comment", "pingback": "pingback", "trackback": "trackback"}
 MAX_META = 4000
+# The Akismet plugin's verdicts; not ``akismet_as_submitted``, a copy of the submitted
+# comment that repeats the reader's raw address and browser (never stored here).
+AKISMET_KEPT = {"akismet_result", "akismet_history", "akismet_user_result", "akismet_error"}
 # Elements whose own line a failure names.
 NUMBERED = {"comment", "comment_date", "comment_date_gmt", "comment_parent", "post_date_gmt"}
 
@@ -144,7 +147,7 @@ def _akismet(comment: Element) -> dict[str, object]:
     meta = {}
     for entry in children(comment, "commentmeta"):
         key = text_of(entry, "meta_key")
-        if key.startswith("akismet"):
+        if key in AKISMET_KEPT:
             meta[key] = text_of(entry, "meta_value")[:MAX_META]
     return {"akismet": meta} if meta else {}
 
