@@ -261,6 +261,17 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "lang": "fr",
         }
     ],
+    "import_sources": [
+        {
+            "site_id": 1,
+            "format": "wordpress",
+            "source_id": "4711",
+            "comment_id": 1,
+            "parent_source_id": None,
+            "run": "c0ffee" * 5,
+            "detail": '{"akismet": {"akismet_result": "false"}}',
+        }
+    ],
 }
 
 

@@ -28,6 +28,7 @@ from causerie.api import (
 )
 from causerie.api import akismet as akismet_api
 from causerie.api import comments as comments_api
+from causerie.api import imports as imports_api
 from causerie.api import moderation as moderation_api
 from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
@@ -85,6 +86,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(admin_pages.router)
     app.include_router(admin_notify.router)
     app.include_router(feeds.router)
+    app.include_router(imports_api.router)
     app.include_router(akismet_api.router)
     # After the comment calls: it ends with the catch-all for unknown methods.
     app.include_router(akismet_account.router)

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
+from causerie.cli_imports import COMMANDS as IMPORT_COMMANDS
 from causerie.cli_keys import key
 from causerie.cli_outbox import outbox
 from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
@@ -107,5 +108,5 @@ main.add_command(key)
 main.add_command(user)
 main.add_command(wordpress)
 main.add_command(outbox)
-for command in PRIVACY_COMMANDS:
+for command in (*PRIVACY_COMMANDS, *IMPORT_COMMANDS):
     main.add_command(command)

@@ -43,6 +43,8 @@ from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.notify.delivery import Deliver
 from causerie.notify.email import Mail, SmtpMailer
+from causerie.importers.jobs import ImportJobs
+from causerie.importers.writer import ImportService
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -52,6 +54,7 @@ from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.identity import IdentityStore
+from causerie.store.contracts.imports import ExportSource, ImportTarget
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
@@ -59,6 +62,8 @@ from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
+from causerie.store.database import create_database_engine, upgrade
+from causerie.store.imports import SqlImportStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
@@ -84,6 +89,8 @@ class Stores:
     identities: IdentityStore
     outbox: OutboxStore
     notifications: NotificationStore
+    imports: ImportTarget
+    exports: ExportSource
 
 
 @dataclass
@@ -111,6 +118,8 @@ class Runtime:
     webhooks: WebhookService
     webhook_sender: WebhookSender
     feeds: FeedService
+    imports: ImportService
+    import_jobs: ImportJobs
 
     @property
     def store(self) -> CommentStore:
@@ -134,6 +143,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
     )
     upgrade(engine)
+    imports = SqlImportStore(engine)
     stores = Stores(
         comments=SqlCommentStore(engine),
         moderation=SqlModerationStore(engine),
@@ -143,6 +153,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         identities=SqlIdentityStore(engine),
         outbox=SqlOutboxStore(engine),
         notifications=SqlNotificationStore(engine),
+        imports=imports,
+        exports=imports,
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -181,6 +193,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         send=_queue_mail(stores.outbox) if mailer.enabled else None,
         readers=readers,
     )
+    imports_service = ImportService(stores.imports, secret, spam)
     return Runtime(
         settings=settings,
         engine=engine,
@@ -205,6 +218,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         feeds=FeedService(
             stores.comments, SqlFeedStore(engine), comments.site_settings, links.base_url
         ),
+        # Imports bypass CommentService: no rate limit, no listener, no notification.
+        imports=imports_service,
+        import_jobs=ImportJobs(imports_service),
     )
 
 

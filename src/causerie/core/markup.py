@@ -41,7 +41,11 @@ def _parser() -> MarkdownIt:
 
 def render(text: str) -> str:
     """Render a comment's markdown to sanitized HTML."""
-    html = _parser().render(text)
+    return clean_html(_parser().render(text))
+
+
+def clean_html(html: str) -> str:
+    """Reduce HTML to the safe subset: the one sanitizer for rendered and imported comments."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

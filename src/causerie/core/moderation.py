@@ -158,18 +158,7 @@ class ModerationService:
         self, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord, is_spam: bool
     ) -> None:
         conf = self.comments.site_settings(site)
-        sample = CommentSample(
-            content=comment.text,
-            author=comment.author,
-            email=comment.email or "",
-            url=comment.website or "",
-            lang=comment.lang,
-            site=site.name,
-            permalink=thread.uri,
-            user_agent=comment.user_agent or "",
-            ip_hash=comment.ip_hash or "",
-            site_languages=conf.languages,
-        )
+        sample = learning_sample(comment, site.name, thread.uri, conf.languages)
         self.comments.spam.learn(sample, is_spam, source="moderator")
 
     def edit(self, session: Session, comment_id: int, text: str) -> CommentRecord:
@@ -457,3 +446,21 @@ def _entry(
         "batch": batch,
         "detail": detail,
     }
+
+
+def learning_sample(
+    comment: CommentRecord, site: str, uri: str, site_languages: tuple[str, ...] = ()
+) -> CommentSample:
+    """What the spam filter learns from a stored comment (a decision or an imported label)."""
+    return CommentSample(
+        content=comment.text,
+        author=comment.author,
+        email=comment.email or "",
+        url=comment.website or "",
+        lang=comment.lang,
+        site=site,
+        permalink=uri,
+        user_agent=comment.user_agent or "",
+        ip_hash=comment.ip_hash or "",
+        site_languages=site_languages,
+    )

@@ -377,6 +377,46 @@ class WebhookRecord:
     created: float
 
 
+# -- imports and exports -------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One comment an import stores: the comment, its thread, where it came from."""
+
+    source_id: str
+    parent_source_id: str | None  # resolved to ``parent_id`` once the whole file is read
+    thread_id: int
+    comment: NewComment  # ``parent_id`` is ignored: threading comes from the source ids
+    modified: float | None = None
+    likes: int = 0
+    dislikes: int = 0
+    pinned: bool = False
+    detail: str = "{}"  # JSON: what the source said that has no column (Akismet history)
+
+
+@dataclass(frozen=True)
+class BlockRow:
+    """A site's block-list entry as exported and imported."""
+
+    kind: str
+    value: str
+    note: str
+    created: float
+    expires: float | None
+    created_by: str
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    """One entry of the spam filter's learning log, as exported (opt-in) and imported."""
+
+    is_spam: bool
+    sample: str  # JSON of a CommentSample
+    source: str
+    created: float
+
+
 @dataclass(frozen=True)
 class AlertSettings:
     """How one moderator hears of one site's held comments.
@@ -411,3 +451,11 @@ class FeedItem:
     comment: CommentRecord
     uri: str
     thread_title: str
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What resolving the threading of one import found."""
+
+    replies: int  # comments that found their parent
+    orphans: int  # comments whose parent was missing, elsewhere or circular: now top-level

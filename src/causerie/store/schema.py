@@ -12,6 +12,7 @@ names the store module that reads and writes its tables (and draws its rows):
 - reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
 - notifications — outbox, outbox_leases: ``outbox.py``;
   webhooks, moderator_alerts: ``notifications.py``
+- imports — import_sources: ``imports.py``
 
 One row of ``comments`` looks like::
 
@@ -431,4 +432,30 @@ outbox_leases = Table(
     Column("name", String(64), primary_key=True),
     Column("holder", String(64), nullable=False),
     Column("expires", Float, nullable=False),
+# == imports: where each imported comment came from (store/imports.py) ================
+
+# One row per imported comment: re-importing a file finds its source ids here and
+# adds nothing; ``detail`` keeps what the source said and Causerie has no column
+# for (a WordPress comment's Akismet history, say). A row looks like::
+#
+#     site_id=1 format='wordpress' source_id='4711' comment_id=42
+#     parent_source_id='4702' run='c0ffee…' detail='{"akismet": "true"}'
+import_sources = Table(
+    "import_sources",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", String(16), primary_key=True),
+    Column("source_id", String(128), primary_key=True),
+    Column(
+        "comment_id",
+        Integer,
+        ForeignKey("comments.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("parent_source_id", String(128), nullable=True),
+    # Which import wrote the row: threading is resolved for one run at a time.
+    Column("run", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default="{}"),
+    Index("ix_import_sources_run", "run"),
+    Index("ix_import_sources_comment_id", "comment_id"),
 )

@@ -10,7 +10,8 @@ contract                  used by                              implemented by
 ``OutboxStore``           core/outbox (the worker), dashboard  store/outbox.py
 ``NotificationStore``     core/dispatch, core/webhooks, alerts store/notifications.py
 ``FeedStore``             core/feeds                           store/feeds.py
-``ImportTarget``          importers (wave 2)                   store/comments.py
+``ImportTarget``          importers/writer.py                  store/imports.py
+``ExportSource``          importers (native, wordpress write)  store/imports.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py
 ========================  ===================================  ==========================
 

@@ -143,7 +143,9 @@ A.start = function () {
   /* A link from an alert mail names the site (?site=…): open the dashboard on it. */
   const wanted = new URLSearchParams(location.search).get("site");
   if (wanted && A.me.sites.some((s) => s.name === wanted)) A.site = wanted;
-  const tabs = ["queue", "overview", "blocks", "settings", "audit", "notifications"].map((name) =>
+  const names = ["queue", "overview", "blocks", "settings", "audit", "notifications"];
+  if (A.me.role === "admin") names.push("imports");
+  const tabs = names.map((name) =>
     A.el("button", { type: "button", "data-view": name, onclick: () => A.show(name) }, A.t("nav." + name))
   );
   top.replaceChildren(

@@ -1,0 +1,40 @@
+"""The dashboard's import page in Debian's Chromium, against a real ``causerie serve``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.conftest import LiveServer
+from tests.importers.conftest import FIXTURES
+from tests.moderation.test_dashboard_browser import (  # noqa: F401  (server: a fixture)
+    _logged_in,
+    _post,
+    server,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_an_admin_imports_a_file_and_sees_progress_then_the_summary(
+    browser: Any,
+    server: LiveServer,  # noqa: F811
+) -> None:
+    _post(server, "Un commentaire en attente", "/imports")  # the queue page shows one
+    page = _logged_in(browser, server, lang="fr")
+    page.get_by_role("button", name="Importer", exact=True).click()
+    page.select_option("#imp-format", "wordpress")
+    page.set_input_files("#imp-file", str(FIXTURES / "wordpress-1.2.xml"))
+    page.get_by_role("checkbox", name="Inclure les pingbacks et rétroliens").check()
+    page.locator("form").get_by_role("button", name="Importer", exact=True).click()
+    page.wait_for_selector("#import-progress h2:text('Import terminé')")
+    summary = page.inner_text("#import-progress table")
+    assert "Commentaires importés\t24" in summary and "Réponses\t12" in summary
+    assert "weird-state" in page.inner_text("#import-progress ul")
+    thread = httpx.get(
+        server.url + "/api/comments", params={"uri": "https://journal.exemple/?p=1"}, timeout=10
+    ).json()
+    assert thread["total"] >= 1
+    assert page.errors == []
