@@ -41,10 +41,10 @@ from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLim
 from causerie.core.readers import ReaderService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.core.webhooks import WEBHOOK, WebhookService
-from causerie.notify.delivery import Deliver
-from causerie.notify.email import Mail, SmtpMailer
 from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
+from causerie.notify.delivery import Deliver
+from causerie.notify.email import Mail, SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -62,7 +62,6 @@ from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
-from causerie.store.database import create_database_engine, upgrade
 from causerie.store.imports import SqlImportStore
 from causerie.store.learning import SqlLearningLog
 from causerie.store.moderation import SqlModerationStore

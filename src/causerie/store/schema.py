@@ -432,6 +432,9 @@ outbox_leases = Table(
     Column("name", String(64), primary_key=True),
     Column("holder", String(64), nullable=False),
     Column("expires", Float, nullable=False),
+)
+
+
 # == imports: where each imported comment came from (store/imports.py) ================
 
 # One row per imported comment: re-importing a file finds its source ids here and
