@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -38,3 +39,29 @@ def test_an_admin_imports_a_file_and_sees_progress_then_the_summary(
     ).json()
     assert thread["total"] >= 1
     assert page.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_the_import_page_has_no_serious_accessibility_violation(
+    browser: Any,
+    server: LiveServer,  # noqa: F811
+    axe: Path,
+    lang: str,
+) -> None:
+    _post(server, "Un commentaire en attente", "/imports-axe")
+    page = _logged_in(browser, server, lang=lang)
+    page.locator("button[data-view=imports]").click()
+    page.set_input_files("#imp-file", str(FIXTURES / "commento-export.json"))
+    page.select_option("#imp-format", "commento")
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector("#import-progress table")
+    page.wait_for_function("document.body.dataset.busy === '0'")
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if lang == "ar" else "ltr")
+    page.add_script_tag(path=str(axe))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
