@@ -142,3 +142,14 @@ def test_without_smtp_e_mail_sign_in_is_not_offered(make_client: MakeClient) -> 
     assert client.get("/api/signin/options").json()["methods"] == []
     answer = client.post("/api/signin/email", json=ASK)
     assert (answer.status_code, answer.json()["error"]) == (403, "signin_method_off")
+
+
+def test_sign_in_steps_are_limited_per_network_address(make_client: MakeClient) -> None:
+    client = make_client(ip="198.51.100.7")
+    email_site(client)
+    wrong = {"handle": "nothing", "code": "000000"}
+    answers = [client.post("/api/signin/email/verify", json=wrong).status_code for _ in range(61)]
+    assert answers[:60] == [401] * 60 and answers[60] == 429
+    # Another address, on the same server, is not slowed down.
+    other = TestClient(client.app, client=("198.51.100.8", 50000))
+    assert other.post("/api/signin/email/verify", json=wrong).status_code == 401

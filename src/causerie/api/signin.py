@@ -24,7 +24,7 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
-from causerie.api.http import JSONBody, request_lang, status_of
+from causerie.api.http import JSONBody, client_ip, request_lang, status_of
 from causerie.api.state import runtime_of, web_of
 from causerie.core.errors import CauserieError, Forbidden, InvalidField
 from causerie.core.i18n import direction, negotiate, translate
@@ -116,6 +116,7 @@ def sign_in_by_email(request: Request, body: EmailBody) -> JSONBody:
     name = service.comments.site(body.site).name
     _check_origin(request, _origin_of(body.page), name)
     lang = negotiate(body.lang, None, request_lang(request))
+    service.throttle(_ip(request))
     handle = service.start_email(name, EmailSignin(body.email, body.name, body.page, lang))
     return JSONBody({"handle": handle}, status_code=202, headers={"Cache-Control": "no-store"})
 
@@ -123,8 +124,13 @@ def sign_in_by_email(request: Request, body: EmailBody) -> JSONBody:
 @router.post("/api/signin/email/verify", summary="Finish an e-mail sign-in")
 def verify_email_code(request: Request, body: CodeBody) -> JSONBody:
     """The mailed code for this handle, once, within 10 minutes: ``{"token", "name", "method"}``."""
+    readers(request).throttle(_ip(request))
     session = readers(request).finish_email(body.handle, body.code)
     return JSONBody(session_view(session), headers={"Cache-Control": "no-store"})
+
+
+def _ip(request: Request) -> str:
+    return client_ip(request, runtime_of(request).settings.trusted_proxies)
 
 
 def _origin_of(page: str) -> str:
@@ -158,6 +164,7 @@ def oidc_start(
     name = service.comments.site(site).name
     origin = origin.rstrip("/")
     _check_origin(request, origin, name)
+    service.throttle(_ip(request))
     start = service.start_oidc(
         name, origin, _public_base(request) + CALLBACK_PATH, request_lang(request)
     )

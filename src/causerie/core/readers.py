@@ -47,6 +47,7 @@ SSO_SESSION_SECONDS = 86_400.0  # a subscription can end: the publisher's token 
 CHALLENGE_SECONDS = 600.0
 MAX_ATTEMPTS = 5
 MAILS_PER_HOUR = 5  # sign-in mails per address: the form must not become a mail cannon
+STARTS_PER_HOUR = 60  # sign-ins begun or codes tried per network address
 MAX_NAME = 80
 
 
@@ -282,6 +283,12 @@ class ReaderService:
 
     def _code_hash(self, handle: str, code: str) -> str:
         return identity.keyed_hash(self.secret, "signin-code", f"{handle}\x00{code}")
+
+    def throttle(self, ip: str) -> None:
+        """Count a sign-in step of this address; too many in an hour is ``rate_limited``."""
+        key = "signin-steps:" + identity.hash_ip(self.secret, ip)
+        if self.limiter and ip and not self.limiter.hit(key, STARTS_PER_HOUR, 3600):
+            raise RateLimited("rate_limited")
 
     def _not_too_often(self, subject: str) -> None:
         if self.limiter and not self.limiter.hit(f"signin-mail:{subject}", MAILS_PER_HOUR, 3600):
