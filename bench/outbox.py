@@ -107,6 +107,8 @@ def start(name: str, folder: Path, source: Path, worker_apart: bool = False) -> 
         "CAUSERIE_LOG_LEVEL": "warning",
         "CAUSERIE_DEMO": "false",
         "CAUSERIE_OUTBOX_WORKER": "false" if worker_apart else "true",
+        # A worker in its own process is not woken by the server's commits: it polls.
+        "CAUSERIE_OUTBOX_POLL_MS": "100",
     }
     cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]
     log = (folder / "server.log").open("ab")
