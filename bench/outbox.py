@@ -2,7 +2,7 @@
 
 Starts ``causerie serve`` (SQLite, spam filter off so that the outbox's own
 cost is not hidden behind the classifier, synchronous=FULL as in production)
-in three set-ups, each on a fresh database:
+in four set-ups, each on a fresh database:
 
 - ``before``: the code of the main checkout (``--baseline``, default
   /work/main/src), which has no outbox: the comment is stored, nothing queued;
@@ -18,8 +18,10 @@ For each set-up it measures (1) posting at full speed from ``--clients``
 threads for ``--seconds``: comments/s and latency; (2) posting paced at
 ``--rate`` (200) comments/s: latency, and for the webhook set-up the calls
 the receiver got per second and the delay from the comment's commit to the
-call (p50/p95), plus how long the backlog took to drain. Ends with one JSON
-line.
+call (p50/p95), plus how long the backlog took to drain. First, the worker
+alone: ``--drain`` comments already stored with their events, one webhook,
+``causerie outbox run`` started, and the time until every call arrived. Ends
+with one JSON line.
 
     .venv/bin/python bench/outbox.py
     .venv/bin/python bench/outbox.py --seconds 10 --rate 200
@@ -107,6 +109,8 @@ def start(name: str, folder: Path, source: Path, worker_apart: bool = False) -> 
         "CAUSERIE_LOG_LEVEL": "warning",
         "CAUSERIE_DEMO": "false",
         "CAUSERIE_OUTBOX_WORKER": "false" if worker_apart else "true",
+        # A worker in its own process is not woken by the server's commits: it polls.
+        "CAUSERIE_OUTBOX_POLL_MS": "100",
     }
     cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]
     log = (folder / "server.log").open("ab")
@@ -278,6 +282,49 @@ def measure(
 SETUPS = ("before", "outbox", "outbox+webhook", "outbox+webhook, worker apart")
 
 
+def drain_rate(folder: Path, port: int, log_path: Path, events: int) -> dict[str, float]:
+    """The worker alone: ``events`` comments already stored, how fast their calls go out."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from causerie.store.comments import SqlCommentStore
+    from causerie.store.database import create_database_engine, upgrade
+    from causerie.store.records import CommentState, NewComment
+
+    db = f"sqlite:///{folder / 'drain.db'}"
+    engine = create_database_engine(db)
+    try:
+        upgrade(engine)
+        store = SqlCommentStore(engine)
+        site = store.ensure_site("default")
+        for i in range(events):
+            text = f"Commentaire {i} du banc"
+            new = NewComment(
+                None, CommentState.APPROVED, "Banc", text, f"<p>{text}</p>", time.time()
+            )
+            store.insert_comment(site.id, f"/bench/{i % 50}", "", new, "comment.created")
+    finally:
+        engine.dispose()
+    add_webhook(db, f"http://127.0.0.1:{port}/hook")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "src"),
+        "CAUSERIE_DATABASE_URL": db,
+        "CAUSERIE_SECRET": "bench-secret-0123456789abcdef01234567",
+        "CAUSERIE_LOG_LEVEL": "warning",
+    }
+    started = time.time()
+    command = [sys.executable, "-m", "causerie", "outbox", "run"]
+    worker = subprocess.Popen(command, env=env, cwd=folder)
+    try:
+        wait_delivered(log_path, started, events, timeout=300)
+        done = time.time()
+    finally:
+        worker.terminate()
+        worker.wait(20)
+    got = len(deliveries(log_path, started))
+    seconds = done - started
+    return {"events": got, "seconds": round(seconds, 2), "events_per_s": round(got / seconds, 1)}
+
+
 def median_of(runs: list[dict[str, object]], mode: str, key: str) -> float:
     values = [float(run[mode][key]) for run in runs if key in run[mode]]  # type: ignore[index]
     return round(statistics.median(values), 2) if values else 0.0
@@ -292,6 +339,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=200)
     parser.add_argument("--baseline", type=Path, default=Path("/work/main/src"))
     parser.add_argument("--receiver", nargs=2, metavar=("PORT", "LOG"))
+    parser.add_argument("--drain", type=int, default=3000, help="events for the worker-alone run")
+    parser.add_argument("--drain-only", action="store_true")
     args = parser.parse_args()
     if args.receiver:
         receive(int(args.receiver[0]), args.receiver[1])
@@ -303,6 +352,12 @@ def main() -> None:
     receiver = subprocess.Popen([sys.executable, __file__, "--receiver", str(port), str(log_path)])
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in SETUPS}
     try:
+        # Start-up included (about a second): a lower bound of the worker's rate.
+        drained = drain_rate(folder, port, log_path, args.drain)
+        print(f"worker alone: {json.dumps(drained)}", flush=True)
+        if args.drain_only:
+            print(json.dumps({"worker_alone": drained}))
+            return
         for round_ in range(args.rounds):
             # Interleaved: a machine that gets busier or quieter touches every set-up alike.
             for name in SETUPS:
@@ -335,6 +390,7 @@ def main() -> None:
         summary[f"{name}: slowdown at full speed"] = round(1 - rate / base_rate, 3)
         paced = median_of(runs[name], "paced", "p50_ms")
         summary[f"{name}: paced p50 latency ratio"] = round(paced / base_p50, 3)
+    summary["worker_alone"] = drained
     print(
         json.dumps({"rounds": args.rounds, "seconds": args.seconds, "rate": args.rate, **summary})
     )

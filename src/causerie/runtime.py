@@ -179,6 +179,12 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     comments.author_checks.append(readers.check_author)
     webhook_sender = WebhookSender(stores.notifications, settings.webhook_timeout_seconds)
     dispatch = _event_dispatch(settings, stores, comments, links, mailer)
+    comments.announces = dispatch.listens
+
+    def webhooks_changed() -> None:
+        webhook_sender.forget()
+        dispatch.forget()
+
     outbox = _outbox_worker(settings, stores.outbox, mailer, webhook_sender, dispatch)
     if settings.outbox_worker:
         # A transaction that queued a message wakes the worker once it is committed.
@@ -212,7 +218,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         usage=UsageMeter(stores.api_keys),
         readers=readers,
         outbox=outbox,
-        webhooks=WebhookService(stores.notifications, stores.outbox, changed=webhook_sender.forget),
+        webhooks=WebhookService(stores.notifications, stores.outbox, changed=webhooks_changed),
         webhook_sender=webhook_sender,
         feeds=FeedService(
             stores.comments, SqlFeedStore(engine), comments.site_settings, links.base_url

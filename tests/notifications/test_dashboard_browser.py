@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import LiveServer, start_server
+from tests.conftest import LiveServer
 from tests.moderation.conftest import PASSWORD
-from tests.moderation.test_dashboard_browser import _settled
+from tests.moderation.test_dashboard_browser import EMAIL, _settled
+from tests.moderation.test_dashboard_browser import server as server  # the same live server
 from tests.notifications.receiver import Receiver
 
 pytestmark = pytest.mark.browser
-EMAIL = "admin@news.example"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """One server for the module with an admin made by the real CLI."""
-    tmp = tmp_path_factory.mktemp("notify-dashboard")
-    env = {"CAUSERIE_DATABASE_URL": f"sqlite:///{tmp / 'live.db'}", "CAUSERIE_SPAM_FILTER": "false"}
-    live = start_server(env, tmp / "server.log")
-    try:
-        command = [sys.executable, "-m", "causerie", "user", "add", EMAIL, "--role", "admin"]
-        added = subprocess.run(
-            [*command, "--password-stdin"],
-            input=PASSWORD + "\n",
-            env=live.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert added.returncode == 0, added.stderr
-        yield live
-    finally:
-        live.stop()
 
 
 def _notifications(browser: Any, server: LiveServer, lang: str) -> Any:

@@ -284,3 +284,17 @@ def test_https_goes_to_the_checked_address_with_the_hooks_name_for_tls(
     finally:
         httpd.shutdown()
         engine.dispose()
+
+
+def test_without_mail_or_webhook_no_event_is_written(
+    admin_client: Callable[..., Moderator], receiver: Receiver
+) -> None:
+    admin = admin_client()
+    outbox = admin.client.app.state.runtime.stores.outbox  # type: ignore[attr-defined]
+    body = {"uri": "/calme", "text": "Personne n'écoute", "author": "Samira"}
+    assert admin.client.post("/api/comments", json=body).status_code == 201
+    assert outbox.counts() == {"pending": 0, "sent": 0, "failed": 0}
+    _hook(admin, receiver.url, allow_private=True)  # from now on, someone listens
+    assert admin.client.post("/api/comments", json=body).status_code == 201
+    assert len(outbox.recent(None, "event", 10)) == 1
+    assert json.loads(receiver.wait_for(1)[0].body)["type"] == "comment.created"

@@ -100,8 +100,15 @@ class CommentService:
     rate_limiter: RateLimiter | None = None
     gatekeepers: list[Gatekeeper] = field(default_factory=list)
     author_checks: list[AuthorCheck] = field(default_factory=list)
+    # Does anything (mail, alerts, a webhook) listen to a site's events? If not, no
+    # event is written: an instance without mail or webhooks pays nothing for them.
+    announces: Callable[[int], bool] = lambda site_id: True
 
     # -- helpers --------------------------------------------------------------
+
+    def event(self, site_id: int, name: str | None) -> str | None:
+        """The event to write with a change on this site (None when nobody listens)."""
+        return name if name and self.announces(site_id) else None
 
     def site(self, name: str | None) -> SiteRecord:
         """The site a request names (the default site when it names none)."""
@@ -223,7 +230,8 @@ class CommentService:
             identity_id=signed_in.id if signed_in else None,
         )
         title = validation.check_title(data.title)
-        comment = self.store.insert_comment(site.id, uri, title, new, events.CREATED)
+        event = self.event(site.id, events.CREATED)
+        comment = self.store.insert_comment(site.id, uri, title, new, event)
         thread = thread or self.store.thread_by_id(comment.thread_id)
         assert thread is not None
         self.emit("created", site, thread, comment)
@@ -352,7 +360,7 @@ class CommentService:
             spam=_spam_mark(verdict) if verdict.is_spam else None,
         )
         updated = self.store.replace_text(
-            comment_id, change, events.SPAM if change.spam else events.EDITED
+            comment_id, change, self.event(site.id, events.SPAM if change.spam else events.EDITED)
         )
         assert updated is not None
         self.emit("edited", site, thread, updated)
@@ -365,7 +373,9 @@ class CommentService:
 
     def erase(self, comment: CommentRecord) -> CommentRecord:
         """Mark a comment deleted and drop its content, personal fields and undo history."""
-        (updated,) = self.store.erase_comments([comment.id], self.clock(), events.DELETED)
+        site, _ = self._context(comment)
+        event = self.event(site.id, events.DELETED)
+        (updated,) = self.store.erase_comments([comment.id], self.clock(), event)
         self.announce_erased([updated])
         return updated
 

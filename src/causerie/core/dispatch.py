@@ -11,6 +11,7 @@ twice (a crash in between) queues nothing twice. Digests (channel
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from causerie.core.alerts import ModeratorAlerts
@@ -27,6 +28,7 @@ from causerie.store.records import (
 )
 
 Expanded = dict[int, list[NewOutboxMessage]]
+LISTENERS_CACHE_SECONDS = 1.0
 
 
 class EventDispatch:
@@ -44,6 +46,22 @@ class EventDispatch:
         self.mails = mails
         self.alerts = alerts
         self.webhooks = WebhookEvents()
+        self._hooked: dict[int, tuple[float, bool]] = {}
+
+    def listens(self, site_id: int) -> bool:
+        """Would an event of this site cause anything? (webhooks read at most once a second)"""
+        if self.mails is not None or self.alerts is not None:
+            return True
+        now = time.monotonic()
+        cached = self._hooked.get(site_id)
+        if cached is None or now - cached[0] >= LISTENERS_CACHE_SECONDS:
+            hooked = any(h.active for h in self.settings.webhooks(site_id))
+            cached = self._hooked[site_id] = (now, hooked)
+        return cached[1]
+
+    def forget(self) -> None:
+        """A webhook changed: read them again at the next event."""
+        self._hooked.clear()
 
     def expand_events(self, messages: Sequence[OutboxMessage]) -> Expanded:
         """The deliveries each event causes, by message id, read in a few queries per batch.

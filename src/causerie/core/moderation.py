@@ -134,7 +134,7 @@ class ModerationService:
         out = []
         for comment, site, thread in found:
             values, learned = _effect(action, comment)
-            updated = self._restore(comment, values)
+            updated = self._restore(comment, values, site.id)
             if learned is not None:
                 self._learn(site, thread, comment, learned)
                 decisions.append(
@@ -173,7 +173,8 @@ class ModerationService:
             website=comment.website,
             modified=self.comments.clock(),
         )
-        updated = self.comments.store.replace_text(comment.id, change, events.EDITED)
+        event = self.comments.event(site.id, events.EDITED)
+        updated = self.comments.store.replace_text(comment.id, change, event)
         assert updated is not None
         before = {"text": comment.text, "html": comment.html, "modified": comment.modified}
         batch = secrets.token_hex(8)
@@ -199,7 +200,7 @@ class ModerationService:
             by_site=True,
         )
         reply = self.comments.store.insert_comment(
-            site.id, thread.uri, thread.title, new, events.CREATED
+            site.id, thread.uri, thread.title, new, self.comments.event(site.id, events.CREATED)
         )
         batch = secrets.token_hex(8)
         entry = _entry(session, "reply", site, thread, reply.id, batch, {"state": "deleted"})
@@ -274,20 +275,24 @@ class ModerationService:
             return
         comment, site, thread = self._context(session, int(entry["comment_id"]))
         values = {k: CommentState(v) if k == "state" else v for k, v in before.items()}
-        updated = self._restore(comment, values)
+        updated = self._restore(comment, values, site.id)
         learned = entry["detail"].get("learned")
         if learned is not None:
             # The log is append-only: the opposite lesson cancels the mistaken one.
             self._learn(site, thread, comment, not learned)
         self.comments.emit("moderated", site, thread, updated)
 
-    def _restore(self, comment: CommentRecord, values: dict[str, Any]) -> CommentRecord:
+    def _restore(
+        self, comment: CommentRecord, values: dict[str, Any], site_id: int
+    ) -> CommentRecord:
         """Give a comment these values of an action or an audit entry (state, pin or text)."""
         store = self.comments.store
         updated: CommentRecord | None = comment
         if "state" in values:
             updated = store.set_state(
-                comment.id, values["state"], events.event_of_state(values["state"])
+                comment.id,
+                values["state"],
+                self.comments.event(site_id, events.event_of_state(values["state"])),
             )
         if "pinned" in values:
             updated = store.pin(comment.id, bool(values["pinned"]))
@@ -299,7 +304,9 @@ class ModerationService:
                 website=comment.website,
                 modified=values.get("modified"),
             )
-            updated = store.replace_text(comment.id, change, events.EDITED)
+            updated = store.replace_text(
+                comment.id, change, self.comments.event(site_id, events.EDITED)
+            )
         assert updated is not None
         return updated
 

@@ -179,7 +179,7 @@ class OutboxWorker:
         with ThreadPoolExecutor(self.options.concurrency, "causerie-outbox-send") as pool:
             while not self._stopping.is_set():
                 try:
-                    handled = self.run_once(pool) if self._may_work() else 0
+                    handled = self.run_once(pool) if self._due() and self._may_work() else 0
                 except Exception:  # a database outage must not end the worker
                     self._trouble("outbox worker: will try again")
                     handled = 0
@@ -192,6 +192,11 @@ class OutboxWorker:
                 # Let more messages arrive: one claim and one settle serve them all, and
                 # on SQLite the comments being posted wait for our transactions less often.
                 self._stopping.wait(self.options.gather_seconds)
+
+    def _due(self) -> bool:
+        """Is a message due now? A read: an idle worker never takes the writer's lock."""
+        due = self.store.next_due()
+        return due is not None and due <= self.clock()
 
     def _may_work(self) -> bool:
         """On SQLite, hold the instance's lease (renewed when half of it is gone)."""
