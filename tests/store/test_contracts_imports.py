@@ -121,6 +121,8 @@ def test_a_later_import_threads_below_an_earlier_one(store: SqlImportStore, engi
         s.link_replies()
     with store.open_import("journal", "isso", dry_run=False) as s:
         assert s.known(["1", "2", "3"]) == {"1", "2"}
+        thread, new = s.thread("/a", "A", False, 1.0)  # keys are per import
+        assert not new
         s.add_comments([_row("3", thread, "2")])
         assert s.link_replies().replies == 1
     c = _comments(engine)
