@@ -551,8 +551,8 @@ class SqlImportStore:
 
     @contextmanager
     def _import(self, site: str, format: str, dry_run: bool) -> Iterator[SqlImportSession]:
+        self.purge_staging()
         with self.engine.connect() as conn:
-            self._purge(conn)
             session = SqlImportSession(conn, site, format, self.clock)
             try:
                 yield session
@@ -565,15 +565,20 @@ class SqlImportStore:
                 raise
             discard(conn, session.run)
 
-    def _purge(self, conn: Connection) -> None:
-        """Remove the runs nobody touched for ``stale`` seconds: crashed or published."""
+    def purge_staging(self) -> int:
+        """Remove what imports that died (or were published) left staged; return how many runs.
+
+        A run nobody touched for ``stale`` seconds is dead: a live import touches its run
+        at every batch."""
         runs = t.import_runs.c
-        with conn.begin():
-            dead = list(
-                conn.scalars(select(runs.run).where(runs.touched < self.clock() - self.stale))
-            )
-        for run in dead:
-            discard(conn, run)
+        with self.engine.connect() as conn:
+            with conn.begin():
+                dead = list(
+                    conn.scalars(select(runs.run).where(runs.touched < self.clock() - self.stale))
+                )
+            for run in dead:
+                discard(conn, run)
+        return len(dead)
 
     def imported(self, run: str) -> Iterator[tuple[CommentRecord, str]]:
         """The comments one (committed) import stored, with their thread's URI."""

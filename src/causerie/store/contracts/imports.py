@@ -66,6 +66,9 @@ class ImportTarget(Protocol):
     def imported(self, run: str) -> Iterator[tuple[CommentRecord, str]]:
         """The comments one (committed) import stored, with their thread's URI."""
 
+    def purge_staging(self) -> int:
+        """Remove what imports that died (or were published) left staged; return how many runs."""
+
 
 class ExportSource(Protocol):
     """What exports read, streamed so that a large site fits in little memory."""
