@@ -5,7 +5,7 @@ Validation is the server's own (``core/validation``, ``core/markup``,
 sanitizer as a reader's, and its author's address is kept only as a keyed
 hash and a minimised prefix. Imported comments skip the rate limits, notify
 nobody and teach the spam filter only when asked (``learn``), after the
-import is committed, through the filter's trusted learning path.
+import is published, through the filter's trusted learning path.
 """
 
 from __future__ import annotations
