@@ -272,6 +272,48 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "detail": '{"akismet": {"akismet_result": "false"}}',
         }
     ],
+    "import_runs": [
+        {"run": "c0ffee" * 5, "site": "s", "format": "wordpress", "started": NOW, "touched": NOW}
+    ],
+    "import_staging_threads": [
+        {"run": "c0ffee" * 5, "key": 1, "uri": "/a", "title": "A", "closed": False, "created": NOW}
+    ],
+    "import_staging": [
+        {
+            "run": "c0ffee" * 5,
+            "seq": 1,
+            "thread": 1,
+            "source_id": "4712",
+            "parent_source_id": "4711",
+            "parent_seq": None,
+            "parent_id": 1,
+            "root_seq": None,
+            "root_id": 1,
+            "detail": "{}",
+            "state": "approved",
+            "author": "Samira",
+            "email": None,
+            "website": None,
+            "text": "Merci",
+            "text_hash": None,
+            "html": "<p>Merci</p>",
+            "lang": "fr",
+            "created": NOW,
+            "modified": None,
+            "likes": 0,
+            "dislikes": 0,
+            "spam_score": 0.0,
+            "spam_verdict": "ham",
+            "spam_reasons": "[]",
+            "ip_hash": None,
+            "ip_prefix": None,
+            "user_agent": None,
+            "author_key": None,
+            "notify": False,
+            "pinned": False,
+            "by_site": False,
+        }
+    ],
 }
 
 

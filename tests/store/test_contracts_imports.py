@@ -1,8 +1,10 @@
 """The ImportTarget and ExportSource contracts, on SQLite and PostgreSQL.
 
-What importers rely on: one transaction per import (rolled back on error and
-in a dry run), source ids remembered per site and format, threading resolved
-at the end whatever the order of the file, and no orphan ever.
+What importers rely on: rows staged out of sight, then published in one
+transaction (nothing on error, in a dry run, or when the run was abandoned),
+source ids remembered per site and format, threading resolved at the end
+whatever the order of the file, no orphan ever, and other writers' comments
+welcome meanwhile.
 """
 
 from __future__ import annotations
@@ -11,12 +13,12 @@ import inspect
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 
 from causerie.store import schema as t
 from causerie.store.contracts.imports import ExportSource, ImportSession, ImportTarget
 from causerie.store.database import create_database_engine
-from causerie.store.imports import SqlImportSession, SqlImportStore
+from causerie.store.imports import ImportAbandoned, SqlImportSession, SqlImportStore
 from causerie.store.records import BlockRow, CommentState, ImportRow, LearningRow, NewComment
 
 CONTRACTS = [
@@ -121,6 +123,8 @@ def test_a_later_import_threads_below_an_earlier_one(store: SqlImportStore, engi
         s.link_replies()
     with store.open_import("journal", "isso", dry_run=False) as s:
         assert s.known(["1", "2", "3"]) == {"1", "2"}
+        thread, new = s.thread("/a", "A", False, 1.0)  # keys are per import
+        assert not new
         s.add_comments([_row("3", thread, "2")])
         assert s.link_replies().replies == 1
     c = _comments(engine)
@@ -154,6 +158,55 @@ def test_a_failure_or_a_dry_run_leaves_nothing(store: SqlImportStore, engine: En
         0,
     )
     assert store.site("journal") is None
+    assert _staged(engine) == (0, 0, 0)
+
+
+def _staged(engine: Engine) -> tuple[int, int, int]:
+    return (
+        _count(engine, t.import_staging),
+        _count(engine, t.import_staging_threads),
+        _count(engine, t.import_runs),
+    )
+
+
+def _reader_comment(engine: Engine, thread_id: int) -> int:
+    """A comment posted by a reader (through its own transaction), its id."""
+    values = {**vars(_row("x", thread_id).comment), "state": "approved", "thread_id": thread_id}
+    with engine.begin() as conn:
+        return int(conn.execute(insert(t.comments).returning(t.comments.c.id), values).scalar_one())
+
+
+def test_readers_comment_during_an_import_and_ids_never_collide(
+    store: SqlImportStore, engine: Engine
+) -> None:
+    with store.open_import("journal", "wordpress", dry_run=False) as s:
+        thread, _ = s.thread("/a", "A", False, 1.0)
+        s.add_comments([_row("1", thread), _row("2", thread, "1")])
+        s.link_replies()
+    [live] = list(store.threads(store.site("journal").id))  # type: ignore[union-attr]
+    with store.open_import("journal", "wordpress", dry_run=False) as s:
+        thread, _ = s.thread("/a", "A", False, 1.0)
+        s.add_comments([_row("3", thread, "2"), _row("4", thread, "3")])
+        before = _reader_comment(engine, live.id)  # between two staged batches
+        s.add_comments([_row("5", thread, "4")])
+        assert s.link_replies().replies == 3
+        assert _count(engine) == 3  # staged rows are nobody's comments yet
+    after = _reader_comment(engine, live.id)
+    c = _comments(engine)
+    assert before < c["3"][0] < c["4"][0] < c["5"][0] < after
+    assert c["5"][1:] == (c["4"][0], c["1"][0])
+    assert _count(engine) == 7 and _staged(engine) == (0, 0, 0)
+
+
+def test_an_abandoned_run_publishes_nothing(engine: Engine) -> None:
+    store = SqlImportStore(engine)
+    with pytest.raises(ImportAbandoned), store.open_import("journal", "isso", dry_run=False) as s:
+        thread, _ = s.thread("/a", "A", False, 1.0)
+        s.add_comments([_row("1", thread)])
+        # Idle for longer than the staleness limit: another import removes its rows.
+        assert SqlImportStore(engine, stale=-1.0).purge_staging() == 1
+        s.add_comments([_row("2", thread)])
+    assert (_count(engine), _count(engine, t.threads), _staged(engine)) == (0, 0, (0, 0, 0))
 
 
 def test_what_was_imported_and_exported_reads_back(store: SqlImportStore) -> None:

@@ -1,11 +1,11 @@
-"""The one writer: validates the records any importer yields and stores them in one transaction.
+"""The one writer: validates the records any importer yields; the store publishes them at once.
 
 Validation is the server's own (``core/validation``, ``core/markup``,
 ``core/identity``): an imported comment passes the same checks and the same
 sanitizer as a reader's, and its author's address is kept only as a keyed
 hash and a minimised prefix. Imported comments skip the rate limits, notify
 nobody and teach the spam filter only when asked (``learn``), after the
-import is committed, through the filter's trusted learning path.
+import is published, through the filter's trusted learning path.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class ImportService:
     def run(
         self, options: ImportOptions, items: Iterable[ImportItem], progress: Progress | None = None
     ) -> ImportSummary:
-        """Import a stream in one transaction (rolled back on failure or in a dry run)."""
+        """Import a stream: staged, then published at once (nothing on failure or dry run)."""
         started = self.clock()
         summary = ImportSummary(format=options.format)
         with self.target.open_import(options.site, options.format, dry_run=options.dry_run) as s:

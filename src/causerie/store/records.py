@@ -386,7 +386,7 @@ class ImportRow:
 
     source_id: str
     parent_source_id: str | None  # resolved to ``parent_id`` once the whole file is read
-    thread_id: int
+    thread_id: int  # the thread's key in this import (``ImportSession.thread``)
     comment: NewComment  # ``parent_id`` is ignored: threading comes from the source ids
     modified: float | None = None
     likes: int = 0

@@ -12,7 +12,7 @@ names the store module that reads and writes its tables (and draws its rows):
 - reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
 - notifications — outbox, outbox_leases: ``outbox.py``;
   webhooks, moderator_alerts: ``notifications.py``
-- imports — import_sources: ``imports.py``
+- imports — import_sources, import_runs, import_staging, import_staging_threads: ``imports.py``
 
 One row of ``comments`` looks like::
 
@@ -461,4 +461,78 @@ import_sources = Table(
     Column("detail", Text, nullable=False, default="{}"),
     Index("ix_import_sources_run", "run"),
     Index("ix_import_sources_comment_id", "comment_id"),
+)
+
+
+# An import in progress writes here first, in short transactions, and nothing reads these
+# tables but the import itself: publishing copies a run's rows into ``threads``, ``comments``
+# and ``import_sources`` in ONE transaction, then the staged rows are deleted. A run whose
+# ``touched`` is old (its process died) is removed by the next import. A staged comment::
+#
+#     run='c0ffee…' seq=17 thread=3 source_id='4711' parent_source_id='4702'
+#     parent_seq=12 parent_id=None root_seq=9 root_id=None state='approved' author='Samira' …
+#
+# ``seq`` numbers the run's comments 1, 2, 3…: published, comment ``seq`` gets the id
+# ``base + seq`` (base: the highest id at that moment), so that ``parent_seq`` and
+# ``root_seq`` (threading within the run, resolved while staged) become ids in the same
+# INSERT … SELECT; ``parent_id``/``root_id`` hold a parent from an earlier import.
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("run", String(32), primary_key=True),
+    Column("site", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("started", Float, nullable=False),
+    Column("touched", Float, nullable=False),
+)
+
+import_staging_threads = Table(
+    "import_staging_threads",
+    metadata,
+    Column("run", String(32), primary_key=True),
+    Column("key", Integer, primary_key=True),
+    Column("uri", String(1024), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("closed", Boolean, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+import_staging = Table(
+    "import_staging",
+    metadata,
+    Column("run", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("thread", Integer, nullable=False),
+    Column("source_id", String(128), nullable=False),
+    Column("parent_source_id", String(128), nullable=True),
+    Column("parent_seq", Integer, nullable=True),
+    Column("parent_id", Integer, nullable=True),
+    Column("root_seq", Integer, nullable=True),
+    Column("root_id", Integer, nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("website", String(512), nullable=True),
+    Column("text", Text, nullable=False),
+    Column("text_hash", String(16), nullable=True),
+    Column("html", Text, nullable=False),
+    Column("lang", String(16), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("modified", Float, nullable=True),
+    Column("likes", Integer, nullable=False),
+    Column("dislikes", Integer, nullable=False),
+    Column("spam_score", Float, nullable=False),
+    Column("spam_verdict", String(16), nullable=False),
+    Column("spam_reasons", Text, nullable=False),
+    Column("ip_hash", String(64), nullable=True),
+    Column("ip_prefix", String(64), nullable=True),
+    Column("user_agent", String(512), nullable=True),
+    Column("author_key", String(64), nullable=True),
+    Column("notify", Boolean, nullable=False),
+    Column("pinned", Boolean, nullable=False),
+    Column("by_site", Boolean, nullable=False),
+    Index("ix_import_staging_run_source_id", "run", "source_id", unique=True),
+    # A thread's rows, and the children of a row: threading is resolved thread by thread.
+    Index("ix_import_staging_run_thread_parent_seq", "run", "thread", "parent_seq"),
 )

@@ -1,9 +1,11 @@
 """ImportTarget and ExportSource: what imports and exports need from storage.
 
-An import is ONE transaction (:meth:`ImportTarget.open_import`): every thread
-and comment of a file is written inside it and threading is resolved at its
-end, so a file that fails half-way leaves nothing behind, and a dry run is the
-same work rolled back. Source ids are remembered per site and format in
+An import (:meth:`ImportTarget.open_import`) stages every thread and comment
+of a file where no reader looks, in short transactions (readers keep
+commenting meanwhile, even on SQLite), resolves threading on the staged rows,
+and publishes them all in ONE transaction at its end: a file that fails
+half-way, or a process that dies, publishes nothing, and a dry run is the same
+work discarded. Source ids are remembered per site and format in
 ``import_sources``, so importing a file twice adds nothing the second time.
 Implemented by ``store/imports.py``; checked by ``tests/store/test_contracts_imports.py``.
 """
@@ -26,25 +28,24 @@ from causerie.store.records import (
 
 
 class ImportSession(Protocol):
-    """The writes of one import, inside its one transaction."""
+    """The writes of one import, staged until it publishes."""
 
     run: str  # this import's id, kept with every source row it writes
-    site_id: int
 
     def thread(self, uri: str, title: str, closed: bool, created: float) -> tuple[int, bool]:
-        """The id of the site's thread for ``uri`` (created if needed), and whether it was new."""
+        """This import's key for the site's thread at ``uri``, and whether it is new."""
 
     def known(self, source_ids: Sequence[str]) -> set[str]:
         """Which of these source ids an earlier import (or this one) already stored."""
 
     def add_comments(self, rows: Sequence[ImportRow]) -> None:
-        """Insert comments (top-level for now) with their source rows."""
+        """Stage comments (top-level for now) with where they came from: one short transaction."""
 
     def link_replies(self) -> Linked:
         """Give this run's comments their parents and top-level ancestors; missing ones → top."""
 
     def set_site(self, title: str, settings: dict[str, Any]) -> None:
-        """Replace the site's title and settings (native imports)."""
+        """Replace the site's title and settings (native imports) when the import publishes."""
 
     def add_blocks(self, rows: Sequence[BlockRow]) -> int:
         """Add block-list entries the site does not have yet; return how many."""
@@ -59,11 +60,14 @@ class ImportTarget(Protocol):
     def open_import(
         self, site: str, format: str, *, dry_run: bool
     ) -> AbstractContextManager[ImportSession]:
-        """One import's transaction (the site created in it if new): committed on a clean exit,
-        rolled back on an error or a dry run."""
+        """One import (the site created when it publishes if new): staged as it goes,
+        published in one transaction on a clean exit, discarded on an error or a dry run."""
 
     def imported(self, run: str) -> Iterator[tuple[CommentRecord, str]]:
         """The comments one (committed) import stored, with their thread's URI."""
+
+    def purge_staging(self) -> int:
+        """Remove what imports that died (or were published) left staged; return how many runs."""
 
 
 class ExportSource(Protocol):
