@@ -52,6 +52,7 @@ def import_comments(
     from causerie.importers.records import ImportFailure
     from causerie.importers.writer import ImportOptions, ImportSummary, parse_mapping
     from causerie.runtime import build_runtime
+    from causerie.store.contracts.imports import ImportNotPublished
 
     try:
         mapping = tuple(parse_mapping(m) for m in map_urls)
@@ -62,10 +63,15 @@ def import_comments(
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         summary = runtime.imports.run(options, reader(format)(file, str(file)), progress)
-    except (ImportFailure, OSError) as error:
+    except (ImportFailure, ImportNotPublished, OSError) as error:
         if progress:
             progress.clear()
-        reason = str(error) if isinstance(error, ImportFailure) else f"{file}:0: {error.strerror}"
+        if isinstance(error, ImportFailure):
+            reason = str(error)
+        elif isinstance(error, ImportNotPublished):
+            reason = f"{file}: nothing imported: {error}"
+        else:
+            reason = f"{file}:0: {error.strerror}"
         click.echo(f"causerie: {reason}", err=True)
         click.echo(json.dumps(ImportSummary(format=format, errors=1).as_dict()))
         sys.exit(1)

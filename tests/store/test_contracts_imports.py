@@ -16,7 +16,12 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from causerie.store import schema as t
-from causerie.store.contracts.imports import ExportSource, ImportSession, ImportTarget
+from causerie.store.contracts.imports import (
+    ExportSource,
+    ImportNotPublished,
+    ImportSession,
+    ImportTarget,
+)
 from causerie.store.database import create_database_engine
 from causerie.store.imports import ImportAbandoned, SqlImportSession, SqlImportStore
 from causerie.store.records import BlockRow, CommentState, ImportRow, LearningRow, NewComment
@@ -209,6 +214,22 @@ def test_an_abandoned_run_publishes_nothing(engine: Engine) -> None:
     assert (_count(engine), _count(engine, t.threads), _staged(engine)) == (0, 0, (0, 0, 0))
 
 
+def test_two_imports_of_one_file_at_once_publish_it_once(engine: Engine) -> None:
+    store = SqlImportStore(engine)
+    second_import = store.open_import("journal", "isso", dry_run=False)
+    with store.open_import("journal", "isso", dry_run=False) as first:
+        thread, _ = first.thread("/a", "A", False, 1.0)
+        first.add_comments([_row("1", thread)])
+        # The same file, started before the first one published: both stage the row.
+        second = second_import.__enter__()
+        other, _ = second.thread("/a", "A", False, 1.0)
+        second.add_comments([_row("1", other)])
+    # The first one published on leaving its block; the second one cannot, and says so.
+    with pytest.raises(ImportNotPublished):
+        second_import.__exit__(None, None, None)
+    assert _count(engine) == 1 and _staged(engine) == (0, 0, 0)
+
+
 def test_what_was_imported_and_exported_reads_back(store: SqlImportStore) -> None:
     block = BlockRow("email", "x@spam.example", "", 1.0, None, "admin@journal.exemple")
     learned = LearningRow(True, '{"content": "spam"}', "moderator", 2.0)
@@ -229,3 +250,13 @@ def test_what_was_imported_and_exported_reads_back(store: SqlImportStore) -> Non
     assert [(c.id, uri) for c, uri in store.imported(run)] == [(comment.id, "/a")]
     assert store.blocks(site.id) == [block]
     assert list(store.learning("journal")) == [learned]
+
+
+def test_staging_holds_every_column_an_import_copies_into_comments() -> None:
+    # A column added to comments must be staged too, or be named as not imported.
+    from causerie.store.imports import _NOT_COPIED
+
+    staged = {c.name for c in t.import_staging.c}
+    missing = [c.name for c in t.comments.c if c.name not in _NOT_COPIED and c.name not in staged]
+    assert missing == []
+    assert "identity_id" in _NOT_COPIED and "identity_id" in t.comments.c

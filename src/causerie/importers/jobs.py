@@ -24,6 +24,7 @@ from typing import Any
 from causerie.importers import reader
 from causerie.importers.records import ImportFailure
 from causerie.importers.writer import ImportOptions, ImportService, ImportSummary
+from causerie.store.contracts.imports import ImportNotPublished
 
 KEPT = 20
 log = logging.getLogger("causerie.imports")
@@ -88,7 +89,7 @@ class ImportJobs:
             items = reader(job.options.format)(path, job.name)
             job.summary = self.service.run(job.options, items, progress)
             job.state = "done"
-        except ImportFailure as failure:
+        except (ImportFailure, ImportNotPublished) as failure:
             job.summary = None
             job.error = str(failure)
             job.state = "failed"

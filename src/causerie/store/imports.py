@@ -53,9 +53,11 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import IntegrityError
 
 from causerie.store import schema as t
 from causerie.store.comments import SqlCommentStore, text_hash
+from causerie.store.contracts.imports import ImportNotPublished
 from causerie.store.records import (
     BlockRow,
     CommentRecord,
@@ -78,12 +80,13 @@ STALE = 600.0
 # SQLite's page cache while publishing, in KiB (memory used only as the publish needs it).
 PUBLISH_CACHE_KB = 65_536
 # The columns a staged comment gives its published row as they are.
-_COPIED = [
-    c.name for c in t.comments.c if c.name not in ("id", "thread_id", "parent_id", "root_id")
-]
+# Set at publish, not copied: ids and threading; and ``identity_id``, since an
+# imported comment has no signed-in reader of this server (it stays NULL).
+_NOT_COPIED = ("id", "thread_id", "parent_id", "root_id", "identity_id")
+_COPIED = [c.name for c in t.comments.c if c.name not in _NOT_COPIED]
 
 
-class ImportAbandoned(RuntimeError):
+class ImportAbandoned(ImportNotPublished):
     """The run's staged rows were removed before it published (it was idle for too long)."""
 
 
@@ -241,6 +244,12 @@ class SqlImportSession:
         """Make the staged import visible: ONE transaction (the only long write lock)."""
         with self._write():
             self._stage_threads()
+        try:
+            self._publish()
+        except IntegrityError as error:  # a concurrent import of the file, a deleted parent
+            raise ImportNotPublished(f"import {self.run}: {error.orig}") from error
+
+    def _publish(self) -> None:
         with _big_cache(self.conn), self._write():
             runs = t.import_runs.c
             alive = self.conn.scalar(

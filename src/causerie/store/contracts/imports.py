@@ -27,6 +27,14 @@ from causerie.store.records import (
 )
 
 
+class ImportNotPublished(Exception):
+    """An import that could not be made visible: nothing of it was published.
+
+    Its staged rows were purged while it ran, or another import of the same file
+    or a deleted parent comment got in the way at publish time.
+    """
+
+
 class ImportSession(Protocol):
     """The writes of one import, staged until it publishes."""
 
