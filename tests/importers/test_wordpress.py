@@ -38,6 +38,20 @@ def test_a_theme_test_style_export_is_imported_with_its_counts(importer: Importe
     assert any("unknown state 'weird-state'" in m for m in summary.messages)
 
 
+def test_a_wxr_1_1_export_reads_as_its_1_2_twin(importer: Importer, tmp_path: Path) -> None:
+    # WordPress 3.1 to 3.3 wrote WXR 1.1: the same elements under the export/1.1/ namespace.
+    text = WXR_12.read_text(encoding="utf-8")
+    assert "http://wordpress.org/export/1.2/" in text
+    older = tmp_path / "wordpress-1.1.xml"
+    older.write_text(
+        text.replace(
+            "http://wordpress.org/export/1.2/", "http://wordpress.org/export/1.1/"
+        ).replace("<wp:wxr_version>1.2</wp:wxr_version>", "<wp:wxr_version>1.1</wp:wxr_version>"),
+        encoding="utf-8",
+    )
+    assert importer.run("wordpress", older).as_dict() == EXPECTED_12
+
+
 def test_states_threading_and_dates_follow_the_file(importer: Importer) -> None:
     importer.run("wordpress", WXR_12)
     c = importer.by_source()
