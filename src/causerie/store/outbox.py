@@ -78,22 +78,27 @@ def add_outbox_rows(
             "not_before": max(message.not_before, now),
             "last_error": "",
         }
+        # Statements built once (below): building and keying one per row cost more than
+        # the insert itself, in the SQLite writer thread every comment waits for.
         if message.dedup_key is None:
-            new_id = conn.execute(insert(t.outbox).values(values).returning(_o.id)).scalar_one()
+            new_id = conn.execute(_INSERT, values).scalar_one()
         else:
-            upsert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            statement = (
-                upsert(t.outbox)
-                .values(values)
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-                .returning(_o.id)
-            )
-            new_id = conn.execute(statement).scalar()
+            new_id = conn.execute(_UPSERT[conn.dialect.name == "postgresql"], values).scalar()
         if new_id is not None:
             ids.append(int(new_id))
     if ids:
         conn.info[_ADDED] = True
     return ids
+
+
+_INSERT = insert(t.outbox).returning(_o.id)
+# A repeated dedup_key inserts nothing (and returns no id); by "is it PostgreSQL?".
+_UPSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(t.outbox)
+    .on_conflict_do_nothing(index_elements=["dedup_key"])
+    .returning(_o.id)
+    for postgres in (False, True)
+}
 
 
 def add_comment_events(
