@@ -20,7 +20,7 @@ from causerie.store import schema
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.database import create_database_engine, write_transaction
 from causerie.store.outbox import SqlOutboxStore, add_outbox_rows
-from causerie.store.records import OutboxState
+from causerie.store.records import DeliveryOutcome, OutboxMessage, OutboxState
 from tests.conftest import MakeClient, free_port
 from tests.privacy.conftest import Mailbox, body_of
 
@@ -113,3 +113,29 @@ def test_a_message_too_old_is_given_up_and_listed(store: OutboxStore) -> None:
     worker.run_once()  # due again at most 10 s later: long before this
     assert [m.id for m in store.failures(None, 10)] == [mid]
     assert store.message(mid).state is OutboxState.FAILED
+
+
+def test_a_batch_that_outlasts_half_its_lease_leaves_the_rest_for_the_next(
+    store: OutboxStore, mailbox: Mailbox
+) -> None:
+    """A call started late could end after the lease, when another worker may send it too."""
+    clock = [1_000.0]
+    mailer = SmtpMailer(Settings(**mailbox.settings()))
+
+    def slow(message: OutboxMessage) -> DeliveryOutcome:
+        clock[0] += 20  # a receiver that takes its time: two calls use up half the lease
+        return mailer.deliver(message)
+
+    worker = OutboxWorker(
+        store, {"email": slow}, options=WorkerOptions(lease_seconds=60), clock=lambda: clock[0]
+    )
+    ids = store.enqueue([mail_message(ARABIC, None) for _ in range(3)], clock[0])
+    assert worker.run_once() == 3
+    states = [store.message(i) for i in ids]
+    assert [m.state for m in states] == [OutboxState.SENT, OutboxState.SENT, OutboxState.PENDING]
+    left = states[2]
+    assert left.not_before == clock[0] and left.lease_until is None
+    assert "not tried" in left.last_error and len(mailbox.wait_for(2)) == 2
+    assert worker.run_once() == 1  # due at once: the next batch sends it
+    assert store.message(left.id).state is OutboxState.SENT
+    assert len(mailbox.wait_for(3)) == 3

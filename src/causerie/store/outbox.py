@@ -78,22 +78,27 @@ def add_outbox_rows(
             "not_before": max(message.not_before, now),
             "last_error": "",
         }
+        # Statements built once (below): building and keying one per row cost more than
+        # the insert itself, in the SQLite writer thread every comment waits for.
         if message.dedup_key is None:
-            new_id = conn.execute(insert(t.outbox).values(values).returning(_o.id)).scalar_one()
+            new_id = conn.execute(_INSERT, values).scalar_one()
         else:
-            upsert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-            statement = (
-                upsert(t.outbox)
-                .values(values)
-                .on_conflict_do_nothing(index_elements=["dedup_key"])
-                .returning(_o.id)
-            )
-            new_id = conn.execute(statement).scalar()
+            new_id = conn.execute(_UPSERT[conn.dialect.name == "postgresql"], values).scalar()
         if new_id is not None:
             ids.append(int(new_id))
     if ids:
         conn.info[_ADDED] = True
     return ids
+
+
+_INSERT = insert(t.outbox).returning(_o.id)
+# A repeated dedup_key inserts nothing (and returns no id); by "is it PostgreSQL?".
+_UPSERT = {
+    postgres: (postgresql_insert if postgres else sqlite_insert)(t.outbox)
+    .on_conflict_do_nothing(index_elements=["dedup_key"])
+    .returning(_o.id)
+    for postgres in (False, True)
+}
 
 
 def add_comment_events(
@@ -233,29 +238,17 @@ class SqlOutboxStore:
         self, worker: str, now: float, lease_seconds: float, limit: int
     ) -> list[OutboxMessage]:
         """Lease up to ``limit`` due messages to a worker, counting an attempt for each."""
-        due = and_(
-            _o.state == OutboxState.PENDING.value,
-            _o.not_before <= now,
-            or_(_o.lease_until.is_(None), _o.lease_until <= now),
-        )
-        pick = select(_o.id).where(due).order_by(_o.not_before, _o.id).limit(limit)
-        if self.engine.dialect.name == "postgresql":
-            # Rows another worker is claiming right now are skipped, not waited for.
-            pick = pick.with_for_update(skip_locked=True)
+        pick = _PICK[self.engine.dialect.name == "postgresql"]
+        params = {"now": now, "limit": limit}
+        lease = {"lease_until": now + lease_seconds, "worker": worker}
 
         def work(conn: Connection) -> list[OutboxMessage]:
-            ids = list(conn.execute(pick).scalars())
+            ids = list(conn.execute(pick, params).scalars())
             if not ids:
                 return []
-            conn.execute(
-                update(t.outbox)
-                .where(_o.id.in_(ids))
-                .values(lease_until=now + lease_seconds, worker=worker, attempts=_o.attempts + 1)
-            )
-            rows = conn.execute(
-                select(t.outbox).where(_o.id.in_(ids)).order_by(_o.not_before, _o.id)
-            ).all()
-            return [_message(row) for row in rows]
+            # One statement leases the rows and reads them back (RETURNING: SQLite ≥ 3.35).
+            rows = conn.execute(_LEASE, {"ids": ids, **lease}).all()
+            return sorted((_message(row) for row in rows), key=lambda m: (m.not_before, m.id))
 
         return self._grouped(work)
 
@@ -285,11 +278,7 @@ class SqlOutboxStore:
         def work(conn: Connection) -> list[int]:
             added: list[int] = []
             if plain:
-                conn.execute(
-                    update(t.outbox)
-                    .where(_o.id.in_(plain))
-                    .values(state=OutboxState.SENT.value, lease_until=None, finished=now)
-                )
+                conn.execute(_EXPANDED, {"ids": plain, "finished": now})
             for result in results:
                 added += add_outbox_rows(conn, result.follow_ups, now)
             delivered = [r for r in others if r.state is OutboxState.SENT]
@@ -380,6 +369,32 @@ class SqlOutboxStore:
         with self.engine.connect() as conn:
             return [_message(row) for row in conn.execute(query)]
 
+
+# The worker's statements, built once: in the SQLite writer thread that every comment
+# waits for, building a statement cost more than running it.
+_DUE = and_(
+    _o.state == OutboxState.PENDING.value,
+    _o.not_before <= bindparam("now"),
+    or_(_o.lease_until.is_(None), _o.lease_until <= bindparam("now")),
+)
+_PICK_ANY = select(_o.id).where(_DUE).order_by(_o.not_before, _o.id).limit(bindparam("limit"))
+# By "is it PostgreSQL?": there, rows another worker is claiming are skipped, not waited for.
+_PICK = {False: _PICK_ANY, True: _PICK_ANY.with_for_update(skip_locked=True)}
+_IDS = _o.id.in_(bindparam("ids", expanding=True))
+_LEASE = (
+    update(t.outbox)
+    .where(_IDS)
+    .values(
+        lease_until=bindparam("lease_until"), worker=bindparam("worker"), attempts=_o.attempts + 1
+    )
+    .returning(*t.outbox.c)
+)
+# Expanded events: sent, nothing to record but the time.
+_EXPANDED = (
+    update(t.outbox)
+    .where(_IDS)
+    .values(state=OutboxState.SENT.value, lease_until=None, finished=bindparam("finished"))
+)
 
 # Deliveries of a batch marked sent in one executemany.
 _MARK_SENT = (
