@@ -25,19 +25,8 @@ from causerie.store.records import (
     ReaderKeys,
     SigninChallenge,
 )
-from tests.store.test_contracts import _operations
 
 NOW = 1_764_403_200.0
-
-
-def test_the_implementation_offers_exactly_the_contract() -> None:
-    wanted = _operations(IdentityStore)
-    assert len(wanted) >= 10
-    for name, signature in wanted.items():
-        offered = getattr(SqlIdentityStore, name)
-        assert list(_operations(SqlIdentityStore)[name].parameters) == list(signature.parameters)
-        assert offered is not None
-    assert set(_operations(SqlIdentityStore)) == set(wanted)
 
 
 @pytest.fixture

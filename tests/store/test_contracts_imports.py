@@ -9,7 +9,6 @@ welcome meanwhile.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 
 import pytest
@@ -17,42 +16,11 @@ from sqlalchemy import Engine, func, insert, select
 
 from causerie.store import schema as t
 from causerie.store.contracts.imports import (
-    ExportSource,
     ImportNotPublished,
-    ImportSession,
-    ImportTarget,
 )
 from causerie.store.database import create_database_engine
-from causerie.store.imports import ImportAbandoned, SqlImportSession, SqlImportStore
+from causerie.store.imports import ImportAbandoned, SqlImportStore
 from causerie.store.records import BlockRow, CommentState, ImportRow, LearningRow, NewComment
-
-CONTRACTS = [
-    (ImportTarget, SqlImportStore),
-    (ExportSource, SqlImportStore),
-    (ImportSession, SqlImportSession),
-]
-
-
-def _operations(contract: type) -> dict[str, inspect.Signature]:
-    return {
-        name: inspect.signature(member)
-        for name, member in vars(contract).items()
-        if callable(member) and not name.startswith("_")
-    }
-
-
-@pytest.mark.parametrize(("contract", "implementation"), CONTRACTS, ids=lambda c: c.__name__)
-def test_the_implementation_offers_every_operation(contract: type, implementation: type) -> None:
-    wanted = _operations(contract)
-    assert wanted
-    for name, signature in wanted.items():
-        offered = getattr(implementation, name)
-        assert list(inspect.signature(offered).parameters) == list(signature.parameters), name
-
-
-def test_no_public_operation_hides_outside_the_contracts() -> None:
-    public = {n for n, m in vars(SqlImportStore).items() if callable(m) and not n.startswith("_")}
-    assert public == set(_operations(ImportTarget)) | set(_operations(ExportSource))
 
 
 @pytest.fixture

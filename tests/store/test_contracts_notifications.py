@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import time
 
-import pytest
 from sqlalchemy import Engine
 
 from causerie.store.comments import SqlCommentStore
-from causerie.store.contracts.feeds import FeedStore
-from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.records import AlertSettings, CommentState, NewComment
-from tests.store.test_contracts import _operations
 
 NOW = 1_764_403_200.0
-
-
-@pytest.mark.parametrize(
-    ("contract", "implementation"),
-    [(NotificationStore, SqlNotificationStore), (FeedStore, SqlFeedStore)],
-    ids=lambda c: c.__name__,
-)
-def test_the_implementation_is_the_contract(contract: type, implementation: type) -> None:
-    wanted = _operations(contract)
-    offered = _operations(implementation)
-    assert wanted and set(offered) == set(wanted)
-    for name, signature in wanted.items():
-        assert list(offered[name].parameters) == list(signature.parameters), name
 
 
 def test_webhooks_are_added_changed_rotated_and_removed(engine: Engine) -> None:

@@ -27,19 +27,8 @@ from causerie.store.records import (
     OutboxState,
     ReaderKeys,
 )
-from tests.store.test_contracts import _operations
 
 NOW = 1_764_403_200.0
-
-
-def test_the_implementation_offers_every_operation_and_nothing_else() -> None:
-    wanted = _operations(OutboxStore)
-    assert len(wanted) >= 10
-    offered = {n for n, m in vars(SqlOutboxStore).items() if callable(m) and not n.startswith("_")}
-    assert offered == set(wanted)
-    for name, signature in wanted.items():
-        got = _operations(SqlOutboxStore)[name]
-        assert list(got.parameters) == list(signature.parameters), name
 
 
 @pytest.fixture

@@ -240,7 +240,7 @@ class SqlImportSession:
         self._learning.extend(fresh)
         return len(fresh)
 
-    def publish(self) -> None:
+    def _publish_staged(self) -> None:
         """Make the staged import visible: ONE transaction (the only long write lock)."""
         with self._write():
             self._stage_threads()
@@ -589,7 +589,7 @@ class SqlImportStore:
             try:
                 yield session
                 if not dry_run:
-                    session.publish()
+                    session._publish_staged()
             except BaseException:
                 if conn.in_transaction():
                     conn.rollback()
