@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8080
 
-.PHONY: demo install test test-deps lint check format clean mutation
+.PHONY: demo install test test-deps lint check format clean mutation docs-images
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ lint:
 
 test: test-deps lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The pictures in docs/images/, taken again by the tests that make them (Chromium,
+# WordPress): the only way they change. NAMES="a.png b.png" refreshes some.
+docs-images: test-deps
+	$(BIN)/python scripts/docs_images.py $(NAMES)
 
 # Mutation testing (mutmut), module by module against its own tests; slow, not in CI.
 # MODULES="api/origins.py core/privacy.py" restricts it; figures go to docs/testing.md.
