@@ -21,6 +21,7 @@ from causerie.api import (
     admin_settings,
     akismet_account,
     akismet_pages,
+    docs_pages,
     feeds,
     pages,
     readers_admin,
@@ -67,7 +68,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         title="Causerie",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # /docs is Causerie's own page (api/docs_pages.py): no CDN, no third party.
+        docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(runtime, web),
     )
@@ -81,6 +83,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
+    app.include_router(docs_pages.router)
     app.include_router(moderation_api.router)
     app.include_router(admin_settings.router)
     app.include_router(admin_pages.router)
