@@ -18,7 +18,7 @@ install: $(BIN)/python
 
 demo: install
 	@echo "Demo article: http://127.0.0.1:$(PORT)/demo  (Arabic: /demo/ar, English: /demo/en)"
-	CAUSERIE_DATABASE_URL=$${CAUSERIE_DATABASE_URL:-sqlite:///causerie.db} \
+	CAUSERIE_DATABASE_URL=$${CAUSERIE_DATABASE_URL:-sqlite:///causerie.db} CAUSERIE_DEMO_SEED=true \
 		$(BIN)/causerie serve --port $(PORT)
 
 test-deps: $(BIN)/python

@@ -50,6 +50,7 @@ from causerie.api.origins import OriginGuard, OriginPolicy
 from causerie.api.state import WebState
 from causerie.config import Settings
 from causerie.core.comments import ChangeEvent
+from causerie.core.demo import seed_demo
 from causerie.core.errors import CauserieError
 from causerie.runtime import Runtime, build_runtime
 from causerie.store.contracts.comments import CommentStore
@@ -150,6 +151,8 @@ def _lifespan(runtime: Runtime, web: WebState) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if runtime.settings.demo and runtime.settings.demo_seed:
+            await run_in_threadpool(seed_demo, runtime.comments)
         runtime.retention.start()
         # Messages queued before a restart (or a crash) are sent without waiting for new ones.
         if runtime.settings.outbox_worker:
