@@ -31,12 +31,12 @@ from causerie.core.errors import (
     RateLimited,
 )
 from causerie.core.i18n import translate
+from causerie.core.mail import Mail
 from causerie.core.oidc import PRESETS, OidcClient, Provider, display_name
 from causerie.core.outbox import mail_message
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import SiteSettings
 from causerie.core.sso import verify_publisher_token
-from causerie.notify.email import Mail
 from causerie.store.contracts.identity import IdentityStore
 from causerie.store.records import CommentRecord, IdentityRecord, SigninChallenge, SiteRecord
 
