@@ -246,3 +246,17 @@ def test_the_graph_sees_the_packages_and_their_imports() -> None:
 def test_no_import_cycle_between_top_level_packages() -> None:
     """Layers stay one-way: no package reaches back to one that imports it."""
     assert cycles(package_graph()) == []
+
+
+def test_the_package_root_holds_the_entry_points_only() -> None:
+    """Code goes in a package; the root shows where things start (the CLI is ``cli/``)."""
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert modules == [
+        "__init__.py",
+        "__main__.py",
+        "app.py",
+        "asgi.py",
+        "config.py",
+        "runtime.py",
+    ]
+    assert (PACKAGE / "cli" / "__init__.py").is_file()

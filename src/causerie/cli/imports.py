@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 from causerie.importers import FORMATS
 
 if TYPE_CHECKING:
