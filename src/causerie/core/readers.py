@@ -24,10 +24,10 @@ from causerie.core import identity, validation
 from causerie.core.comments import Clock, CommentService, Reader
 from causerie.core.confusables import skeleton
 from causerie.core.errors import (
-    CauserieError,
     Forbidden,
     InvalidField,
     NotAuthenticated,
+    NotFound,
     RateLimited,
 )
 from causerie.core.i18n import translate
@@ -366,7 +366,7 @@ class ReaderService:
         """Block (or unblock) a signed-in reader: her sessions end, her new comments are refused."""
         found = self.store.set_blocked(identity_id, blocked)
         if found is None:
-            raise CauserieError("reader_not_found")
+            raise NotFound("reader_not_found")
         return found
 
     def comments_by(
@@ -375,7 +375,7 @@ class ReaderService:
         """A reader and her comments on the site, newest first (for moderators)."""
         found = self.store.identity(identity_id)
         if found is None:
-            raise CauserieError("reader_not_found")
+            raise NotFound("reader_not_found")
         return found, self.store.comments_by(identity_id, limit)
 
     def of_address(self, email: str) -> list[ReaderTraces]:
