@@ -62,6 +62,7 @@ from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
+from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
 from causerie.store.imports import SqlImportStore
@@ -144,7 +145,6 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
     )
     upgrade(engine)
-    imports = SqlImportStore(engine)
     stores = Stores(
         comments=SqlCommentStore(engine),
         moderation=SqlModerationStore(engine),
@@ -154,8 +154,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         identities=SqlIdentityStore(engine),
         outbox=SqlOutboxStore(engine),
         notifications=SqlNotificationStore(engine),
-        imports=imports,
-        exports=imports,
+        imports=SqlImportStore(engine),
+        exports=SqlExportSource(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
