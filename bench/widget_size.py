@@ -1,5 +1,8 @@
 """Widget weight: embed.js + embed.css, raw and gzipped (goal: ≤ 15 KB gzipped together).
 
+embed.js is measured as readers get it: the parts in web/widget/ assembled by
+the server (causerie.api.widget_script), the very bytes GET /embed.js sends.
+
 Run: .venv/bin/python bench/widget_size.py
 Prints a readable line per file, then one line of JSON. The language catalog the
 widget fetches once (cached an hour) is reported apart, since it is not code.
@@ -35,8 +38,11 @@ def catalog_bytes(lang: str) -> bytes:
 def main() -> None:
     """Measure and report."""
     sizes = {}
-    for name in ("embed.js", "embed.css"):
-        data = (STATIC / name).read_bytes()
+    sys.path.insert(0, str(ROOT / "src"))
+    from causerie.api.widget_script import assemble
+
+    served = {"embed.js": assemble().encode(), "embed.css": (STATIC / "embed.css").read_bytes()}
+    for name, data in served.items():
         sizes[name] = (len(data), gzipped(data))
         print(f"{name:>10}: {len(data):6d} B raw, {sizes[name][1]:6d} B gzipped")
     total = sum(g for _, g in sizes.values())

@@ -3,14 +3,17 @@
 ``core/`` may use the store's contracts (``store/contracts``) and records
 (``store/records.py``) but no store implementation, no SQLAlchemy, no
 FastAPI/Starlette and no HTTP status codes; ``api/`` never imports the app
-factory; the contracts and records themselves import nothing of SQL.
+factory; the contracts and records themselves import nothing of SQL. The
+domain says *what* to send and the channels say *how*: ``notify/`` imports
+``core/``, never the other way. No two top-level packages import each other,
+even through a third.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -22,6 +25,8 @@ PACKAGE = Path(causerie.__file__).parent
 CONTRACT_MODULES = ("causerie.store.records", "causerie.store.contracts")
 # The one question HTTP asks the database layer: does this exception mean an outage (503)?
 API_MAY_ASK_THE_DATABASE = ("causerie.store.database", "causerie.store.database.is_unavailable")
+# The channels (SMTP, HTTP, live updates, Atom): they import core/, core/ never imports them.
+NOTIFY = ("causerie.notify",)
 WEB_OR_SQL = ("fastapi", "starlette", "sqlalchemy", "http", "causerie.api", "causerie.app")
 
 
@@ -158,3 +163,100 @@ def test_api_reaches_storage_only_through_services(path: Path) -> None:
         if _is_store_implementation(m) and m not in API_MAY_ASK_THE_DATABASE
     ]
     assert wrong == []
+
+
+@pytest.mark.parametrize("path", _files("core"), ids=lambda p: p.name)
+def test_core_imports_nothing_of_the_channels(path: Path) -> None:
+    """The domain composes mails and webhook calls; notify/ delivers them (notify → core)."""
+    wrong = [f"{path.name}:{line} {m}" for line, m in imports_of(path) if _within(m, NOTIFY)]
+    assert wrong == []
+
+
+def top_level_of(module: str) -> str | None:
+    """The top-level package or module of ``causerie`` holding a module (None: not a part)."""
+    parts = module.split(".")
+    if parts[0] != "causerie" or len(parts) < 2:
+        return None
+    name = parts[1]
+    # ``from causerie import __version__`` names the root package, not a part of it.
+    is_part = (PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").is_file()
+    return name if is_part else None
+
+
+def package_graph() -> dict[str, set[str]]:
+    """Which top-level part of ``causerie`` imports which other, from every import in the source."""
+    graph: dict[str, set[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = path.relative_to(PACKAGE).parts
+        if relative == ("__init__.py",):
+            continue
+        own = relative[0] if len(relative) > 1 else path.stem
+        edges = graph.setdefault(own, set())
+        for _, module in imports_of(path):
+            other = top_level_of(module)
+            if other is not None and other != own:
+                edges.add(other)
+    return graph
+
+
+def cycles(graph: Mapping[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_the_cycle_finder_finds_a_cycle_through_a_third_package() -> None:
+    graph = {"core": {"store"}, "notify": {"core"}, "store": {"notify"}, "api": {"core"}}
+    assert cycles(graph) == [["core", "notify", "store"]]
+    assert cycles({"core": {"store"}, "notify": {"core"}}) == []
+
+
+def test_the_graph_sees_the_packages_and_their_imports() -> None:
+    graph = package_graph()
+    assert {"api", "core", "notify", "store", "runtime", "app", "cli"} <= set(graph)
+    assert "core" in graph["notify"] and "store" in graph["core"]
+
+
+def test_no_import_cycle_between_top_level_packages() -> None:
+    """Layers stay one-way: no package reaches back to one that imports it."""
+    assert cycles(package_graph()) == []
+
+
+def test_the_package_root_holds_the_entry_points_only() -> None:
+    """Code goes in a package; the root shows where things start (the CLI is ``cli/``)."""
+    modules = sorted(p.name for p in PACKAGE.glob("*.py"))
+    assert modules == [
+        "__init__.py",
+        "__main__.py",
+        "app.py",
+        "asgi.py",
+        "config.py",
+        "runtime.py",
+    ]
+    assert (PACKAGE / "cli" / "__init__.py").is_file()

@@ -24,8 +24,10 @@ from causerie.core.accounts import AccountService
 from causerie.core.alerts import DIGEST, ModeratorAlerts
 from causerie.core.apikeys import ApiKeys, UsageMeter
 from causerie.core.comments import CommentService
+from causerie.core.delivery import Deliver
 from causerie.core.dispatch import EventDispatch
 from causerie.core.feeds import FeedService
+from causerie.core.mail import Mail
 from causerie.core.moderation import ModerationService
 from causerie.core.notifications import Links, ReaderMails
 from causerie.core.outbox import (
@@ -40,11 +42,11 @@ from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.readers import ReaderService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
-from causerie.notify.delivery import Deliver
-from causerie.notify.email import Mail, SmtpMailer
+from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
@@ -60,6 +62,7 @@ from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
+from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
 from causerie.store.imports import SqlImportStore
@@ -142,7 +145,6 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         settings.database_url, sqlite_synchronous=settings.sqlite_synchronous
     )
     upgrade(engine)
-    imports = SqlImportStore(engine)
     stores = Stores(
         comments=SqlCommentStore(engine),
         moderation=SqlModerationStore(engine),
@@ -152,8 +154,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         identities=SqlIdentityStore(engine),
         outbox=SqlOutboxStore(engine),
         notifications=SqlNotificationStore(engine),
-        imports=imports,
-        exports=imports,
+        imports=SqlImportStore(engine),
+        exports=SqlExportSource(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -177,13 +179,12 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
     )
     comments.author_checks.append(readers.check_author)
-    webhook_sender = WebhookSender(stores.notifications, settings.webhook_timeout_seconds)
-    dispatch = _event_dispatch(settings, stores, comments, links, mailer)
+    # One cache of the stored webhooks, for the dispatch and the sender alike.
+    hooks = WebhookCache(stores.notifications)
+    timeout = settings.webhook_timeout_seconds
+    webhook_sender = WebhookSender(stores.notifications, timeout, hooks=hooks)
+    dispatch = _event_dispatch(settings, stores, comments, links, mailer, hooks)
     comments.announces = dispatch.listens
-
-    def webhooks_changed() -> None:
-        webhook_sender.forget()
-        dispatch.forget()
 
     outbox = _outbox_worker(settings, stores.outbox, mailer, webhook_sender, dispatch)
     if settings.outbox_worker:
@@ -218,7 +219,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         usage=UsageMeter(stores.api_keys),
         readers=readers,
         outbox=outbox,
-        webhooks=WebhookService(stores.notifications, stores.outbox, changed=webhooks_changed),
+        webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,
         feeds=FeedService(
             stores.comments, SqlFeedStore(engine), comments.site_settings, links.base_url
@@ -230,7 +231,12 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
 
 
 def _event_dispatch(
-    settings: Settings, stores: Stores, comments: CommentService, links: Links, mailer: SmtpMailer
+    settings: Settings,
+    stores: Stores,
+    comments: CommentService,
+    links: Links,
+    mailer: SmtpMailer,
+    hooks: WebhookCache,
 ) -> EventDispatch:
     """What a comment event becomes: reply mails and alerts (with a mail server), webhooks."""
     mails = alerts = None
@@ -242,7 +248,7 @@ def _event_dispatch(
             return stores.moderation.queue(held, limit, 0)
 
         alerts = ModeratorAlerts(stores.notifications, pending_of, links.base_url)
-    return EventDispatch(stores.comments, stores.notifications, mails, alerts)
+    return EventDispatch(stores.comments, stores.notifications, mails, alerts, hooks)
 
 
 def _queue_mail(outbox: OutboxStore) -> Callable[[Mail], None]:

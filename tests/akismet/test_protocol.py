@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from causerie.api.akismet import MAX_BODY
+from causerie.api.akismet_protocol import MAX_BODY
 from causerie.core.apikeys import current_month
 from causerie.store.apikeys import SqlApiKeyStore
 from causerie.store.schema import spam_learning

@@ -14,6 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from starlette.testclient import TestClient
 
 from causerie.core.confusables import confusable, skeleton
+from causerie.core.errors import NotFound
 from tests.conftest import MakeClient
 from tests.moderation.conftest import add_user, login
 
@@ -230,6 +231,26 @@ def test_a_moderator_of_another_site_cannot_see_the_reader(site: TestClient) -> 
     assert mod.get(f"/readers/{identity}").status_code == 403
     assert mod.send("PUT", f"/readers/{identity}/block", {"blocked": True}).status_code == 403
     assert site.get("/api/signin/me", headers=reader).status_code == 200
+
+
+def test_an_unknown_reader_is_a_404_in_the_api_its_openapi_and_the_domain(
+    site: TestClient,
+) -> None:
+    add_user(site, "admin@news.example", "admin")
+    mod = login(site, "admin@news.example")
+    for answer in (
+        mod.get("/readers/987654"),
+        mod.send("PUT", "/readers/987654/block", {"blocked": True}),
+    ):
+        assert (answer.status_code, answer.json()["error"]) == (404, "reader_not_found")
+    paths = site.get("/openapi.json").json()["paths"]
+    assert "404" in paths["/api/admin/readers/{identity_id}"]["get"]["responses"]
+    assert "404" in paths["/api/admin/readers/{identity_id}/block"]["put"]["responses"]
+    readers = site.app.state.runtime.readers  # type: ignore[attr-defined]
+    with pytest.raises(NotFound):
+        readers.block(987654, True)
+    with pytest.raises(NotFound):
+        readers.comments_by(987654)
 
 
 # -- the dashboard and the privacy notice -----------------------------------------------

@@ -9,8 +9,8 @@ import subprocess
 import sys
 import time
 
+from causerie.core.mail import Mail
 from causerie.core.outbox import mail_message
-from causerie.notify.email import Mail
 from causerie.store.database import create_database_engine
 from causerie.store.outbox import SqlOutboxStore
 from tests.conftest import TEST_SECRET

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import insert
 
 from causerie.config import Settings
+from causerie.core.mail import Mail
 from causerie.core.outbox import OutboxWorker, RetryPolicy, WorkerOptions, mail_message
-from causerie.notify.email import Mail, SmtpMailer
+from causerie.notify.email import SmtpMailer
 from causerie.store import schema
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.database import create_database_engine, write_transaction

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
+from causerie.core.delivery import DeliveryFailed
 from causerie.core.outbox import OutboxWorker, RetryPolicy
-from causerie.notify.delivery import DeliveryFailed
 from causerie.notify.webhook import destination, refusal
 from tests.moderation.conftest import Moderator
 from tests.notifications.receiver import Call, Receiver

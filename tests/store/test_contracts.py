@@ -24,9 +24,11 @@ from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
-from causerie.store.imports import SqlImportSession, SqlImportStore
+from causerie.store.import_staging import SqlImportSession
+from causerie.store.imports import SqlImportStore
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import SqlOutboxStore
@@ -45,6 +47,7 @@ CONTRACTS = [
     (FeedStore, SqlFeedStore),
     (ImportTarget, SqlImportStore),
     (ExportSource, SqlImportStore),
+    (ExportSource, SqlExportSource),
     (ImportSession, SqlImportSession),
 ]
 IMPLEMENTATIONS = list(dict.fromkeys(implementation for _, implementation in CONTRACTS))

@@ -19,7 +19,8 @@ from causerie.store.contracts.imports import (
     ImportNotPublished,
 )
 from causerie.store.database import create_database_engine
-from causerie.store.imports import ImportAbandoned, SqlImportStore
+from causerie.store.import_publish import ImportAbandoned
+from causerie.store.imports import SqlImportStore
 from causerie.store.records import BlockRow, CommentState, ImportRow, LearningRow, NewComment
 
 
@@ -222,7 +223,7 @@ def test_what_was_imported_and_exported_reads_back(store: SqlImportStore) -> Non
 
 def test_staging_holds_every_column_an_import_copies_into_comments() -> None:
     # A column added to comments must be staged too, or be named as not imported.
-    from causerie.store.imports import _NOT_COPIED
+    from causerie.store.import_publish import _NOT_COPIED
 
     staged = {c.name for c in t.import_staging.c}
     missing = [c.name for c in t.comments.c if c.name not in _NOT_COPIED and c.name not in staged]

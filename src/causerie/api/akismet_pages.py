@@ -25,7 +25,7 @@ from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse
 
-from causerie.api.akismet import akismet_state
+from causerie.api.akismet_protocol import akismet_state
 from causerie.core.apikeys import KeyStats
 from causerie.core.i18n import direction, negotiate, translate
 

@@ -3,7 +3,7 @@
 A CMS can include this fragment in the article server-side (search engines and
 reader modes then see the comments); the widget finds it in its container and
 takes it over instead of rendering the thread again. Keep the markup in step
-with ``comment()`` in ``web/static/embed.js``::
+with ``comment()`` in ``web/widget/render.js`` (served as ``/embed.js``)::
 
     <div class="causerie-ssr" data-causerie-ssr data-uri="/2026/tram" data-sort="oldest"
          data-next="…" data-total="3" lang="fr" dir="ltr">

@@ -10,6 +10,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from causerie.api.headers import DEMO_CSP
 from causerie.api.http import JSONBody
 from causerie.api.state import runtime_of, web_of
+from causerie.api.widget_script import embed_script
 from causerie.core.errors import NotFound
 from causerie.core.ratelimit import RedisRateLimiter
 from causerie.store.database import is_unavailable
@@ -71,13 +72,18 @@ def static_file(name: str) -> Response:
 
 
 @router.get("/embed.js")
-def embed_js() -> Response:
-    """The widget, loaded by the publisher's one script tag."""
-    return FileResponse(
-        STATIC / "embed.js",
-        media_type="text/javascript; charset=utf-8",
-        headers={"Cache-Control": "public, max-age=3600"},
-    )
+def embed_js(request: Request) -> Response:
+    """The widget, loaded by the publisher's one script tag (assembled from web/widget/)."""
+    script = embed_script()
+    headers = {
+        "Cache-Control": "public, max-age=3600",
+        "ETag": script.etag,
+        "Last-Modified": script.last_modified,
+    }
+    wanted = request.headers.get("if-none-match", "")
+    if script.etag in (tag.strip().removeprefix("W/") for tag in wanted.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(script.body, media_type="text/javascript; charset=utf-8", headers=headers)
 
 
 @router.get("/demo")

@@ -19,7 +19,7 @@ from causerie.api.moderation import Changing, Reading, moderation
 from causerie.api.params import Id
 from causerie.api.signin import readers
 from causerie.core.accounts import Session
-from causerie.core.errors import CauserieError
+from causerie.core.errors import NotFound
 from causerie.core.threads import iso
 from causerie.store.records import IdentityRecord
 
@@ -37,7 +37,7 @@ def _checked(request: Request, session: Session, identity_id: int) -> IdentityRe
     found = readers(request).store.identity(identity_id)
     site = readers(request).comments.store.site_by_id(found.site_id) if found else None
     if found is None or site is None:
-        raise CauserieError("reader_not_found")
+        raise NotFound("reader_not_found")
     moderation(request).site(session, site.name)
     return found
 
@@ -55,7 +55,16 @@ def _view(found: IdentityRecord) -> dict[str, Any]:
     }
 
 
-@router.get("/{identity_id}", summary="A signed-in reader and her comments")
+# A reader that does not exist, or whose site is gone, is a 404 (like an unknown import).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {
+        "description": "No such reader (`reader_not_found`).",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
+
+
+@router.get("/{identity_id}", summary="A signed-in reader and her comments", responses=NOT_FOUND)
 def reader(request: Request, identity_id: Id, session: Reading) -> JSONBody:
     """Her identity (never her e-mail) and her comments on the site, newest first."""
     _checked(request, session, identity_id)
@@ -73,7 +82,9 @@ def reader(request: Request, identity_id: Id, session: Reading) -> JSONBody:
     return JSONBody({"reader": _view(found), "comments": items})
 
 
-@router.put("/{identity_id}/block", summary="Block or unblock a signed-in reader")
+@router.put(
+    "/{identity_id}/block", summary="Block or unblock a signed-in reader", responses=NOT_FOUND
+)
 def block(request: Request, identity_id: Id, body: BlockBody, session: Changing) -> JSONBody:
     """A blocked reader's sessions end and her next comments are refused (403 reader_blocked)."""
     _checked(request, session, identity_id)

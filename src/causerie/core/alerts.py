@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from causerie.core import events
 from causerie.core.errors import InvalidField
 from causerie.core.i18n import languages, translate
+from causerie.core.mail import Mail, html_body
 from causerie.core.outbox import mail_message
-from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.records import (
     AlertRecipient,

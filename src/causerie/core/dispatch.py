@@ -11,11 +11,11 @@ twice (a crash in between) queues nothing twice. Digests (channel
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 
 from causerie.core.alerts import ModeratorAlerts
 from causerie.core.notifications import ReaderMails
+from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WebhookEvents
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.notifications import NotificationStore
@@ -28,11 +28,14 @@ from causerie.store.records import (
 )
 
 Expanded = dict[int, list[NewOutboxMessage]]
-LISTENERS_CACHE_SECONDS = 1.0
 
 
 class EventDispatch:
-    """Expands events and digests; ``mails`` is None when no mail server is configured."""
+    """Expands events and digests; ``mails`` is None when no mail server is configured.
+
+    ``hooks`` is the webhook cache shared with the webhook channel (one of its
+    own when not given).
+    """
 
     def __init__(
         self,
@@ -40,28 +43,20 @@ class EventDispatch:
         settings: NotificationStore,
         mails: ReaderMails | None,
         alerts: ModeratorAlerts | None,
+        hooks: WebhookCache | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.mails = mails
         self.alerts = alerts
         self.webhooks = WebhookEvents()
-        self._hooked: dict[int, tuple[float, bool]] = {}
+        self.hooks = hooks or WebhookCache(settings)
 
     def listens(self, site_id: int) -> bool:
         """Would an event of this site cause anything? (webhooks read at most once a second)"""
         if self.mails is not None or self.alerts is not None:
             return True
-        now = time.monotonic()
-        cached = self._hooked.get(site_id)
-        if cached is None or now - cached[0] >= LISTENERS_CACHE_SECONDS:
-            hooked = any(h.active for h in self.settings.webhooks(site_id))
-            cached = self._hooked[site_id] = (now, hooked)
-        return cached[1]
-
-    def forget(self) -> None:
-        """A webhook changed: read them again at the next event."""
-        self._hooked.clear()
+        return any(h.active for h in self.hooks.of_site(site_id))
 
     def expand_events(self, messages: Sequence[OutboxMessage]) -> Expanded:
         """The deliveries each event causes, by message id, read in a few queries per batch.
@@ -70,7 +65,8 @@ class EventDispatch:
         server, an event no webhook of its site listens to is not even read.
         """
         site_ids = {m.site_id for m in messages if m.site_id is not None}
-        hooks = {s: [h for h in self.settings.webhooks(s) if h.active] for s in site_ids}
+        # Read afresh for each batch (and kept for the sender's calls that follow).
+        hooks = {s: [h for h in self.hooks.read(s) if h.active] for s in site_ids}
         wanted = [m for m in messages if self._may_matter(m, hooks)]
         found = self.settings.event_comments([int(m.payload["comment_id"]) for m in wanted])
         sites: dict[int, SiteRecord | None] = {}

@@ -22,10 +22,10 @@ from itsdangerous import BadSignature, URLSafeSerializer, URLSafeTimedSerializer
 
 from causerie.core import events
 from causerie.core.errors import CauserieError
+from causerie.core.mail import Mail, html_body
 from causerie.core.outbox import mail_message
 from causerie.core.privacy import DAY, notice_text
 from causerie.core.sites import SiteSettings
-from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.records import CommentRecord, CommentState, NewOutboxMessage, ThreadRecord

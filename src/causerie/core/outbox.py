@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from causerie.notify.delivery import Deliver, DeliveryFailed
-from causerie.notify.email import Mail
+from causerie.core.delivery import Deliver, DeliveryFailed
+from causerie.core.mail import Mail
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.records import (
     DeliveryOutcome,

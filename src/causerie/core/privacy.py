@@ -26,11 +26,11 @@ from causerie.core import identity
 from causerie.core.comments import Clock, CommentService
 from causerie.core.errors import CauserieError, Forbidden, InvalidField, RateLimited
 from causerie.core.i18n import FALLBACK
+from causerie.core.mail import Mail, html_body
 from causerie.core.readers import ReaderService, ReaderTraces
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
-from causerie.notify.email import Mail, html_body
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.records import PERSONAL_SAMPLE_FIELDS, CommentRecord, CommentState, ReaderKeys

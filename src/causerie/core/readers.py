@@ -24,19 +24,19 @@ from causerie.core import identity, validation
 from causerie.core.comments import Clock, CommentService, Reader
 from causerie.core.confusables import skeleton
 from causerie.core.errors import (
-    CauserieError,
     Forbidden,
     InvalidField,
     NotAuthenticated,
+    NotFound,
     RateLimited,
 )
 from causerie.core.i18n import translate
+from causerie.core.mail import Mail
 from causerie.core.oidc import PRESETS, OidcClient, Provider, display_name
 from causerie.core.outbox import mail_message
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import SiteSettings
 from causerie.core.sso import verify_publisher_token
-from causerie.notify.email import Mail
 from causerie.store.contracts.identity import IdentityStore
 from causerie.store.records import CommentRecord, IdentityRecord, SigninChallenge, SiteRecord
 
@@ -366,7 +366,7 @@ class ReaderService:
         """Block (or unblock) a signed-in reader: her sessions end, her new comments are refused."""
         found = self.store.set_blocked(identity_id, blocked)
         if found is None:
-            raise CauserieError("reader_not_found")
+            raise NotFound("reader_not_found")
         return found
 
     def comments_by(
@@ -375,7 +375,7 @@ class ReaderService:
         """A reader and her comments on the site, newest first (for moderators)."""
         found = self.store.identity(identity_id)
         if found is None:
-            raise CauserieError("reader_not_found")
+            raise NotFound("reader_not_found")
         return found, self.store.comments_by(identity_id, limit)
 
     def of_address(self, email: str) -> list[ReaderTraces]:

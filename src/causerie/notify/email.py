@@ -1,91 +1,26 @@
 """E-mail through the operator's SMTP server, with the standard library only.
 
-Nothing here decides *what* to send (see ``causerie.core.notifications``):
-this module turns a :class:`Mail` into a MIME message and hands it to SMTP.
+Nothing here decides *what* to send: the domain composes a
+:class:`~causerie.core.mail.Mail` (``core/notifications.py``, ``core/alerts.py``…);
+this module turns it into a MIME message and hands it to SMTP.
 """
 
 from __future__ import annotations
 
-import re
 import smtplib
 import ssl
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from html import escape
-from typing import Any
 from urllib.parse import urlsplit
 
 from causerie.config import Settings
-from causerie.core.i18n import direction
-from causerie.notify.delivery import DeliveryFailed
+from causerie.core.delivery import DeliveryFailed
+from causerie.core.mail import Mail
 from causerie.store.records import DeliveryOutcome, OutboxMessage
 
 SMTP_TIMEOUT = 20.0
 IMPLICIT_TLS_PORT = 465
-
-
-@dataclass(frozen=True)
-class Mail:
-    """One message to one person: plain text, and an HTML alternative if ``html`` is set."""
-
-    to: str
-    subject: str
-    text: str
-    lang: str = "en"
-    headers: Mapping[str, str] = field(default_factory=dict)
-    html: str = ""
-
-    def to_payload(self) -> dict[str, Any]:
-        """The mail as the JSON object an outbox message of channel ``email`` carries."""
-        return {
-            "to": self.to,
-            "subject": self.subject,
-            "text": self.text,
-            "lang": self.lang,
-            "headers": dict(self.headers),
-            "html": self.html,
-        }
-
-    @classmethod
-    def from_payload(cls, payload: Mapping[str, Any]) -> Mail:
-        """The mail an outbox payload carries (the inverse of ``to_payload``)."""
-        return cls(
-            to=str(payload["to"]),
-            subject=str(payload["subject"]),
-            text=str(payload["text"]),
-            lang=str(payload.get("lang") or "en"),
-            headers={str(k): str(v) for k, v in dict(payload.get("headers") or {}).items()},
-            html=str(payload.get("html") or ""),
-        )
-
-
-_URL = re.compile(r"https?://[^\s<>\"']+")
-
-
-def html_body(text: str, lang: str) -> str:
-    """The HTML alternative of a plain-text mail: same words, links clickable, right direction."""
-    paragraphs = []
-    for block in text.split("\n\n"):
-        lines = [_linked(line) for line in block.split("\n")]
-        paragraphs.append("<p>" + "<br>".join(lines) + "</p>")
-    return (
-        f'<!doctype html><html lang="{escape(lang)}" dir="{direction(lang)}">'
-        '<head><meta charset="utf-8"></head>'
-        f'<body dir="{direction(lang)}">{"".join(paragraphs)}</body></html>'
-    )
-
-
-def _linked(line: str) -> str:
-    out, last = [], 0
-    for found in _URL.finditer(line):
-        url = found.group(0)
-        out += [escape(line[last : found.start()]), f'<a href="{escape(url)}">{escape(url)}</a>']
-        last = found.end()
-    out.append(escape(line[last:]))
-    return "".join(out)
 
 
 def sender_address(settings: Settings) -> str:

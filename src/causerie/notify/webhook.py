@@ -25,12 +25,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from causerie import __version__
+from causerie.core.delivery import DeliveryFailed
+from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import SIGNATURE_HEADER, signature_header
-from causerie.notify.delivery import DeliveryFailed
 from causerie.store.contracts.notifications import NotificationStore
-from causerie.store.records import DeliveryOutcome, OutboxMessage, WebhookRecord
+from causerie.store.records import DeliveryOutcome, OutboxMessage
 
-HOOK_CACHE_SECONDS = 1.0
 MAX_ANSWER = 64 * 1024  # what is read of a receiver's answer (the rest is not wanted)
 Resolve = Callable[[str, int], str]  # host, port -> the IP address to connect to
 
@@ -162,7 +162,7 @@ class Connections:
 
 
 class WebhookSender:
-    """Delivers outbox messages of channel ``webhook``."""
+    """Delivers outbox messages of channel ``webhook`` (``hooks``: shared with the dispatch)."""
 
     def __init__(
         self,
@@ -171,6 +171,7 @@ class WebhookSender:
         resolve: Resolve = resolve_first,
         clock: Callable[[], float] = time.time,
         tls: ssl.SSLContext | None = None,
+        hooks: WebhookCache | None = None,
     ) -> None:
         self.settings = settings
         self.timeout = timeout
@@ -178,21 +179,7 @@ class WebhookSender:
         self.clock = clock
         # No proxy from the environment, no redirect followed: the checked address is called.
         self.connections = Connections(timeout, tls)
-        self._hooks: dict[int, tuple[float, WebhookRecord | None]] = {}
-
-    def _webhook(self, webhook_id: int) -> WebhookRecord | None:
-        """The webhook as stored, read at most once a second (a batch calls it many times)."""
-        now = time.monotonic()
-        cached = self._hooks.get(webhook_id)
-        if cached is not None and now - cached[0] < HOOK_CACHE_SECONDS:
-            return cached[1]
-        hook = self.settings.webhook(webhook_id)
-        self._hooks[webhook_id] = (now, hook)
-        return hook
-
-    def forget(self) -> None:
-        """Drop the cached webhooks (the dashboard changed one: use it from the next call)."""
-        self._hooks.clear()
+        self.hooks = hooks or WebhookCache(settings)
 
     def close(self) -> None:
         """Close the kept-alive connections of the calling thread."""
@@ -200,7 +187,8 @@ class WebhookSender:
 
     def deliver(self, message: OutboxMessage) -> DeliveryOutcome:
         """Sign and POST one call; raises ``DeliveryFailed`` unless the receiver answered 2xx."""
-        hook = self._webhook(int(message.payload["webhook_id"]))
+        # Read at most once a second per site: a batch makes many calls.
+        hook = self.hooks.webhook(int(message.payload["webhook_id"]), message.site_id)
         if hook is None or not hook.active:
             gone = "webhook removed" if hook is None else "webhook disabled"
             raise DeliveryFailed(DeliveryOutcome(error=gone), permanent=True)

@@ -11,7 +11,7 @@ contract                  used by                              implemented by
 ``NotificationStore``     core/dispatch, core/webhooks, alerts store/notifications.py
 ``FeedStore``             core/feeds                           store/feeds.py
 ``ImportTarget``          importers/writer.py                  store/imports.py
-``ExportSource``          importers (native, wordpress write)  store/imports.py
+``ExportSource``          importers (native, wordpress write)  store/exports.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py
 ========================  ===================================  ==========================
 

@@ -7,7 +7,8 @@ and publishes them all in ONE transaction at its end: a file that fails
 half-way, or a process that dies, publishes nothing, and a dry run is the same
 work discarded. Source ids are remembered per site and format in
 ``import_sources``, so importing a file twice adds nothing the second time.
-Implemented by ``store/imports.py``; checked by ``tests/store/test_contracts_imports.py``.
+Implemented by ``store/imports.py`` (its steps in ``store/import_*.py``) and
+``store/exports.py``; checked by ``tests/store/test_contracts_imports.py``.
 """
 
 from __future__ import annotations

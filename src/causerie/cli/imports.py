@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 from causerie.importers import FORMATS
 
 if TYPE_CHECKING:

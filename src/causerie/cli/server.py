@@ -1,4 +1,4 @@
-"""The ``causerie`` command line."""
+"""``causerie serve`` and ``causerie init``: write a config, run the server."""
 
 from __future__ import annotations
 
@@ -9,24 +9,11 @@ from typing import Any
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, open_database, settings_or_exit
-from causerie.cli_imports import COMMANDS as IMPORT_COMMANDS
-from causerie.cli_keys import key
-from causerie.cli_outbox import outbox
-from causerie.cli_privacy import COMMANDS as PRIVACY_COMMANDS
-from causerie.cli_users import user
-from causerie.cli_wordpress import wordpress
+from causerie.cli.common import CONFIG_OPTION, open_database, settings_or_exit
 from causerie.config import Settings, write_config
-from causerie.spam.cli import spam
 
 
-@click.group()
-@click.version_option(package_name="causerie")
-def main() -> None:
-    """Causerie: self-hosted comments with a multilingual spam filter."""
-
-
-@main.command()
+@click.command()
 @CONFIG_OPTION
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, default=None, help="Port to listen on (default 8080).")
@@ -77,7 +64,7 @@ def _migrate(settings: Settings) -> None:
     open_database(settings).dispose()
 
 
-@main.command()
+@click.command()
 @click.option("--path", default="causerie.toml", show_default=True, type=click.Path(dir_okay=False))
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: str, force: bool) -> None:
@@ -88,25 +75,3 @@ def init(path: str, force: bool) -> None:
         sys.exit(1)
     write_config(target)
     click.echo(f"wrote {target}; start with: causerie serve --config {target}")
-
-
-@main.group()
-def db() -> None:
-    """Database maintenance."""
-
-
-@db.command("upgrade")
-@CONFIG_OPTION
-def db_upgrade(config_file: str | None) -> None:
-    """Apply pending schema migrations."""
-    open_database(settings_or_exit(config_file)).dispose()
-    click.echo("database is up to date")
-
-
-main.add_command(spam)
-main.add_command(key)
-main.add_command(user)
-main.add_command(wordpress)
-main.add_command(outbox)
-for command in (*PRIVACY_COMMANDS, *IMPORT_COMMANDS):
-    main.add_command(command)

@@ -10,7 +10,7 @@ from types import FrameType
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 
 
 @click.group()

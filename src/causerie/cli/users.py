@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 from causerie.core.errors import CauserieError
 from causerie.core.i18n import translate
 

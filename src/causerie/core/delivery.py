@@ -1,6 +1,6 @@
 """What every channel of the outbox shares: how a delivery attempt fails.
 
-A channel's ``deliver(message) -> DeliveryOutcome`` returns when the receiver
+A channel's ``deliver(message) -> DeliveryOutcome`` (in ``notify/``) returns when the receiver
 took the message and raises :class:`DeliveryFailed` when it did not; the
 worker (``core/outbox.py``) then retries later or, for a ``permanent``
 failure (an address the server refuses), gives up at once.

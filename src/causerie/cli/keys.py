@@ -7,12 +7,11 @@ import time
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 from causerie.core.apikeys import ApiKeys, current_month
 from causerie.store.records import ApiKeyRecord
 
 
-# Same option as the other commands (causerie.cli imports this module, so no import back).
 def _keys(config_file: str | None) -> ApiKeys:
     from causerie.runtime import build_runtime
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from causerie.cli_common import CONFIG_OPTION, settings_or_exit
+from causerie.cli.common import CONFIG_OPTION, settings_or_exit
 from causerie.config import Settings
 
 if TYPE_CHECKING:

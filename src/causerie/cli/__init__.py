@@ -1,0 +1,37 @@
+"""The ``causerie`` command line: one module per command group, assembled here.
+
+``causerie = "causerie.cli:main"`` (pyproject.toml) and ``python -m causerie``
+both run :func:`main`. Each module holds one group (``key``, ``user``,
+``outbox``, ``privacy``…) or a few top-level commands that belong together
+(``serve`` and ``init``; ``import`` and ``export``); ``common.py`` holds what
+they share (``--config``, settings, the database). ``causerie spam`` lives with
+the filter, in ``causerie/spam/cli.py``.
+"""
+
+from __future__ import annotations
+
+import click
+
+from causerie.cli.database import db
+from causerie.cli.imports import COMMANDS as IMPORT_COMMANDS
+from causerie.cli.keys import key
+from causerie.cli.outbox import outbox
+from causerie.cli.privacy import COMMANDS as PRIVACY_COMMANDS
+from causerie.cli.server import init, serve
+from causerie.cli.users import user
+from causerie.cli.wordpress import wordpress
+from causerie.spam.cli import spam
+
+__all__ = ["main"]
+
+
+@click.group()
+@click.version_option(package_name="causerie")
+def main() -> None:
+    """Causerie: self-hosted comments with a multilingual spam filter."""
+
+
+for command in (serve, init, db, spam, key, user, wordpress, outbox):
+    main.add_command(command)
+for command in (*PRIVACY_COMMANDS, *IMPORT_COMMANDS):
+    main.add_command(command)
