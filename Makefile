@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8080
+DATA   ?= ../data
 
-.PHONY: demo install test test-deps lint check format clean mutation docs-images
+.PHONY: demo install test test-deps lint check format clean mutation docs-images data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +40,11 @@ test: test-deps lint
 # WordPress): the only way they change. NAMES="a.png b.png" refreshes some.
 docs-images: test-deps
 	$(BIN)/python scripts/docs_images.py $(NAMES)
+
+# The public data sets of the spam and toxicity models, fetched from their origins
+# and checked (needs internet): docs/data.md. The tests never need them.
+data: install
+	$(BIN)/python scripts/fetch_data.py $(DATA) $(SETS)
 
 # Mutation testing (mutmut), module by module against its own tests; slow, not in CI.
 # MODULES="api/origins.py core/privacy.py" restricts it; figures go to docs/testing.md.
