@@ -221,7 +221,7 @@ class CommentService:
             created=now,
             spam_score=round(verdict.score, 4),
             spam_verdict=verdict.verdict.value,
-            spam_reasons=_reasons_json(verdict),
+            spam_reasons=reasons_json(verdict),
             ip_hash=ip_hash,
             ip_prefix=identity.minimise_ip(reader.ip) or None if reader.ip else None,
             user_agent=(reader.user_agent or "")[:512] or None,
@@ -403,10 +403,11 @@ class CommentService:
 
 
 def _spam_mark(verdict: SpamVerdict) -> SpamMark:
-    return SpamMark(round(verdict.score, 4), verdict.verdict.value, _reasons_json(verdict))
+    return SpamMark(round(verdict.score, 4), verdict.verdict.value, reasons_json(verdict))
 
 
-def _reasons_json(verdict: SpamVerdict) -> str:
+def reasons_json(verdict: SpamVerdict) -> str:
+    """A verdict's reasons as the comment row keeps them (JSON)."""
     return json.dumps(
         [{"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons],
         ensure_ascii=False,
