@@ -57,6 +57,16 @@ class VoteBody(BaseModel):
     value: int
 
 
+class ReportBody(BaseModel):
+    """A reader's report on a comment."""
+
+    reason: str = Field(
+        description="spam | abuse (insult or hate) | off_topic | personal_data | other"
+    )
+    text: str | None = Field(None, description="A few words; required for `other` (≤ 500).")
+    lang: str | None = Field(None, description="The page's language (fr, en, ar …).")
+
+
 class PreviewBody(BaseModel):
     """Markdown to render."""
 
@@ -221,6 +231,18 @@ def vote_comment(request: Request, comment_id: Id, body: VoteBody) -> JSONBody:
     service = _service(request)
     likes, dislikes = service.vote(comment_id, body.value, _reader(request))
     return JSONBody({"id": comment_id, "likes": likes, "dislikes": dislikes})
+
+
+@router.post(
+    "/comments/{comment_id:int}/reports",
+    status_code=201,
+    summary="Report a comment to the moderators, once per reader",
+)
+def report_comment(request: Request, comment_id: Id, body: ReportBody) -> JSONBody:
+    """One report per reader and comment (409 ``already_reported``), rate limited like posts."""
+    reader = _reader(request, body.lang)
+    runtime_of(request).reports.report(comment_id, body.reason, body.text, reader)
+    return JSONBody({"id": comment_id, "reported": True}, status_code=201)
 
 
 @router.get("/counts", summary="Comment counts for several pages")
