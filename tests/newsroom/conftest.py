@@ -9,7 +9,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.moderation.conftest import Moderator, add_user, login, post, public_ids
-from tests.moderation.conftest import admin_client as admin_client  # the fixture, shared
+from tests.moderation.conftest import admin as admin  # the fixtures, shared
+from tests.moderation.conftest import admin_client as admin_client
 
 __all__ = ["Moderator", "add_user", "login", "post", "public_ids", "reader_at", "report"]
 

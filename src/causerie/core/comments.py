@@ -42,6 +42,8 @@ from causerie.store.records import (
 )
 
 Clock = Callable[[], float]
+FEATURED_ON_PAGE = 10  # featured comments the first page of a thread carries
+FEATURED_MAX = 50  # and GET /api/comments?featured=1
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ class CommentService:
         site = self.site(site_name)
         thread = self.store.thread(site.id, uri)
         thread_id = thread.id if thread else None
-        return threads.thread_page(
+        data = threads.thread_page(
             self.store,
             thread_id,
             uri,
@@ -167,6 +169,25 @@ class CommentService:
             own_ids,
             max_depth=self.settings.max_reply_depth,
         )
+        first = page.cursor is None and thread is not None
+        featured = self.store.featured(thread.id, FEATURED_ON_PAGE) if first and thread else []
+        data["featured"] = [threads.public_comment(c, self.secret) for c in featured]
+        data.update(threads.thread_rules(thread, self.site_settings(site), self.clock()))
+        return data
+
+    def featured_page(self, site_name: str | None, uri: str) -> dict[str, Any]:
+        """A thread's featured comments alone (``GET /api/comments?featured=1``)."""
+        site = self.site(site_name)
+        thread = self.store.thread(site.id, uri)
+        found = self.store.featured(thread.id, FEATURED_MAX) if thread else []
+        return {
+            "uri": uri,
+            "featured_only": True,
+            "total": len(found),
+            "sort": "newest",
+            "comments": [threads.public_comment(c, self.secret) for c in found],
+            "next": None,
+        }
 
     def counts(self, site_name: str | None, uris: Sequence[str]) -> dict[str, int]:
         """Approved-comment counts of several pages of a site (0 for pages without comments)."""
