@@ -43,6 +43,7 @@ from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLim
 from causerie.core.readers import ReaderService
 from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.thread_desk import ThreadDesk
 from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.importers.jobs import ImportJobs
@@ -124,6 +125,7 @@ class Runtime:
     usage: UsageMeter
     readers: ReaderService
     reports: ReportService
+    thread_desk: ThreadDesk
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -230,6 +232,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         usage=UsageMeter(stores.api_keys),
         readers=readers,
         reports=reports,
+        thread_desk=ThreadDesk(moderation),
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,
