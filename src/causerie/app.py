@@ -22,6 +22,7 @@ from causerie.api import (
     akismet_account,
     akismet_pages,
     desk,
+    desk_readers,
     feeds,
     pages,
     readers_admin,
@@ -97,6 +98,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(signin_api.router)
     app.include_router(readers_admin.router)
     app.include_router(desk.router)
+    app.include_router(desk_readers.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

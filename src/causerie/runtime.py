@@ -40,6 +40,7 @@ from causerie.core.outbox import (
 )
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from causerie.core.reader_desk import ReaderDesk
 from causerie.core.readers import ReaderService
 from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
@@ -126,6 +127,7 @@ class Runtime:
     readers: ReaderService
     reports: ReportService
     thread_desk: ThreadDesk
+    reader_desk: ReaderDesk
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -192,6 +194,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
     )
     comments.author_checks.append(readers.check_author)
+    reader_desk = ReaderDesk(moderation, stores.readers, stores.identities, readers.block)
+    comments.standing = reader_desk.standing
     # One cache of the stored webhooks, for the dispatch and the sender alike.
     hooks = WebhookCache(stores.notifications)
     timeout = settings.webhook_timeout_seconds
@@ -233,6 +237,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         readers=readers,
         reports=reports,
         thread_desk=ThreadDesk(moderation),
+        reader_desk=reader_desk,
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,
