@@ -29,6 +29,7 @@ from causerie.core.dispatch import EventDispatch
 from causerie.core.feeds import FeedService
 from causerie.core.mail import Mail
 from causerie.core.moderation import ModerationService
+from causerie.core.moderation_hook import ExternalModeration
 from causerie.core.notifications import Links, ReaderMails
 from causerie.core.outbox import (
     EMAIL,
@@ -51,6 +52,7 @@ from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
+from causerie.notify.moderation_hook import HookPoster
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
 from causerie.spam.state import LearningLog
@@ -128,6 +130,7 @@ class Runtime:
     reports: ReportService
     thread_desk: ThreadDesk
     reader_desk: ReaderDesk
+    hook_poster: HookPoster
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -145,6 +148,7 @@ class Runtime:
         self.retention.stop()
         self.outbox.stop()
         self.webhook_sender.close()
+        self.hook_poster.close()
         self.usage.close()
 
 
@@ -188,6 +192,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     moderation = ModerationService(comments, stores.moderation, reports=stores.reports)
     comments.gatekeepers.append(moderation.gatekeeper)
     reports = ReportService(comments, stores.reports, stores.moderation.audit)
+    # Asked only for sites that set a hook URL (core/moderation_hook.py).
+    hook_poster = HookPoster()
+    comments.hook = ExternalModeration(hook_poster)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
     readers = ReaderService(
@@ -238,6 +245,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         reports=reports,
         thread_desk=ThreadDesk(moderation),
         reader_desk=reader_desk,
+        hook_poster=hook_poster,
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,
