@@ -21,6 +21,8 @@ from causerie.api import (
     admin_settings,
     akismet_account,
     akismet_pages,
+    desk,
+    desk_readers,
     docs_pages,
     feeds,
     pages,
@@ -99,6 +101,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(privacy_api.router)
     app.include_router(signin_api.router)
     app.include_router(readers_admin.router)
+    app.include_router(desk.router)
+    app.include_router(desk_readers.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

@@ -29,6 +29,7 @@ from causerie.core.dispatch import EventDispatch
 from causerie.core.feeds import FeedService
 from causerie.core.mail import Mail
 from causerie.core.moderation import ModerationService
+from causerie.core.moderation_hook import ExternalModeration
 from causerie.core.notifications import Links, ReaderMails
 from causerie.core.outbox import (
     EMAIL,
@@ -40,14 +41,18 @@ from causerie.core.outbox import (
 )
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from causerie.core.reader_desk import ReaderDesk
 from causerie.core.readers import ReaderService
+from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.thread_desk import ThreadDesk
 from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
+from causerie.notify.moderation_hook import HookPoster
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
 from causerie.spam.state import LearningLog
@@ -61,6 +66,8 @@ from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.contracts.readers import ReaderRuleStore
+from causerie.store.contracts.reports import ReportStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
@@ -71,7 +78,9 @@ from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import EVENT, SqlOutboxStore, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
+from causerie.store.readers import SqlReaderStore
 from causerie.store.records import CommentState, QueueFilter, QueueRow
+from causerie.store.reports import SqlReportStore
 
 log = logging.getLogger("causerie")
 
@@ -93,6 +102,8 @@ class Stores:
     notifications: NotificationStore
     imports: ImportTarget
     exports: ExportSource
+    reports: ReportStore
+    readers: ReaderRuleStore
 
 
 @dataclass
@@ -116,6 +127,10 @@ class Runtime:
     api_keys: ApiKeys
     usage: UsageMeter
     readers: ReaderService
+    reports: ReportService
+    thread_desk: ThreadDesk
+    reader_desk: ReaderDesk
+    hook_poster: HookPoster
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -133,6 +148,7 @@ class Runtime:
         self.retention.stop()
         self.outbox.stop()
         self.webhook_sender.close()
+        self.hook_poster.close()
         self.usage.close()
 
 
@@ -156,6 +172,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         notifications=SqlNotificationStore(engine),
         imports=SqlImportStore(engine),
         exports=SqlExportSource(engine),
+        reports=SqlReportStore(engine),
+        readers=SqlReaderStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -171,14 +189,20 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     )
     events: EventHub = LocalHub()
     comments.listeners.append(live_listener(events, secret))
-    moderation = ModerationService(comments, stores.moderation)
+    moderation = ModerationService(comments, stores.moderation, reports=stores.reports)
     comments.gatekeepers.append(moderation.gatekeeper)
+    reports = ReportService(comments, stores.reports, stores.moderation.audit)
+    # Asked only for sites that set a hook URL (core/moderation_hook.py).
+    hook_poster = HookPoster()
+    comments.hook = ExternalModeration(hook_poster)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
     readers = ReaderService(
         comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
     )
     comments.author_checks.append(readers.check_author)
+    reader_desk = ReaderDesk(moderation, stores.readers, stores.identities, readers.block)
+    comments.standing = reader_desk.standing
     # One cache of the stored webhooks, for the dispatch and the sender alike.
     hooks = WebhookCache(stores.notifications)
     timeout = settings.webhook_timeout_seconds
@@ -218,6 +242,10 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         readers=readers,
+        reports=reports,
+        thread_desk=ThreadDesk(moderation),
+        reader_desk=reader_desk,
+        hook_poster=hook_poster,
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,
