@@ -132,7 +132,9 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 
 # The newest migration. A server whose database is already there never imports
 # Alembic (~10 MB per worker); tests check this matches the migrations folder.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0010"
+# The PostgreSQL advisory lock every Causerie process takes to migrate ("Caus" in ASCII).
+MIGRATION_LOCK = 0x43617573
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -152,7 +154,13 @@ def _alembic_config() -> Any:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (idempotent; safe on every start)."""
+    """Apply every pending migration (idempotent; safe on every start, by many processes at once).
+
+    One process migrates at a time: on PostgreSQL it holds an advisory lock
+    for the migrating transaction, on SQLite the writer lock (``BEGIN
+    IMMEDIATE`` and the lock file). Alembic reads the revision after the lock
+    is taken, so the processes that waited find nothing left to do.
+    """
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
@@ -160,9 +168,11 @@ def upgrade(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.connect() as conn:
         conn.info["write"] = True
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
 
 
 def is_up_to_date(engine: Engine) -> bool:

@@ -9,6 +9,8 @@ work discarded. Source ids are remembered per site and format in
 ``import_sources``, so importing a file twice adds nothing the second time.
 Implemented by ``store/imports.py`` (its steps in ``store/import_*.py``) and
 ``store/exports.py``; checked by ``tests/store/test_contracts_imports.py``.
+Dashboard imports are jobs (:class:`ImportJobStore`, ``store/import_jobs.py``),
+seen by every server process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any, Protocol
 from causerie.store.records import (
     BlockRow,
     CommentRecord,
+    ImportJobRecord,
     ImportRow,
+    JobState,
     LearningRow,
     Linked,
     SiteRecord,
@@ -99,3 +103,24 @@ class ExportSource(Protocol):
 
     def learning(self, site: str) -> Iterator[LearningRow]:
         """The site's learning-log entries, oldest first."""
+
+
+class ImportJobStore(Protocol):
+    """Dashboard imports, shared by every server process (the page may poll any of them)."""
+
+    def add_job(self, job: ImportJobRecord) -> None:
+        """Record a job that starts now."""
+
+    def update_job(self, job_id: str, summary: dict[str, Any], now: float) -> None:
+        """A running job's counts so far (also says it is still alive)."""
+
+    def finish_job(
+        self, job_id: str, state: JobState, summary: dict[str, Any], error: str | None, now: float
+    ) -> None:
+        """A job ended: done (with its summary) or failed (with its error)."""
+
+    def job(self, job_id: str) -> ImportJobRecord | None:
+        """One job by id."""
+
+    def purge_jobs(self, before: float) -> int:
+        """Forget jobs that ended before this time; how many."""
