@@ -208,29 +208,36 @@ def _publish_chunk(conn: Connection, what: Publication, chunk: Chunk) -> int:
     if not count:
         return site
     base = literal(_reserve_ids(conn, count), Integer)
+    # Each comment's new id, written beside it: parents and tops are then found by key.
     numbered = (
         select(st.seq.label("seq"), (base + func.row_number().over(order_by=st.seq)).label("id"))
         .where(here)
-        .cte("numbered")
+        .subquery("numbered")
     )
-    mine, parent, root = numbered.alias("mine"), numbered.alias("parent"), numbered.alias("root")
+    conn.execute(
+        update(t.import_staging)
+        .where(st.run == what.run, st.seq == numbered.c.seq)
+        .values(published_id=numbered.c.id)
+    )
+    parent, root = t.import_staging.alias("parent"), t.import_staging.alias("root")
     rows = (
-        t.import_staging.join(mine, mine.c.seq == st.seq)
-        .join(t.import_staging_threads, and_(sth.run == st.run, sth.key == st.thread))
+        t.import_staging.join(
+            t.import_staging_threads, and_(sth.run == st.run, sth.key == st.thread)
+        )
         .join(t.threads, same_thread)
-        .outerjoin(parent, parent.c.seq == st.parent_seq)
-        .outerjoin(root, root.c.seq == st.root_seq)
+        .outerjoin(parent, and_(parent.c.run == st.run, parent.c.seq == st.parent_seq))
+        .outerjoin(root, and_(root.c.run == st.run, root.c.seq == st.root_seq))
     )
     comments = (
         select(
-            mine.c.id,
+            st.published_id,
             th.id,
-            func.coalesce(parent.c.id, st.parent_id),
-            func.coalesce(root.c.id, st.root_id),
+            func.coalesce(parent.c.published_id, st.parent_id),
+            func.coalesce(root.c.published_id, st.root_id),
             *(st[name] for name in _COPIED),
         )
         .select_from(rows)
-        .where(st.run == what.run)
+        .where(here)
         .order_by(st.seq)
     )
     conn.execute(
@@ -238,19 +245,15 @@ def _publish_chunk(conn: Connection, what: Publication, chunk: Chunk) -> int:
             ["id", "thread_id", "parent_id", "root_id", *_COPIED], comments
         )
     )
-    sources = (
-        select(
-            site_id,
-            literal(what.format),
-            st.source_id,
-            mine.c.id,
-            st.parent_source_id,
-            st.run,
-            st.detail,
-        )
-        .select_from(t.import_staging.join(mine, mine.c.seq == st.seq))
-        .where(st.run == what.run)
-    )
+    sources = select(
+        site_id,
+        literal(what.format),
+        st.source_id,
+        st.published_id,
+        st.parent_source_id,
+        st.run,
+        st.detail,
+    ).where(here)
     conn.execute(
         insert(t.import_sources).from_select([c.name for c in t.import_sources.c], sources)
     )

@@ -538,6 +538,8 @@ import_staging = Table(
     Column("parent_id", Integer, nullable=True),
     Column("root_seq", Integer, nullable=True),
     Column("root_id", Integer, nullable=True),
+    # The id the comment gets, written as its chunk publishes (parents are found by key).
+    Column("published_id", Integer, nullable=True),
     Column("detail", Text, nullable=False),
     Column("state", String(16), nullable=False),
     Column("author", String(200), nullable=False),

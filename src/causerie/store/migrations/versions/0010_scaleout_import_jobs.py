@@ -1,4 +1,5 @@
-"""import jobs: a dashboard import's state, shared by every server process
+"""import jobs: a dashboard import's state, shared by every server process; the id a
+staged comment gets as its chunk of the import publishes
 
 Revision ID: 0010
 Revises: 0007
@@ -33,8 +34,12 @@ def upgrade() -> None:
         sa.Column("finished", sa.Float, nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_import_jobs"),
     )
+    with op.batch_alter_table("import_staging") as batch:
+        batch.add_column(sa.Column("published_id", sa.Integer, nullable=True))
 
 
 def downgrade() -> None:
-    """Back to jobs in each process's memory."""
+    """Back to jobs in each process's memory, and imports published in one transaction."""
+    with op.batch_alter_table("import_staging") as batch:
+        batch.drop_column("published_id")
     op.drop_table("import_jobs")
