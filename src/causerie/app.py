@@ -34,7 +34,7 @@ from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
 from causerie.api import signin as signin_api
 from causerie.api.bodies import RequestBodyGuard
-from causerie.api.cache import ThreadCache
+from causerie.api.cache import MAX_AGE, ThreadCache
 from causerie.api.fanout import RedisFanout
 from causerie.api.fastpath import CachedThreadReads
 from causerie.api.headers import SecurityHeaders
@@ -110,7 +110,7 @@ def _web_state(runtime: Runtime) -> WebState:
     settings = runtime.settings
     # Several processes without Redis cannot tell each other of changes: cap staleness at 1 s.
     shared_blind = settings.workers > 1 and not settings.redis_url
-    cache = ThreadCache(max_age=1.0 if shared_blind else None)
+    cache = ThreadCache(max_age=1.0 if shared_blind else MAX_AGE)
 
     def invalidate(event: ChangeEvent) -> None:
         cache.invalidate(event.site, event.uri)
@@ -122,10 +122,13 @@ def _web_state(runtime: Runtime) -> WebState:
         lambda: _site_origins(runtime.store),
         lambda comment_id: _site_of_comment(runtime.store, comment_id),
     )
+    # An import bypasses the comment service: once it is published, every cached read goes.
+    runtime.import_jobs.published.append(cache.clear)
     fanout = None
     if settings.redis_url:
         fanout = RedisFanout(settings.redis_url, cache, runtime.events, runtime.secret)
         runtime.comments.listeners.append(fanout.on_change)
+        runtime.import_jobs.published.append(fanout.publish_reset)
     return WebState(thread_cache=cache, origin_policy=policy, fanout=fanout)
 
 

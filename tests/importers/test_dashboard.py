@@ -119,3 +119,14 @@ def test_an_export_larger_than_a_comment_body_is_accepted(
     started = _upload(admin, big)
     assert started.status_code == 202, started.text
     assert _finished(admin, started.json()["id"])["comments"] == 22
+
+
+def test_a_thread_read_before_an_import_shows_its_comments_once_published(
+    make_client: MakeClient,
+) -> None:
+    # The import bypasses the comment service: the cached read of the empty thread stayed.
+    client, admin = _setup(make_client)
+    params = {"site": "journal", "uri": "https://journal.exemple/?p=1"}
+    assert client.get("/api/comments", params=params).json()["total"] == 0  # now cached
+    assert _finished(admin, _upload(admin, WXR).json()["id"])["state"] == "done"
+    assert client.get("/api/comments", params=params).json()["total"] >= 1

@@ -44,6 +44,11 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
+# However changes are heard, a cached read is recomputed after this long: what no
+# listener reports (an import run from the command line) shows within it.
+MAX_AGE = 30.0
+
+
 class ThreadCache:
     """A bounded LRU of thread reads, grouped by thread for invalidation."""
 

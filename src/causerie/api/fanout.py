@@ -12,7 +12,8 @@ A message on the channel::
      "event": {"kind": "comment", "data": {"id": 12, "html": "<p>…</p>", …}}}
 
 ``event`` is null for changes readers do not see live (a vote, a pending
-comment) that still make cached reads stale. If the subscription drops,
+comment) that still make cached reads stale. ``{"origin": …, "reset": true}``
+(a published import, which touches many threads) drops every cached read. If the subscription drops,
 the process clears its whole cache when it resubscribes, since it may have
 missed invalidations meanwhile.
 """
@@ -72,15 +73,25 @@ class RedisFanout:
         else:
             self._publish_failing = False
 
+    def publish_reset(self) -> None:
+        """Tell the others to drop every cached read (an import was published here)."""
+        try:
+            self._client.publish(CHANNEL, json.dumps({"origin": self.origin, "reset": True}))
+        except Exception as error:  # their reads age out within MAX_AGE anyway
+            log.warning("could not publish a cache reset to Redis (%s)", error)
+
     def apply(self, raw: bytes | str) -> None:
         """Apply one message from another process."""
         try:
             message = json.loads(raw)
+            if message.get("origin") == self.origin:
+                return
+            if message.get("reset") is True:
+                self._cache.clear()
+                return
             site, uri = str(message["site"]), str(message["uri"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("ignoring a malformed message on %s", CHANNEL)
-            return
-        if message.get("origin") == self.origin:
             return
         self._cache.invalidate(site, uri)
         event = message.get("event")

@@ -84,6 +84,8 @@ class ImportJobs:
         self.store = store
         self.clock = clock
         self.runner = process_name()
+        # Called once an import is published (not a dry run): cached reads must go.
+        self.published: list[Callable[[], None]] = []
         self._running: dict[str, _Running] = {}
         self._lock = threading.Lock()
 
@@ -142,6 +144,8 @@ class ImportJobs:
             error = f"{job.file}: the server could not finish the import (see its log)"
         finally:
             path.unlink(missing_ok=True)
+        if state is JobState.DONE and not options.dry_run:
+            self._announce(job.id)
         summary = _summary_of(run.summary if state is JobState.DONE else ImportSummary(job.format))
         try:
             self.store.finish_job(job.id, state, summary, error, self.clock())
@@ -151,6 +155,13 @@ class ImportJobs:
             run.done.set()
             with self._lock:
                 self._running.pop(job.id, None)
+
+    def _announce(self, job_id: str) -> None:
+        for listener in self.published:
+            try:
+                listener()
+            except Exception:  # a cache or Redis trouble must not fail the import
+                log.exception("import %s: a listener of published imports failed", job_id)
 
     def _progress(self, job_id: str, run: _Running, summary: ImportSummary) -> None:
         run.summary = summary

@@ -189,7 +189,7 @@ class SqlImportSession:
         return len(added)
 
     def _publish_staged(self) -> None:
-        """Make the staged import visible: ONE transaction (the only long write lock)."""
+        """Make the staged import visible, whole threads a short transaction at a time."""
         with self._write():
             self._stage_threads()
         kept = (self.run, self.site, self.format, self.staged, self._site)

@@ -468,18 +468,6 @@ import_sources = Table(
 )
 
 
-# An import in progress writes here first, in short transactions, and nothing reads these
-# tables but the import itself: publishing copies a run's rows into ``threads``, ``comments``
-# and ``import_sources`` in ONE transaction, then the staged rows are deleted. A run whose
-# ``touched`` is old (its process died) is removed by the next import. A staged comment::
-#
-#     run='c0ffee…' seq=17 thread=3 source_id='4711' parent_source_id='4702'
-#     parent_seq=12 parent_id=None root_seq=9 root_id=None state='approved' author='Samira' …
-#
-# ``seq`` numbers the run's comments 1, 2, 3…: published, comment ``seq`` gets the id
-# ``base + seq`` (base: the highest id at that moment), so that ``parent_seq`` and
-# ``root_seq`` (threading within the run, resolved while staged) become ids in the same
-# INSERT … SELECT; ``parent_id``/``root_id`` hold a parent from an earlier import.
 # A dashboard import, seen by every server process (the page may poll any of them). The
 # uploaded file stays on the server that received it, which runs the import and
 # refreshes ``updated`` while it does; a "running" job not refreshed for a while was
@@ -505,6 +493,19 @@ import_jobs = Table(
     Column("finished", Float, nullable=True),
 )
 
+# An import in progress writes here first, in short transactions, and nothing reads these
+# tables but the import itself: publishing copies a run's rows into ``threads``,
+# ``comments`` and ``import_sources`` in short transactions of whole threads, then the
+# staged rows are deleted. A run whose ``touched`` is old (its process died) is removed
+# by the next import. A staged comment::
+#
+#     run='c0ffee…' seq=17 thread=3 source_id='4711' parent_source_id='4702'
+#     parent_seq=12 parent_id=None root_seq=9 root_id=None state='approved' author='Samira' …
+#
+# ``seq`` numbers the run's comments 1, 2, 3…; ``parent_seq`` and ``root_seq`` are the
+# threading within the run, resolved while staged; ``parent_id``/``root_id`` a parent from
+# an earlier import. As its chunk publishes, a comment's new id is written to
+# ``published_id`` (base + its rank by ``seq`` in the chunk), where its replies find it.
 import_runs = Table(
     "import_runs",
     metadata,
