@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -52,6 +53,8 @@ from causerie.core.comments import ChangeEvent
 from causerie.core.errors import CauserieError
 from causerie.runtime import Runtime, build_runtime
 from causerie.store.contracts.comments import CommentStore
+
+REQUEST_THREADS = 16
 
 DESCRIPTION = """\
 Causerie's HTTP API. Errors are always JSON `{"error": code, "message": text}`
@@ -150,6 +153,9 @@ def _lifespan(runtime: Runtime, web: WebState) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Request threads (sync endpoints): enough to keep two cores and the database busy;
+        # each more one costs memory (its malloc use, a database connection and its cache).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         runtime.retention.start()
         # Messages queued before a restart (or a crash) are sent without waiting for new ones.
         if runtime.settings.outbox_worker:

@@ -90,8 +90,9 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        # 1 MB of page cache per connection (default 2 MB): the OS caches the file anyway.
-        cur.execute("PRAGMA cache_size=-1000")
+        # 512 KB of page cache per connection (default 2 MB): the OS caches the file anyway,
+        # and a worker keeps up to one connection per request thread.
+        cur.execute("PRAGMA cache_size=-512")
         # Erased comments must not linger in free pages of the file (docs/privacy.md).
         cur.execute("PRAGMA secure_delete=ON")
         cur.close()
