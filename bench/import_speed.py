@@ -41,12 +41,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--comments", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--publish-chunk", type=int, default=import_publish.PUBLISH_CHUNK, help="comments"
+    )
     args = parser.parse_args()
+    import_publish.PUBLISH_CHUNK = args.publish_chunk
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "export.xml"
         total = wxr_corpus.make(source, comments=args.comments)
         size = source.stat().st_size / 1e6
-        print(f"corpus: {total:,} comments, {size:.1f} MB of WXR")
+        chunk = args.publish_chunk
+        print(f"corpus: {total:,} comments, {size:.1f} MB of WXR; publish chunk {chunk:,}")
         rates = []
         for round_ in range(1, args.rounds + 1):
             db = Path(folder) / f"round{round_}.db"
