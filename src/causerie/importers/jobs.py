@@ -38,7 +38,8 @@ log = logging.getLogger("causerie.imports")
 HEARTBEAT = 10.0  # a running job's row is refreshed at least this often (seconds)
 LOST_AFTER = 60.0  # a running job not refreshed for this long was lost with its server
 PROGRESS_EVERY = 0.5  # counts are written at most this often (each write is a transaction)
-KEEP_SECONDS = 7 * 86400.0
+# Ended jobs are forgotten after this: their warnings may quote a reader's dropped value.
+KEEP_SECONDS = 86400.0
 KEPT_MESSAGES = 20
 
 

@@ -51,9 +51,9 @@ from causerie.store.contracts.imports import ImportNotPublished
 from causerie.store.import_threading import thread_ranges
 from causerie.store.records import BlockRow, LearningRow
 
-# Comments per publishing transaction: about a tenth of a second of the writer lock each
+# Comments per publishing transaction: a tenth of a second or less of the writer lock each
 # on this project's machine (bench/import_speed.py), so a reader's comment barely waits.
-PUBLISH_CHUNK = 5000
+PUBLISH_CHUNK = 2000
 # SQLite's page cache while publishing, in KiB (memory used only as the publish needs it).
 PUBLISH_CACHE_KB = 65_536
 # The columns a staged comment gives its published row as they are.

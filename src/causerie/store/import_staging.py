@@ -35,7 +35,7 @@ _THREAD_ID = select(t.threads.c.id).where(
     t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
 )
 # Staged rows per threading or clean-up transaction: milliseconds of the write lock each.
-CHUNK = 5000
+CHUNK = 2000
 
 
 class SqlImportSession:

@@ -15,7 +15,7 @@ An import writes in three steps, so that readers keep commenting while it runs
    top with a recursive query. Parents may come after their replies in a file.
 
 3. Publishing (``store/import_publish.py``), in short transactions of whole
-   threads (a thread larger than one: of whole conversations), about 5,000
+   threads (a thread larger than one: of whole conversations), about 2,000
    comments each: the threads, the comments with new ids, their
    ``import_sources`` rows; then the site's title, settings, block list and
    learning log. Readers see each thread appear whole (see that module for
