@@ -27,7 +27,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,29 +209,41 @@ def profile(pid: int, seconds: int, out: Path) -> dict[str, float]:
     return summarise(raw) if raw.exists() else {}
 
 
+@dataclass
+class _Url:
+    """What compare_isso's helpers need of a server: its URL."""
+
+    url: str
+
+
+def _profiled(pid: int | None, seconds: int, folder: Path | None) -> Callable[[], dict[str, float]]:
+    """Start sampling ``pid`` now (if asked); the returned call waits for the shares."""
+    if pid is None or folder is None:
+        return dict
+    found: dict[str, float] = {}
+    thread = threading.Thread(target=lambda: found.update(profile(pid, seconds - 2, folder)))
+    thread.start()
+
+    def shares() -> dict[str, float]:
+        thread.join(60)
+        return found
+
+    return shares
+
+
 def run_setup(
     label: str, fleet: Fleet, seconds: int, out: dict[str, Any], spy: Path | None = None
 ) -> None:
     """Seed, read, post; figures into ``out[label]``."""
-    seed_causerie(_Url(fleet.url), 200)  # type: ignore[arg-type]
+    front = _Url(fleet.url)
+    seed_causerie(front, 200)  # type: ignore[arg-type]
     wait_idle(fleet.url + "/health")
     pids = fleet.pids()
-    read = measured(f"{label} read", causerie_read_url(_Url(fleet.url)), seconds, pids)  # type: ignore[arg-type]
+    read = measured(f"{label} read", causerie_read_url(front), seconds, pids)  # type: ignore[arg-type]
     wait_idle(fleet.url + "/health")
-    shares: dict[str, float] = {}
-    if spy is not None:
-        worker = fleet.servers[0].process.pid
-        import threading
-
-        holder: dict[str, dict[str, float]] = {}
-        thread = threading.Thread(
-            target=lambda: holder.setdefault("p", profile(worker, seconds - 2, spy))
-        )
-        thread.start()
+    shares = _profiled(fleet.servers[0].process.pid if spy else None, seconds, spy)
     write = measured(f"{label} post", fleet.url, seconds, pids, CAUSERIE_WRITE)
-    if spy is not None:
-        thread.join(60)
-        shares = holder.get("p", {})
+    profiled = shares()
     out[label] = {
         "read_rps": round(read.result.rate, 1),
         "read_p99_ms": read.result.p99,
@@ -239,15 +253,8 @@ def run_setup(
         "post_p99_ms": write.result.p99,
         "post_cores": write.cores,
         "errors": read.result.errors + write.result.errors,
-        **({"post_profile": shares} if shares else {}),
+        **({"post_profile": profiled} if profiled else {}),
     }
-
-
-@dataclass
-class _Url:
-    """What compare_isso's helpers need of a server: its URL."""
-
-    url: str
 
 
 def main() -> None:
