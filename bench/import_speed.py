@@ -8,7 +8,10 @@ second is the figure for "one core" on a machine other work shares), and how
 long the import held SQLite's write lock at once, as another writer taking
 the lock every 50 ms waited for it (a reader's comment waits that long at
 most): the longest wait, the 99th percentile and the median, over the whole
-import and during the publish alone (short transactions of whole threads).
+import and during the publish alone (short transactions of whole threads);
+and the longest write transaction of each step, timed inside the import (the
+other writer's waits also hold its own scheduling on a busy machine: it
+shares the interpreter with the import).
 Figures, not assertions.
 """
 
@@ -23,12 +26,14 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wxr_corpus
+from sqlalchemy import event
 
 from causerie.importers import wordpress
 from causerie.importers.writer import ImportOptions, ImportService
@@ -57,6 +62,7 @@ def main() -> None:
             db = Path(folder) / f"round{round_}.db"
             engine = create_database_engine(f"sqlite:///{db}", sqlite_synchronous="FULL")
             upgrade(engine)
+            held = _watch_write_locks(engine)
             writer = _Writer(db)
             writer.start()
             service = ImportService(SqlImportStore(engine), "bench-secret")
@@ -75,6 +81,9 @@ def main() -> None:
             )
             print("  another writer, every 50 ms: " + _waits(writer.waits))
             print("  of which during the publish:  " + _waits(writer.during(publishing)))
+            print("  the import's longest write transactions (the writer lock held):")
+            for step, times in sorted(held.items(), key=lambda kv: -max(kv[1])):
+                print(f"    {step:<10} at most {max(times):.3f} s, {len(times):,} transactions")
         wall, per_cpu = max(r[0] for r in rates), max(r[1] for r in rates)
         print(f"load average during the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -92,6 +101,37 @@ def _waits(waits: list[float]) -> str:
         f"waited at most {ordered[-1]:.3f} s, p99 {p99 * 1000:.0f} ms, "
         f"median {ordered[len(ordered) // 2] * 1000:.1f} ms ({len(ordered):,} writes)"
     )
+
+
+# Which step of the import a write transaction belongs to, by the function that opened it.
+_STEPS = {
+    "add_comments": "staging",
+    "link_replies": "threading",
+    "publish": "publishing",
+    "discard": "clean-up",
+}
+
+
+def _watch_write_locks(engine: Any) -> dict[str, list[float]]:
+    """Seconds each write transaction of the import held SQLite's writer lock, by step."""
+    held: dict[str, list[float]] = {}
+    begun: dict[int, tuple[float, str]] = {}
+
+    def began(conn: Any) -> None:
+        if conn.info.get("holds_write_lock"):
+            names = {frame.name for frame in traceback.extract_stack(limit=14)}
+            step = next((v for k, v in _STEPS.items() if k in names), "other")
+            begun[id(conn)] = (time.perf_counter(), step)
+
+    def ended(conn: Any) -> None:
+        found = begun.pop(id(conn), None)
+        if found is not None:
+            held.setdefault(found[1], []).append(time.perf_counter() - found[0])
+
+    event.listen(engine, "begin", began)  # after the engine's own: the lock is taken
+    event.listen(engine, "commit", ended)
+    event.listen(engine, "rollback", ended)
+    return held
 
 
 def _watch_publish() -> list[float]:
