@@ -26,6 +26,7 @@ test-deps: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	@command -v chromium >/dev/null 2>&1 || scripts/install-chromium
 	@scripts/install-wordpress
+	@scripts/install-nginx
 	@[ -d node_modules/axe-core ] && [ -d node_modules/oidc-provider ] || npm install --no-audit --no-fund --silent
 
 lint:

@@ -35,6 +35,22 @@ NOW = 1_764_403_200.0
 
 # Rows per table, in insertion order; a revision fills the tables it has.
 ROWS: dict[str, list[dict[str, Any]]] = {
+    "import_jobs": [
+        {
+            "id": "3f2a9c0d11aa22bb",
+            "site": "default",
+            "format": "wordpress",
+            "file": "export.xml",
+            "dry_run": False,
+            "state": "done",
+            "summary": '{"comments": 3}',
+            "error": None,
+            "runner": "web-1:4711:9f3c0a2e",
+            "started": NOW,
+            "updated": NOW,
+            "finished": NOW,
+        }
+    ],
     "meta": [{"key": "secret", "value": "s3cr3t"}],
     "sites": [
         {"id": 1, "name": "default", "title": "Le Journal", "settings": "{}", "created": NOW}

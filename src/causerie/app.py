@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
@@ -37,7 +38,7 @@ from causerie.api import openapi as openapi_document
 from causerie.api import privacy as privacy_api
 from causerie.api import signin as signin_api
 from causerie.api.bodies import RequestBodyGuard
-from causerie.api.cache import ThreadCache
+from causerie.api.cache import MAX_AGE, ThreadCache
 from causerie.api.fanout import RedisFanout
 from causerie.api.fastpath import CachedThreadReads
 from causerie.api.headers import SecurityHeaders
@@ -56,6 +57,8 @@ from causerie.core.demo import seed_demo
 from causerie.core.errors import CauserieError
 from causerie.runtime import Runtime, build_runtime
 from causerie.store.contracts.comments import CommentStore
+
+REQUEST_THREADS = 16
 
 DESCRIPTION = """\
 Causerie's HTTP API. Errors are always JSON `{"error": code, "message": text}`
@@ -118,7 +121,7 @@ def _web_state(runtime: Runtime) -> WebState:
     settings = runtime.settings
     # Several processes without Redis cannot tell each other of changes: cap staleness at 1 s.
     shared_blind = settings.workers > 1 and not settings.redis_url
-    cache = ThreadCache(max_age=1.0 if shared_blind else None)
+    cache = ThreadCache(max_age=1.0 if shared_blind else MAX_AGE)
 
     def invalidate(event: ChangeEvent) -> None:
         cache.invalidate(event.site, event.uri)
@@ -130,10 +133,13 @@ def _web_state(runtime: Runtime) -> WebState:
         lambda: _site_origins(runtime.store),
         lambda comment_id: _site_of_comment(runtime.store, comment_id),
     )
+    # An import bypasses the comment service: once it is published, every cached read goes.
+    runtime.import_jobs.published.append(cache.clear)
     fanout = None
     if settings.redis_url:
         fanout = RedisFanout(settings.redis_url, cache, runtime.events, runtime.secret)
         runtime.comments.listeners.append(fanout.on_change)
+        runtime.import_jobs.published.append(fanout.publish_reset)
     return WebState(thread_cache=cache, origin_policy=policy, fanout=fanout)
 
 
@@ -157,6 +163,9 @@ def _lifespan(runtime: Runtime, web: WebState) -> Any:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if runtime.settings.demo and runtime.settings.demo_seed:
             await run_in_threadpool(seed_demo, runtime.comments)
+        # Request threads (sync endpoints): enough to keep two cores and the database busy;
+        # each more one costs memory (its malloc use, a database connection and its cache).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
         runtime.retention.start()
         # Messages queued before a restart (or a crash) are sent without waiting for new ones.
         if runtime.settings.outbox_worker:

@@ -61,7 +61,8 @@ from causerie.store.comments import SqlCommentStore
 from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.identity import IdentityStore
-from causerie.store.contracts.imports import ExportSource, ImportTarget
+from causerie.store.contracts.imports import ExportSource, ImportJobStore, ImportTarget
+from causerie.store.contracts.leases import Leases
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
@@ -72,8 +73,10 @@ from causerie.store.database import create_database_engine, is_unavailable, upgr
 from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
+from causerie.store.import_jobs import SqlImportJobStore
 from causerie.store.imports import SqlImportStore
 from causerie.store.learning import SqlLearningLog
+from causerie.store.leases import SqlLeases
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import EVENT, SqlOutboxStore, watch_commits
@@ -104,6 +107,8 @@ class Stores:
     exports: ExportSource
     reports: ReportStore
     readers: ReaderRuleStore
+    leases: Leases
+    import_jobs: ImportJobStore
 
 
 @dataclass
@@ -174,6 +179,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         exports=SqlExportSource(engine),
         reports=SqlReportStore(engine),
         readers=SqlReaderStore(engine),
+        leases=SqlLeases(engine),
+        import_jobs=SqlImportJobStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -238,7 +245,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         moderation=moderation,
         links=links,
         privacy=privacy,
-        retention=RetentionTask(privacy, settings.purge_interval_minutes * 60.0),
+        retention=RetentionTask(
+            privacy, settings.purge_interval_minutes * 60.0, leases=stores.leases
+        ),
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         readers=readers,
@@ -254,7 +263,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         ),
         # Imports bypass CommentService: no rate limit, no listener, no notification.
         imports=imports_service,
-        import_jobs=ImportJobs(imports_service),
+        import_jobs=ImportJobs(imports_service, stores.import_jobs),
     )
 
 

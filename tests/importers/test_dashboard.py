@@ -94,3 +94,50 @@ def test_only_admins_with_their_csrf_token_may_import(make_client: MakeClient) -
     )
     assert empty.status_code == 422 and empty.json()["error"] == "upload_empty"
     assert admin.get("/imports/nope").status_code == 404
+
+
+def test_a_job_is_polled_from_another_process_and_shown_failed_once_its_server_is_gone(
+    make_client: MakeClient,
+) -> None:
+    client, admin = _setup(make_client)
+    job = _finished(admin, _upload(admin, WXR).json()["id"])
+    # A second process on the same database (another server behind the balancer).
+    other = make_client()
+    add_user(other, "second@journal.exemple", "admin")
+    seen = login(other, "second@journal.exemple").get(f"/imports/{job['id']}").json()
+    assert seen == job
+    # A job whose server died while it ran: nobody refreshes it any more.
+    from causerie.store.records import JobState
+
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    store = runtime.stores.import_jobs
+    record = store.job(job["id"])
+    stale = time.time() - 3600
+    store.add_job(
+        type(record)(**{**vars(record), "id": "lost", "state": JobState.RUNNING, "updated": stale})
+    )
+    lost = admin.get("/imports/lost").json()
+    assert lost["state"] == "failed" and "stopped" in lost["error"]
+
+
+def test_an_export_larger_than_a_comment_body_is_accepted(
+    make_client: MakeClient, tmp_path: Any
+) -> None:
+    # The origin check held every body to 64 KB, uploads included: real exports were refused.
+    _, admin = _setup(make_client)
+    big = tmp_path / "export.xml"
+    big.write_text(WXR.read_text() + "\n<!-- " + "x" * 200_000 + " -->\n")
+    started = _upload(admin, big)
+    assert started.status_code == 202, started.text
+    assert _finished(admin, started.json()["id"])["comments"] == 22
+
+
+def test_a_thread_read_before_an_import_shows_its_comments_once_published(
+    make_client: MakeClient,
+) -> None:
+    # The import bypasses the comment service: the cached read of the empty thread stayed.
+    client, admin = _setup(make_client)
+    params = {"site": "journal", "uri": "https://journal.exemple/?p=1"}
+    assert client.get("/api/comments", params=params).json()["total"] == 0  # now cached
+    assert _finished(admin, _upload(admin, WXR).json()["id"])["state"] == "done"
+    assert client.get("/api/comments", params=params).json()["total"] >= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import threading
 import time
@@ -12,27 +11,17 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
+from tests.scaleout.conftest import follow_stream
 
 pytestmark = pytest.mark.postgres
 
 URI = "/2026/11/deux-processus"
 
 
-def read_stream(url: str, found: list[dict[str, object]], ready: threading.Event) -> None:
+def read_stream(url: str, found: list[int], ready: threading.Event) -> None:
     """Follow the thread's live stream until a comment arrives (or 20 s pass)."""
-    with (
-        httpx.Client(timeout=20) as http,
-        http.stream("GET", f"{url}/api/stream", params={"uri": URI}) as response,
-    ):
-        kind = ""
-        for line in response.iter_lines():
-            if line.startswith(": connected"):
-                ready.set()
-            if line.startswith("event: "):
-                kind = line[7:]
-            elif line.startswith("data: ") and kind == "comment":
-                found.append(json.loads(line[6:]))
-                return
+    with httpx.Client(base_url=url, timeout=20) as http:
+        follow_stream(http, URI, found, ready)
 
 
 def test_comment_on_a_reaches_stream_and_reads_on_b(
@@ -53,7 +42,7 @@ def test_comment_on_a_reaches_stream_and_reads_on_b(
     before = httpx.get(f"{b.url}/api/comments", params={"uri": URI}).json()
     assert before["total"] == 0  # B has now cached the empty thread
 
-    found: list[dict[str, object]] = []
+    found: list[int] = []
     ready = threading.Event()
     listener = threading.Thread(target=read_stream, args=(b.url, found, ready))
     listener.start()
@@ -63,7 +52,7 @@ def test_comment_on_a_reaches_stream_and_reads_on_b(
         f"{a.url}/api/comments", json={"uri": URI, "text": "Posté sur A", "author": "Samira"}
     ).json()
     listener.join(20)
-    assert found and found[0]["id"] == posted["id"], "B's live stream missed the comment"
+    assert found and found[0] == posted["id"], "B's live stream missed the comment"
 
     after = httpx.get(f"{b.url}/api/comments", params={"uri": URI}).json()
     assert [c["id"] for c in after["comments"]] == [posted["id"]], "B served a stale cache"

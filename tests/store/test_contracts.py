@@ -19,7 +19,13 @@ from causerie.store.contracts.apikeys import ApiKeyStore
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.contracts.feeds import FeedStore
 from causerie.store.contracts.identity import IdentityStore
-from causerie.store.contracts.imports import ExportSource, ImportSession, ImportTarget
+from causerie.store.contracts.imports import (
+    ExportSource,
+    ImportJobStore,
+    ImportSession,
+    ImportTarget,
+)
+from causerie.store.contracts.leases import Leases
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
@@ -29,8 +35,10 @@ from causerie.store.contracts.reports import ReportStore
 from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
+from causerie.store.import_jobs import SqlImportJobStore
 from causerie.store.import_staging import SqlImportSession
 from causerie.store.imports import SqlImportStore
+from causerie.store.leases import SqlLeases
 from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import SqlOutboxStore
@@ -55,6 +63,8 @@ CONTRACTS = [
     (ImportSession, SqlImportSession),
     (ReportStore, SqlReportStore),
     (ReaderRuleStore, SqlReaderStore),
+    (ImportJobStore, SqlImportJobStore),
+    (Leases, SqlLeases),
 ]
 IMPLEMENTATIONS = list(dict.fromkeys(implementation for _, implementation in CONTRACTS))
 

@@ -44,10 +44,15 @@ def etag_for(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
+# However changes are heard, a cached read is recomputed after this long: what no
+# listener reports (an import run from the command line) shows within it.
+MAX_AGE = 30.0
+
+
 class ThreadCache:
     """A bounded LRU of thread reads, grouped by thread for invalidation."""
 
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024, max_age: float | None = None) -> None:
+    def __init__(self, max_bytes: int = 16 * 1024 * 1024, max_age: float | None = None) -> None:
         # max_age bounds staleness when other processes change threads unseen (no Redis).
         self.max_age = max_age
         self._entries: OrderedDict[tuple[str, ...], CachedRead] = OrderedDict()

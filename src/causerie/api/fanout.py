@@ -12,7 +12,8 @@ A message on the channel::
      "event": {"kind": "comment", "data": {"id": 12, "html": "<p>…</p>", …}}}
 
 ``event`` is null for changes readers do not see live (a vote, a pending
-comment) that still make cached reads stale. If the subscription drops,
+comment) that still make cached reads stale. ``{"origin": …, "reset": true}``
+(a published import, which touches many threads) drops every cached read. If the subscription drops,
 the process clears its whole cache when it resubscribes, since it may have
 missed invalidations meanwhile.
 """
@@ -23,6 +24,8 @@ import asyncio
 import contextlib
 import json
 import logging
+import queue
+import threading
 import uuid
 
 from causerie.api.cache import ThreadCache
@@ -33,6 +36,7 @@ log = logging.getLogger("causerie.fanout")
 
 CHANNEL = "causerie:threads"
 OUTAGE_CACHE_AGE = 1.0
+PUBLISH_BATCH = 100  # changes per Redis round trip, at most
 
 
 class RedisFanout:
@@ -49,9 +53,16 @@ class RedisFanout:
         self._secret = secret
         self.subscribed = asyncio.Event()
         self._publish_failing = False
+        self._outgoing: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._publisher: threading.Thread | None = None
+        self._start_lock = threading.Lock()
 
     def on_change(self, change: ChangeEvent) -> None:
-        """Service listener (worker thread): publish the change for the others."""
+        """Service listener (request thread): queue the change for the others.
+
+        Sent by a thread of its own, so that a post's answer never waits for a Redis
+        round trip; changes leave in the order they were made, a batch per round trip.
+        """
         event = thread_event(change, self._secret)
         message = {
             "origin": self.origin,
@@ -59,8 +70,42 @@ class RedisFanout:
             "uri": change.uri,
             "event": {"kind": event.kind, "data": event.data} if event else None,
         }
+        self._send(json.dumps(message, ensure_ascii=False))
+
+    def publish_reset(self) -> None:
+        """Tell the others to drop every cached read (an import was published here)."""
+        self._send(json.dumps({"origin": self.origin, "reset": True}))
+
+    def _send(self, payload: str) -> None:
+        if self._publisher is None or not self._publisher.is_alive():
+            with self._start_lock:
+                if self._publisher is None or not self._publisher.is_alive():
+                    self._publisher = threading.Thread(
+                        target=self._publish_loop, name="causerie-fanout-publish", daemon=True
+                    )
+                    self._publisher.start()
+        self._outgoing.put(payload)
+
+    def _publish_loop(self) -> None:
+        while True:
+            batch = [self._outgoing.get()]
+            while batch[-1] is not None and len(batch) < PUBLISH_BATCH:
+                try:
+                    batch.append(self._outgoing.get_nowait())
+                except queue.Empty:
+                    break
+            payloads = [p for p in batch if p is not None]
+            if payloads:
+                self._publish(payloads)
+            if batch[-1] is None:  # closing
+                return
+
+    def _publish(self, payloads: list[str]) -> None:
         try:
-            self._client.publish(CHANNEL, json.dumps(message, ensure_ascii=False))
+            pipe = self._client.pipeline(transaction=False)
+            for payload in payloads:
+                pipe.publish(CHANNEL, payload)
+            pipe.execute()
         except Exception as error:  # Redis down must never fail a comment
             if not self._publish_failing:  # once per outage; readers catch up on reload
                 log.warning(
@@ -76,11 +121,14 @@ class RedisFanout:
         """Apply one message from another process."""
         try:
             message = json.loads(raw)
+            if message.get("origin") == self.origin:
+                return
+            if message.get("reset") is True:
+                self._cache.clear()
+                return
             site, uri = str(message["site"]), str(message["uri"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("ignoring a malformed message on %s", CHANNEL)
-            return
-        if message.get("origin") == self.origin:
             return
         self._cache.invalidate(site, uri)
         event = message.get("event")
@@ -129,5 +177,8 @@ class RedisFanout:
                     await client.aclose()
 
     def close(self) -> None:
-        """Release the publishing connection."""
+        """Send what is queued, then release the publishing connection."""
+        if self._publisher is not None and self._publisher.is_alive():
+            self._outgoing.put(None)
+            self._publisher.join(5)
         self._client.close()

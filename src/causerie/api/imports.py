@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from causerie.api.http import JSONBody
 from causerie.api.moderation import Changing, Reading, moderation
@@ -53,8 +54,8 @@ async def start_import(
     name = Path(request.headers.get("x-file-name", "") or f"upload.{format}").name[:200]
     path = await _save(request)
     options = ImportOptions(site, canonical(format), dry_run, (), with_pingbacks, learn)
-    job = runtime_of(request).import_jobs.start(options, path, name)
-    return JSONBody(job.view(), status_code=202)
+    job = await run_in_threadpool(runtime_of(request).import_jobs.start, options, path, name)
+    return JSONBody(job, status_code=202)
 
 
 async def _save(request: Request) -> Path:
@@ -80,7 +81,8 @@ async def _save(request: Request) -> Path:
 def import_status(request: Request, job_id: str, session: Reading) -> JSONBody:
     """Counts so far; the summary and warnings once done; the failing line if it failed."""
     _admin(session)
+    # From the database: the job may run on another server process.
     job = runtime_of(request).import_jobs.get(job_id)
     if job is None:
         raise NotFound("import_not_found")
-    return JSONBody(job.view())
+    return JSONBody(job)

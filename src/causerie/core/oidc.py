@@ -23,11 +23,12 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from causerie.core.errors import CauserieError, NotAuthenticated
+
+if TYPE_CHECKING:
+    import jwt
 
 CACHE_SECONDS = 3600.0
 TIMEOUT = 10.0
@@ -157,6 +158,8 @@ class OidcClient:
 
     def verify_id_token(self, provider: Provider, token: str, nonce: str) -> dict[str, Any]:
         """The claims of an ID token whose signature, issuer, audience, expiry and nonce hold."""
+        import jwt  # here: PyJWT and its cryptography cost every worker ~10 MB; few sites sign in
+
         document = self.discovery(provider.issuer)
         try:
             header = jwt.get_unverified_header(token)
@@ -185,6 +188,8 @@ class OidcClient:
         return claims
 
     def _jwks(self, uri: str) -> jwt.PyJWKClient:
+        import jwt
+
         with self._lock:
             client = self._keys.get(uri)
             if client is None:

@@ -19,18 +19,16 @@ which receivers drop by the message's ``uid``.
 from __future__ import annotations
 
 import logging
-import os
 import random
-import socket
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from causerie.core.delivery import Deliver, DeliveryFailed
+from causerie.core.fleet import FleetTurn, process_name
 from causerie.core.mail import Mail
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.records import (
@@ -45,6 +43,7 @@ log = logging.getLogger("causerie.outbox")
 
 EMAIL = "email"
 LEASE_NAME = "outbox"
+PURGE_LEASE = "outbox-purge"
 PURGE_EVERY = 3600.0
 
 # An expander: the messages each message of a batch (domain events) becomes, by message id.
@@ -97,7 +96,22 @@ class WorkerOptions:
 
 def worker_name() -> str:
     """A name no other worker has: host, process, random part."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return process_name()
+
+
+class _PurgeLeases:
+    """The outbox store's leases as :class:`Leases` (for the hourly purge's turn)."""
+
+    def __init__(self, store: OutboxStore) -> None:
+        self.store = store
+
+    def hold(self, name: str, holder: str, now: float, seconds: float) -> bool:
+        """Take or renew a lease."""
+        return self.store.hold_lease(name, holder, now, seconds)
+
+    def release(self, name: str, holder: str) -> None:
+        """Give a lease back."""
+        self.store.release_lease(name, holder)
 
 
 class OutboxWorker:
@@ -130,7 +144,10 @@ class OutboxWorker:
         self._thread: threading.Thread | None = None
         self._busy = 0
         self._lease_until = 0.0
-        self._purged = 0.0
+        # The clean-up of finished messages: once an hour across the fleet.
+        self._purge_turn = FleetTurn(
+            PURGE_LEASE, PURGE_EVERY, _PurgeLeases(store), self.name, clock=clock
+        )
         self._added = 0  # follow-ups the last batch queued
 
     # -- life cycle -----------------------------------------------------------------
@@ -223,11 +240,10 @@ class OutboxWorker:
             log.exception(what)
 
     def _purge_finished(self) -> None:
-        """At most hourly, when idle: forget messages finished ``keep_seconds`` ago."""
-        now = self.clock()
-        if now - self._purged < PURGE_EVERY or (not self._lease_until and self.options.single):
+        """Hourly in one process of the fleet, when idle: forget messages finished long ago."""
+        if not self._purge_turn.due():
             return
-        self._purged = now
+        now = self.clock()
         try:
             removed = self.store.purge(now - self.options.keep_seconds)
         except Exception:

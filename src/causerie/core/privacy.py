@@ -25,6 +25,7 @@ from causerie.config import Settings
 from causerie.core import identity
 from causerie.core.comments import Clock, CommentService
 from causerie.core.errors import CauserieError, Forbidden, InvalidField, RateLimited
+from causerie.core.fleet import FleetTurn
 from causerie.core.i18n import FALLBACK
 from causerie.core.mail import Mail, html_body
 from causerie.core.readers import ReaderService, ReaderTraces
@@ -32,6 +33,7 @@ from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
 from causerie.core.validation import check_email
 from causerie.store.contracts.comments import CommentStore
+from causerie.store.contracts.leases import Leases
 from causerie.store.contracts.privacy import PrivacyStore
 from causerie.store.records import PERSONAL_SAMPLE_FIELDS, CommentRecord, CommentState, ReaderKeys
 
@@ -42,6 +44,8 @@ DAY = 86_400.0
 LINK_MAX_AGE = DAY  # confirmation links for export / erasure
 REQUESTS_PER_HOUR = 3  # per address: a form must not become a mail cannon
 KINDS = ("export", "erase")
+RETENTION_LEASE = "retention"  # one process of the fleet purges per interval
+RETENTION_CHECK_SECONDS = 60.0
 Send = Callable[[Mail], None]
 
 
@@ -306,18 +310,30 @@ class PrivacyService:
 
 
 class RetentionTask:
-    """Runs the purge in a background thread: soon after start, then every interval."""
+    """Runs the purge in a background thread: soon after start, then every interval.
 
-    def __init__(self, service: PrivacyService, interval: float, first_delay: float = 5.0):
+    With ``leases`` (the database's), one process of the fleet purges per interval
+    (``core/fleet.py``); the others only check now and then whether their turn came.
+    """
+
+    def __init__(
+        self,
+        service: PrivacyService,
+        interval: float,
+        first_delay: float = 5.0,
+        leases: Leases | None = None,
+    ):
         self.service = service
         self.interval = interval
         self.first_delay = first_delay
+        self.turn = FleetTurn(RETENTION_LEASE, interval, leases)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         """Start the schedule (idempotent)."""
         if self._thread is None:
+            self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="causerie-purge", daemon=True)
             self._thread.start()
 
@@ -330,8 +346,12 @@ class RetentionTask:
 
     def _run(self) -> None:
         delay = self.first_delay
+        # Another process's turn may end at any time: look at least once a minute.
+        check = min(self.interval, RETENTION_CHECK_SECONDS)
         while not self._stop.wait(delay):
-            delay = self.interval
+            delay = check
+            if not self.turn.due():
+                continue
             try:
                 report = self.service.purge()
                 log.info("retention purge: %s", report.as_dict())

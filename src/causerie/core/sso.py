@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import jwt
-
 from causerie.core.errors import NotAuthenticated
 
 MAX_LIFETIME = 3600  # seconds a token may still be valid when it reaches us
@@ -43,6 +41,8 @@ def verify_publisher_token(
         keys.append(("HS256", secret))
     if not keys:
         raise NotAuthenticated("sso_not_configured")
+    import jwt  # here: PyJWT and its cryptography cost every worker ~10 MB; few sites sign in
+
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -75,5 +75,7 @@ def verify_publisher_token(
 
 
 def _unverified(token: str) -> dict[str, object]:
+    import jwt
+
     claims: dict[str, object] = jwt.decode(token, options={"verify_signature": False})
     return claims

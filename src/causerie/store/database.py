@@ -90,8 +90,9 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
-        # 1 MB of page cache per connection (default 2 MB): the OS caches the file anyway.
-        cur.execute("PRAGMA cache_size=-1000")
+        # 512 KB of page cache per connection (default 2 MB): the OS caches the file anyway,
+        # and a worker keeps up to one connection per request thread.
+        cur.execute("PRAGMA cache_size=-512")
         # Erased comments must not linger in free pages of the file (docs/privacy.md).
         cur.execute("PRAGMA secure_delete=ON")
         cur.close()
@@ -133,6 +134,8 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 # The newest migration. A server whose database is already there never imports
 # Alembic (~10 MB per worker); tests check this matches the migrations folder.
 HEAD_REVISION = "0009"
+# The PostgreSQL advisory lock every Causerie process takes to migrate ("Caus" in ASCII).
+MIGRATION_LOCK = 0x43617573
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -152,7 +155,13 @@ def _alembic_config() -> Any:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (idempotent; safe on every start)."""
+    """Apply every pending migration (idempotent; safe on every start, by many processes at once).
+
+    One process migrates at a time: on PostgreSQL it holds an advisory lock
+    for the migrating transaction, on SQLite the writer lock (``BEGIN
+    IMMEDIATE`` and the lock file). Alembic reads the revision after the lock
+    is taken, so the processes that waited find nothing left to do.
+    """
     if current_revision(engine) == HEAD_REVISION:
         return
     from alembic import command
@@ -160,9 +169,11 @@ def upgrade(engine: Engine) -> None:
     cfg = _alembic_config()
     with engine.connect() as conn:
         conn.info["write"] = True
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        conn.commit()
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
 
 
 def is_up_to_date(engine: Engine) -> bool:

@@ -1,25 +1,41 @@
-"""Step 3 of an import: publishing, in ONE transaction (see ``store/imports.py``).
+"""Step 3 of an import: publishing, in short transactions of whole conversations.
 
-The run's new threads, then every staged comment with the id ``base + seq``
-(``base``: the highest id at that moment, so ``parent_seq`` and ``root_seq``
-become ids in the same ``INSERT … SELECT``), its ``import_sources`` row, the
-site's title, settings, block list and learning log. Readers see all of it
-or nothing.
+Readers must be able to post while a huge import publishes, and on SQLite a
+transaction that writes locks the whole database: so the staged comments go
+out in chunks of about :data:`PUBLISH_CHUNK` comments, each its own short
+transaction. A chunk is a run of whole threads in the order the file named
+them; a thread larger than a chunk goes out a conversation at a time (a
+top-level comment with every reply under it, or every reply hanging from one
+comment of an earlier import). Within a chunk, comments get new ids
+``base + n`` (``base``: the highest id at that moment, ``n`` their rank by
+``seq``), so that ``parent_seq`` and ``root_seq`` become ids in the same
+``INSERT … SELECT``; a parent is always in its reply's chunk.
+
+What a reader can see meanwhile: each thread appears whole, with all its
+imported comments at once, one chunk after another; only a thread with more
+than ``PUBLISH_CHUNK`` imported comments shows some of its imported
+conversations before the others (each conversation whole). The site's title,
+settings, block list and learning log are applied by the last transaction.
+A crash between chunks leaves the chunks already published (and the rest
+staged, invisible, removed later): importing the file again adds the rest,
+each comment once.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
     Connection,
     Integer,
     and_,
+    case,
     exists,
     func,
     insert,
@@ -32,8 +48,12 @@ from sqlalchemy.exc import IntegrityError
 
 from causerie.store import schema as t
 from causerie.store.contracts.imports import ImportNotPublished
+from causerie.store.import_threading import thread_ranges
 from causerie.store.records import BlockRow, LearningRow
 
+# Comments per publishing transaction: a tenth of a second or less of the writer lock each
+# on this project's machine (bench/import_speed.py), so a reader's comment barely waits.
+PUBLISH_CHUNK = 2000
 # SQLite's page cache while publishing, in KiB (memory used only as the publish needs it).
 PUBLISH_CACHE_KB = 65_536
 # The columns a staged comment gives its published row as they are.
@@ -65,76 +85,163 @@ class Publication:
 
 
 def publish(conn: Connection, what: Publication) -> int:
-    """Make a staged import visible: ONE transaction (the only long write lock); the site's id."""
+    """Make a staged import visible, a chunk at a time (short write locks); the site's id."""
     try:
-        return _publish(conn, what)
+        with conn.begin():
+            st = t.import_staging.c
+            staged = conn.scalar(select(func.count()).where(st.run == what.run))
+            chunks = plan(conn, what.run)
+        if staged != what.staged:
+            raise ImportAbandoned(f"import {what.run}: its staged rows were removed")
+        site_id = None
+        for chunk in chunks:
+            site_id = _in_transaction(conn, what, partial(_publish_chunk, conn, what, chunk))
+        return _in_transaction(conn, what, partial(_finish, conn, what, site_id))
     except IntegrityError as error:  # a concurrent import of the file, a deleted parent
         raise ImportNotPublished(f"import {what.run}: {error.orig}") from error
 
 
-def _publish(conn: Connection, what: Publication) -> int:
-    conn.info["write"] = True  # SQLite: take the writer lock at BEGIN
+@dataclass(frozen=True)
+class Chunk:
+    """Staged comments published together: threads ``first``…``last`` (by their key in
+    the run), or, within one large thread, its conversations ``low``…``high``."""
+
+    first: int
+    last: int
+    low: int | None = None
+    high: int | None = None
+
+
+def plan(conn: Connection, run: str, size: int | None = None) -> list[Chunk]:
+    """The chunks of a run's publish, in the order the file named its threads."""
+    size = size or PUBLISH_CHUNK
+    st = t.import_staging.c
+    per_thread = conn.execute(
+        select(st.thread, func.count()).where(st.run == run).group_by(st.thread).order_by(st.thread)
+    ).all()
+    chunks: list[Chunk] = []
+    small: list[Any] = []
+    for key, count in per_thread:
+        if count <= size:
+            small.append((key, count))
+            continue
+        chunks += [Chunk(a, b) for a, b in thread_ranges(small, size)] if small else []
+        small = []
+        chunks += _split_thread(conn, run, key, size)
+    chunks += [Chunk(a, b) for a, b in thread_ranges(small, size)] if small else []
+    return chunks
+
+
+def _conversation() -> Any:
+    """A staged comment's conversation: its top-level ancestor's ``seq`` (its own for a
+    top), or minus the earlier import's comment its conversation hangs from."""
+    st = t.import_staging.c
+    return case((st.root_id.is_not(None), -st.root_id), else_=func.coalesce(st.root_seq, st.seq))
+
+
+def _split_thread(conn: Connection, run: str, thread: int, size: int) -> list[Chunk]:
+    """A thread too large for one chunk, a few whole conversations per chunk."""
+    st = t.import_staging.c
+    conversation = _conversation()
+    sizes = conn.execute(
+        select(conversation, func.count())
+        .where(st.run == run, st.thread == thread)
+        .group_by(conversation)
+        .order_by(conversation)
+    ).all()
+    return [Chunk(thread, thread, low, high) for low, high in thread_ranges(sizes, size)]
+
+
+def _in_transaction(conn: Connection, what: Publication, work: Callable[[], int]) -> int:
+    """One publishing transaction (SQLite: the writer lock), on a run that is still alive."""
+    conn.info["write"] = True
     with _big_cache(conn), conn.begin():
         runs = t.import_runs.c
         alive = conn.scalar(select(runs.touched).where(runs.run == what.run, runs.touched > 0))
-        st = t.import_staging.c
-        count = select(func.count()).select_from(t.import_staging).where(st.run == what.run)
-        if alive is None or conn.scalar(count) != what.staged:
+        if alive is None:
             raise ImportAbandoned(f"import {what.run}: its staged rows were removed")
-        site_id = _site_id(conn, what.site)
-        if what.site_values is not None:
-            title, settings = what.site_values
-            conn.execute(
-                update(t.sites)
-                .where(t.sites.c.id == site_id)
-                .values(title=title, settings=json.dumps(settings, ensure_ascii=False))
-            )
-        _publish_comments(conn, what, site_id)
-        blocks = fresh(blocks_of(conn, site_id), [], what.blocks)
-        if blocks:
-            values = [{**vars(r), "site_id": site_id} for r in blocks]
-            conn.execute(insert(t.blocks), values)
-        learning = fresh(learning_of(conn, what.site), [], what.learning)
-        if learning:
-            values = [{**vars(r), "site": what.site} for r in learning]
-            conn.execute(insert(t.spam_learning), values)
-        # Published: what is left staged is litter, removed now or by the next import.
-        conn.execute(update(t.import_runs).where(runs.run == what.run).values(touched=0))
+        result = work()
+        conn.execute(update(t.import_runs).where(runs.run == what.run).values(touched=time.time()))
+        return result
+
+
+def _finish(conn: Connection, what: Publication, site_id: int | None) -> int:
+    """The last transaction: the site's own rows; then the run is marked published."""
+    site_id = site_id if site_id is not None else _site_id(conn, what.site)
+    if what.site_values is not None:
+        title, settings = what.site_values
+        conn.execute(
+            update(t.sites)
+            .where(t.sites.c.id == site_id)
+            .values(title=title, settings=json.dumps(settings, ensure_ascii=False))
+        )
+    blocks = fresh(blocks_of(conn, site_id), [], what.blocks)
+    if blocks:
+        values = [{**vars(r), "site_id": site_id} for r in blocks]
+        conn.execute(insert(t.blocks), values)
+    learning = fresh(learning_of(conn, what.site), [], what.learning)
+    if learning:
+        values = [{**vars(r), "site": what.site} for r in learning]
+        conn.execute(insert(t.spam_learning), values)
+    # Published: what is left staged is litter, removed now or by the next import.
+    runs = t.import_runs.c
+    conn.execute(update(t.import_runs).where(runs.run == what.run).values(touched=0))
     return site_id
 
 
-def _publish_comments(conn: Connection, what: Publication, site: int) -> None:
-    """New threads, then comments and their sources, ids ``base + seq``."""
+def _publish_chunk(conn: Connection, what: Publication, chunk: Chunk) -> int:
+    """New threads, then comments and their sources, numbered ``base + rank``."""
+    site = _site_id(conn, what.site)
     th = t.threads.c
     sth = t.import_staging_threads.c
     site_id = literal(site, Integer)
     same_thread = and_(th.site_id == site_id, th.uri == sth.uri)
     new_threads = select(site_id, sth.uri, sth.title, sth.closed, sth.created).where(
-        sth.run == what.run, ~exists().where(same_thread)
+        sth.run == what.run, sth.key.between(chunk.first, chunk.last), ~exists().where(same_thread)
     )
     conn.execute(
         insert(t.threads).from_select(
             ["site_id", "uri", "title", "closed", "created"], new_threads.order_by(sth.key)
         )
     )
-    if not what.staged:
-        return
-    base = literal(_reserve_ids(conn, what.staged), Integer)
     st = t.import_staging.c
+    here = and_(st.run == what.run, st.thread.between(chunk.first, chunk.last))
+    if chunk.low is not None:
+        here = and_(here, _conversation().between(chunk.low, chunk.high))
+    count = int(conn.scalar(select(func.count()).select_from(t.import_staging).where(here)) or 0)
+    if not count:
+        return site
+    base = literal(_reserve_ids(conn, count), Integer)
+    # Each comment's new id, written beside it: parents and tops are then found by key.
+    numbered = (
+        select(st.seq.label("seq"), (base + func.row_number().over(order_by=st.seq)).label("id"))
+        .where(here)
+        .subquery("numbered")
+    )
+    conn.execute(
+        update(t.import_staging)
+        .where(st.run == what.run, st.seq == numbered.c.seq)
+        .values(published_id=numbered.c.id)
+    )
+    parent, root = t.import_staging.alias("parent"), t.import_staging.alias("root")
+    rows = (
+        t.import_staging.join(
+            t.import_staging_threads, and_(sth.run == st.run, sth.key == st.thread)
+        )
+        .join(t.threads, same_thread)
+        .outerjoin(parent, and_(parent.c.run == st.run, parent.c.seq == st.parent_seq))
+        .outerjoin(root, and_(root.c.run == st.run, root.c.seq == st.root_seq))
+    )
     comments = (
         select(
-            base + st.seq,
+            st.published_id,
             th.id,
-            func.coalesce(base + st.parent_seq, st.parent_id),
-            func.coalesce(base + st.root_seq, st.root_id),
+            func.coalesce(parent.c.published_id, st.parent_id),
+            func.coalesce(root.c.published_id, st.root_id),
             *(st[name] for name in _COPIED),
         )
-        .select_from(
-            t.import_staging.join(
-                t.import_staging_threads, and_(sth.run == st.run, sth.key == st.thread)
-            ).join(t.threads, same_thread)
-        )
-        .where(st.run == what.run)
+        .select_from(rows)
+        .where(here)
         .order_by(st.seq)
     )
     conn.execute(
@@ -146,14 +253,15 @@ def _publish_comments(conn: Connection, what: Publication, site: int) -> None:
         site_id,
         literal(what.format),
         st.source_id,
-        base + st.seq,
+        st.published_id,
         st.parent_source_id,
         st.run,
         st.detail,
-    ).where(st.run == what.run)
+    ).where(here)
     conn.execute(
         insert(t.import_sources).from_select([c.name for c in t.import_sources.c], sources)
     )
+    return site
 
 
 def fresh(have: set[tuple[Any, ...]], pending: Sequence[Any], rows: Sequence[Any]) -> list[Any]:

@@ -35,7 +35,7 @@ _THREAD_ID = select(t.threads.c.id).where(
     t.threads.c.site_id == bindparam("site_id"), t.threads.c.uri == bindparam("uri")
 )
 # Staged rows per threading or clean-up transaction: milliseconds of the write lock each.
-CHUNK = 5000
+CHUNK = 2000
 
 
 class SqlImportSession:
@@ -189,7 +189,7 @@ class SqlImportSession:
         return len(added)
 
     def _publish_staged(self) -> None:
-        """Make the staged import visible: ONE transaction (the only long write lock)."""
+        """Make the staged import visible, whole threads a short transaction at a time."""
         with self._write():
             self._stage_threads()
         kept = (self.run, self.site, self.format, self.staged, self._site)

@@ -14,13 +14,16 @@ An import writes in three steps, so that readers keep commenting while it runs
    import), then ``root_seq``/``root_id`` by walking each tree down from its
    top with a recursive query. Parents may come after their replies in a file.
 
-3. Publishing (``store/import_publish.py``), ONE transaction: the run's new
-   threads, then every staged comment with the id ``base + seq`` (``base``: the highest id at that
-   moment, so ``parent_seq`` and ``root_seq`` become ids in the same
-   ``INSERT … SELECT``), its ``import_sources`` row, the site's title,
-   settings, block list and learning log. Readers see all of it or nothing.
+3. Publishing (``store/import_publish.py``), in short transactions of whole
+   threads (a thread larger than one: of whole conversations), about 2,000
+   comments each: the threads, the comments with new ids, their
+   ``import_sources`` rows; then the site's title, settings, block list and
+   learning log. Readers see each thread appear whole (see that module for
+   exactly what they see meanwhile).
 
-A failure, a dry run or a crash publishes nothing; the staged rows are
+A failure or a dry run publishes nothing; a crash before the publish too (a
+crash during it leaves the chunks already published, and importing again
+adds the rest); the staged rows are
 deleted (a crashed process's by the next import, once its run has not been
 touched for :data:`STALE` seconds); that clean-up and the run's life are
 here. Reading a site back out is ``store/exports.py``.
@@ -90,7 +93,7 @@ class SqlImportStore(SqlExportSource):
         self, site: str, format: str, *, dry_run: bool
     ) -> AbstractContextManager[SqlImportSession]:
         """One import (the site created when it publishes if new): staged as it goes,
-        published in one transaction on a clean exit, discarded on an error or a dry run."""
+        published in short transactions on a clean exit, discarded on an error or a dry run."""
         return self._import(site, format, dry_run)
 
     @contextmanager

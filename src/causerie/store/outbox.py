@@ -44,6 +44,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from causerie.store import schema as t
 from causerie.store.batching import GroupCommit
 from causerie.store.database import like_escape, write_transaction
+from causerie.store.leases import SqlLeases
 from causerie.store.records import (
     CommentRecord,
     DeliveryOutcome,
@@ -181,6 +182,7 @@ class SqlOutboxStore:
         # SQLite: the worker's claims and outcomes join the comments' group commit,
         # so that sending costs the posting of comments no extra wait for the disk.
         self._group_commit = GroupCommit.shared(engine)
+        self._leases = SqlLeases(engine)
 
     def _write(self) -> AbstractContextManager[Connection]:
         return write_transaction(self.engine)
@@ -202,28 +204,11 @@ class SqlOutboxStore:
 
     def hold_lease(self, name: str, holder: str, now: float, seconds: float) -> bool:
         """Take or renew a named lease until ``now + seconds``; False while another holds it."""
-        lease = t.outbox_leases.c
-        with self._write() as conn:
-            row = conn.execute(select(t.outbox_leases).where(lease.name == name)).first()
-            if row is None:
-                conn.execute(
-                    insert(t.outbox_leases).values(name=name, holder=holder, expires=now + seconds)
-                )
-                return True
-            if row.holder != holder and row.expires > now:
-                return False
-            conn.execute(
-                update(t.outbox_leases)
-                .where(lease.name == name)
-                .values(holder=holder, expires=now + seconds)
-            )
-            return True
+        return self._leases.hold(name, holder, now, seconds)
 
     def release_lease(self, name: str, holder: str) -> None:
         """Give a lease back (if this holder has it), so another worker takes over at once."""
-        lease = t.outbox_leases.c
-        with self._write() as conn:
-            conn.execute(delete(t.outbox_leases).where(lease.name == name, lease.holder == holder))
+        self._leases.release(name, holder)
 
     def next_due(self) -> float | None:
         """When the earliest pending message becomes due (its time or its lease's end)."""

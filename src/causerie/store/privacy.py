@@ -33,6 +33,8 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from causerie.store import schema as t
 from causerie.store.database import like_escape, write_transaction
@@ -346,13 +348,15 @@ class SqlPrivacyStore:
         return int(value) if value else 0
 
     def set_marker(self, key: str, value: int) -> None:
-        """Store an integer in the ``meta`` table."""
+        """Store an integer in the ``meta`` table (one statement: safe from several processes)."""
         with self._write() as conn:
-            done = conn.execute(
-                update(t.meta).where(t.meta.c.key == key).values(value=str(value))
-            ).rowcount
-            if not done:
-                conn.execute(insert(t.meta).values(key=key, value=str(value)))
+            dialect = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            upsert = dialect(t.meta).values(key=key, value=str(value))
+            conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["key"], set_={"value": upsert.excluded.value}
+                )
+            )
 
 
 def scrubbed_sample(sample: dict[str, Any], is_spam: bool) -> dict[str, Any]:

@@ -589,3 +589,29 @@ class Linked:
 
     replies: int  # comments that found their parent
     orphans: int  # comments whose parent was missing, elsewhere or circular: now top-level
+
+
+class JobState(enum.StrEnum):
+    """Where a dashboard import stands."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class ImportJobRecord:
+    """A dashboard import as every server process sees it (``import_jobs``)."""
+
+    id: str
+    site: str
+    format: str
+    file: str
+    dry_run: bool
+    state: JobState
+    summary: dict[str, Any]  # the counts so far and the first warnings ("messages")
+    error: str | None
+    runner: str  # the process that runs it (and holds the uploaded file)
+    started: float
+    updated: float  # refreshed while it runs: a stale "running" job was lost with its server
+    finished: float | None = None

@@ -10,10 +10,11 @@ names the store module that reads and writes its tables (and draws its rows):
 - readers' rights — privacy_requests, subscriptions: ``privacy.py``
 - Akismet-compatible API — api_keys, api_usage: ``apikeys.py``
 - reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
-- notifications — outbox, outbox_leases: ``outbox.py``;
+- notifications — outbox: ``outbox.py``; outbox_leases (every named lease): ``leases.py``;
   webhooks, moderator_alerts: ``notifications.py``
 - the newsroom desk — reports, reader_rules: ``reports.py``, ``readers.py``
-- imports — import_sources, import_runs, import_staging, import_staging_threads: ``imports.py``
+- imports — import_sources, import_runs, import_staging, import_staging_threads: ``imports.py``;
+  import_jobs: ``import_jobs.py``
 
 One row of ``comments`` looks like::
 
@@ -483,6 +484,9 @@ moderator_alerts = Table(
     Column("lang", String(8), nullable=False, default="en"),
 )
 
+# Named leases, each held by one process of the fleet at a time: ``outbox`` (the SQLite
+# outbox worker), ``outbox-purge``, ``retention``. A row: name='retention'
+# holder='web-1:4711:9f3c0a2e' expires=1764406800.0 (store/leases.py).
 outbox_leases = Table(
     "outbox_leases",
     metadata,
@@ -521,18 +525,44 @@ import_sources = Table(
 )
 
 
+# A dashboard import, seen by every server process (the page may poll any of them). The
+# uploaded file stays on the server that received it, which runs the import and
+# refreshes ``updated`` while it does; a "running" job not refreshed for a while was
+# lost with its server. A row::
+#
+#     id='3f2a9c…' site='journal' format='wordpress' file='export.xml' dry_run=False
+#     state='running' summary='{"threads": 12, "comments": 3400, …, "messages": […]}'
+#     error=None runner='web-2:4711' started=1764403200.0 updated=1764403260.5 finished=None
+import_jobs = Table(
+    "import_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("site", String(64), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("file", String(200), nullable=False),
+    Column("dry_run", Boolean, nullable=False),
+    Column("state", String(16), nullable=False),  # running | done | failed
+    Column("summary", Text, nullable=False),
+    Column("error", Text, nullable=True),
+    Column("runner", String(100), nullable=False),
+    Column("started", Float, nullable=False),
+    Column("updated", Float, nullable=False),
+    Column("finished", Float, nullable=True),
+)
+
 # An import in progress writes here first, in short transactions, and nothing reads these
-# tables but the import itself: publishing copies a run's rows into ``threads``, ``comments``
-# and ``import_sources`` in ONE transaction, then the staged rows are deleted. A run whose
-# ``touched`` is old (its process died) is removed by the next import. A staged comment::
+# tables but the import itself: publishing copies a run's rows into ``threads``,
+# ``comments`` and ``import_sources`` in short transactions of whole threads, then the
+# staged rows are deleted. A run whose ``touched`` is old (its process died) is removed
+# by the next import. A staged comment::
 #
 #     run='c0ffee…' seq=17 thread=3 source_id='4711' parent_source_id='4702'
 #     parent_seq=12 parent_id=None root_seq=9 root_id=None state='approved' author='Samira' …
 #
-# ``seq`` numbers the run's comments 1, 2, 3…: published, comment ``seq`` gets the id
-# ``base + seq`` (base: the highest id at that moment), so that ``parent_seq`` and
-# ``root_seq`` (threading within the run, resolved while staged) become ids in the same
-# INSERT … SELECT; ``parent_id``/``root_id`` hold a parent from an earlier import.
+# ``seq`` numbers the run's comments 1, 2, 3…; ``parent_seq`` and ``root_seq`` are the
+# threading within the run, resolved while staged; ``parent_id``/``root_id`` a parent from
+# an earlier import. As its chunk publishes, a comment's new id is written to
+# ``published_id`` (base + its rank by ``seq`` in the chunk), where its replies find it.
 import_runs = Table(
     "import_runs",
     metadata,
@@ -566,6 +596,8 @@ import_staging = Table(
     Column("parent_id", Integer, nullable=True),
     Column("root_seq", Integer, nullable=True),
     Column("root_id", Integer, nullable=True),
+    # The id the comment gets, written as its chunk publishes (parents are found by key).
+    Column("published_id", Integer, nullable=True),
     Column("detail", Text, nullable=False),
     Column("state", String(16), nullable=False),
     Column("author", String(200), nullable=False),

@@ -13,10 +13,9 @@ import json
 import time
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
@@ -49,13 +48,15 @@ class SiteRows:
             return conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
 
     def meta_setdefault(self, key: str, value: str) -> str:
-        """Store ``value`` unless the key exists; return what is stored."""
+        """Store ``value`` unless the key exists; return what is stored (atomic across processes).
+
+        Insert-if-absent, then read: several servers starting at once on a new
+        database all end up with the one value the first of them stored."""
         with write_transaction(self.engine) as conn:
-            current = conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
-            if current is not None:
-                return current
-            conn.execute(insert(t.meta).values(key=key, value=value))
-            return value
+            conn.execute(insert_if_absent(conn, t.meta, ["key"]).values(key=key, value=value))
+            stored = conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
+        assert stored is not None
+        return str(stored)
 
     # -- sites --------------------------------------------------------------
 
@@ -90,15 +91,13 @@ class SiteRows:
         existing = self.site(name)
         if existing:
             return existing
-        try:
-            with write_transaction(self.engine) as conn:
-                conn.execute(
-                    insert(t.sites).values(
-                        name=name, title=title, settings="{}", created=time.time()
-                    )
+        with write_transaction(self.engine) as conn:
+            # Created concurrently by another process: nothing inserted, read it back.
+            conn.execute(
+                insert_if_absent(conn, t.sites, ["name"]).values(
+                    name=name, title=title, settings="{}", created=time.time()
                 )
-        except IntegrityError:
-            pass  # created concurrently by another process: read it back
+            )
         site = self.site(name)
         assert site is not None
         return site
@@ -157,15 +156,20 @@ def ensure_thread(conn: Connection, site_id: int, uri: str, title: str, created:
     found = thread_in(conn, site_id, uri)
     if found is not None:
         return found.id
-    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
     conn.execute(
-        dialect_insert(t.threads)
-        .values(site_id=site_id, uri=uri, title=title, closed=False, created=created)
-        .on_conflict_do_nothing(index_elements=["site_id", "uri"])
+        insert_if_absent(conn, t.threads, ["site_id", "uri"]).values(
+            site_id=site_id, uri=uri, title=title, closed=False, created=created
+        )
     )
     created_or_raced = thread_in(conn, site_id, uri)
     assert created_or_raced is not None
     return created_or_raced.id
+
+
+def insert_if_absent(conn: Connection, table: Table, keys: list[str]) -> Any:
+    """``INSERT … ON CONFLICT (keys) DO NOTHING`` in the connection's dialect."""
+    dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    return dialect_insert(table).on_conflict_do_nothing(index_elements=keys)
 
 
 def thread_in(conn: Connection, site_id: int, uri: str) -> ThreadRecord | None:

@@ -3,12 +3,15 @@
 An import (:meth:`ImportTarget.open_import`) stages every thread and comment
 of a file where no reader looks, in short transactions (readers keep
 commenting meanwhile, even on SQLite), resolves threading on the staged rows,
-and publishes them all in ONE transaction at its end: a file that fails
-half-way, or a process that dies, publishes nothing, and a dry run is the same
-work discarded. Source ids are remembered per site and format in
-``import_sources``, so importing a file twice adds nothing the second time.
+and publishes them at its end, whole threads a short transaction at a time: a
+file that fails half-way, or a process that dies before the publish,
+publishes nothing, and a dry run is the same work discarded. Source ids are
+remembered per site and format in ``import_sources``, so importing a file
+twice adds nothing the second time.
 Implemented by ``store/imports.py`` (its steps in ``store/import_*.py``) and
 ``store/exports.py``; checked by ``tests/store/test_contracts_imports.py``.
+Dashboard imports are jobs (:class:`ImportJobStore`, ``store/import_jobs.py``),
+seen by every server process.
 """
 
 from __future__ import annotations
@@ -20,7 +23,9 @@ from typing import Any, Protocol
 from causerie.store.records import (
     BlockRow,
     CommentRecord,
+    ImportJobRecord,
     ImportRow,
+    JobState,
     LearningRow,
     Linked,
     SiteRecord,
@@ -70,7 +75,7 @@ class ImportTarget(Protocol):
         self, site: str, format: str, *, dry_run: bool
     ) -> AbstractContextManager[ImportSession]:
         """One import (the site created when it publishes if new): staged as it goes,
-        published in one transaction on a clean exit, discarded on an error or a dry run."""
+        published in short transactions on a clean exit, discarded on an error or a dry run."""
 
     def imported(self, run: str) -> Iterator[tuple[CommentRecord, str]]:
         """The comments one (committed) import stored, with their thread's URI."""
@@ -99,3 +104,24 @@ class ExportSource(Protocol):
 
     def learning(self, site: str) -> Iterator[LearningRow]:
         """The site's learning-log entries, oldest first."""
+
+
+class ImportJobStore(Protocol):
+    """Dashboard imports, shared by every server process (the page may poll any of them)."""
+
+    def add_job(self, job: ImportJobRecord) -> None:
+        """Record a job that starts now."""
+
+    def update_job(self, job_id: str, summary: dict[str, Any], now: float) -> None:
+        """A running job's counts so far (also says it is still alive)."""
+
+    def finish_job(
+        self, job_id: str, state: JobState, summary: dict[str, Any], error: str | None, now: float
+    ) -> None:
+        """A job ended: done (with its summary) or failed (with its error)."""
+
+    def job(self, job_id: str) -> ImportJobRecord | None:
+        """One job by id."""
+
+    def purge_jobs(self, before: float) -> int:
+        """Forget jobs that ended before this time; how many."""
