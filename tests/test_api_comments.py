@@ -83,6 +83,11 @@ def test_unknown_thread_reads_as_empty(client: TestClient) -> None:
         "sort": "oldest",
         "comments": [],
         "next": None,
+        # The newsroom desk's fields: no pick, open, no pre-moderation.
+        "featured": [],
+        "closed": None,
+        "closes_at": None,
+        "premod": False,
     }
 
 

@@ -314,6 +314,30 @@ ROWS: dict[str, list[dict[str, Any]]] = {
             "by_site": False,
         }
     ],
+    "reports": [
+        {
+            "id": 1,
+            "comment_id": 1,
+            "reporter": "5be1" * 8,
+            "reason": "abuse",
+            "text": None,
+            "status": "open",
+            "created": NOW,
+            "resolved": None,
+        }
+    ],
+    "reader_rules": [
+        {
+            "site_id": 1,
+            "reader": "9f2c" * 8,
+            "suspended_until": NOW + 7 * 86400,
+            "message": "Restez courtois.",
+            "banned": False,
+            "premod": True,
+            "updated": NOW,
+            "updated_by": "ines@news.example",
+        }
+    ],
 }
 
 
@@ -379,6 +403,7 @@ def test_upgrade_from_an_earlier_revision_keeps_its_data(
         meta = _reflected(engine)
         for name, rows in filled.items():
             found = _rows(engine, meta.tables[name])
+            assert len(found) == len(rows), name
             for expected, got in zip(rows, found, strict=True):
                 assert {k: got[k] for k in expected} == expected, name
         # The application works on the upgraded database.

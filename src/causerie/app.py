@@ -21,6 +21,7 @@ from causerie.api import (
     admin_settings,
     akismet_account,
     akismet_pages,
+    desk,
     feeds,
     pages,
     readers_admin,
@@ -95,6 +96,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(privacy_api.router)
     app.include_router(signin_api.router)
     app.include_router(readers_admin.router)
+    app.include_router(desk.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

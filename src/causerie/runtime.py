@@ -41,7 +41,9 @@ from causerie.core.outbox import (
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from causerie.core.readers import ReaderService
+from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.thread_desk import ThreadDesk
 from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.importers.jobs import ImportJobs
@@ -61,6 +63,8 @@ from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.contracts.readers import ReaderRuleStore
+from causerie.store.contracts.reports import ReportStore
 from causerie.store.database import create_database_engine, is_unavailable, upgrade
 from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
@@ -71,7 +75,9 @@ from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import EVENT, SqlOutboxStore, watch_commits
 from causerie.store.privacy import SqlPrivacyStore
+from causerie.store.readers import SqlReaderStore
 from causerie.store.records import CommentState, QueueFilter, QueueRow
+from causerie.store.reports import SqlReportStore
 
 log = logging.getLogger("causerie")
 
@@ -93,6 +99,8 @@ class Stores:
     notifications: NotificationStore
     imports: ImportTarget
     exports: ExportSource
+    reports: ReportStore
+    readers: ReaderRuleStore
 
 
 @dataclass
@@ -116,6 +124,8 @@ class Runtime:
     api_keys: ApiKeys
     usage: UsageMeter
     readers: ReaderService
+    reports: ReportService
+    thread_desk: ThreadDesk
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -156,6 +166,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         notifications=SqlNotificationStore(engine),
         imports=SqlImportStore(engine),
         exports=SqlExportSource(engine),
+        reports=SqlReportStore(engine),
+        readers=SqlReaderStore(engine),
     )
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
@@ -171,8 +183,9 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     )
     events: EventHub = LocalHub()
     comments.listeners.append(live_listener(events, secret))
-    moderation = ModerationService(comments, stores.moderation)
+    moderation = ModerationService(comments, stores.moderation, reports=stores.reports)
     comments.gatekeepers.append(moderation.gatekeeper)
+    reports = ReportService(comments, stores.reports, stores.moderation.audit)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
     readers = ReaderService(
@@ -218,6 +231,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         api_keys=ApiKeys(stores.comments, stores.api_keys),
         usage=UsageMeter(stores.api_keys),
         readers=readers,
+        reports=reports,
+        thread_desk=ThreadDesk(moderation),
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,

@@ -24,6 +24,8 @@ from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.contracts.outbox import OutboxStore
 from causerie.store.contracts.privacy import PrivacyStore
+from causerie.store.contracts.readers import ReaderRuleStore
+from causerie.store.contracts.reports import ReportStore
 from causerie.store.exports import SqlExportSource
 from causerie.store.feeds import SqlFeedStore
 from causerie.store.identity import SqlIdentityStore
@@ -33,7 +35,9 @@ from causerie.store.moderation import SqlModerationStore
 from causerie.store.notifications import SqlNotificationStore
 from causerie.store.outbox import SqlOutboxStore
 from causerie.store.privacy import SqlPrivacyStore
+from causerie.store.readers import SqlReaderStore
 from causerie.store.records import CommentState, NewComment, ReaderKeys, SpamMark, TextChange
+from causerie.store.reports import SqlReportStore
 
 # Every contract and its implementation (one implementation may serve several).
 CONTRACTS = [
@@ -49,6 +53,8 @@ CONTRACTS = [
     (ExportSource, SqlImportStore),
     (ExportSource, SqlExportSource),
     (ImportSession, SqlImportSession),
+    (ReportStore, SqlReportStore),
+    (ReaderRuleStore, SqlReaderStore),
 ]
 IMPLEMENTATIONS = list(dict.fromkeys(implementation for _, implementation in CONTRACTS))
 

@@ -19,7 +19,7 @@ from causerie.core.moderation import ModerationService
 from causerie.core.oidc import PRESETS
 from causerie.core.overview import DAY, overview_data
 from causerie.core.readers import METHODS
-from causerie.core.sites import WHO_MAY_COMMENT
+from causerie.core.sites import CLOSE_FROM, REPORT_ACTIONS, WHO_MAY_COMMENT
 
 router = APIRouter(tags=["moderation"])
 
@@ -49,15 +49,28 @@ EDITABLE: dict[str, tuple[type, int, int]] = {
     "sso_secret": (str, 0, 300),
     "sso_public_key": (str, 0, 2000),
     "sso_login_url": (str, 0, 500),
+    # The newsroom desk (docs/moderation.md): reports, automatic closing, external hook.
+    "report_threshold": (int, 1, 100),
+    "report_action": (str, 0, 0),
+    "auto_close_days": (int, 0, 3650),
+    "auto_close_from": (str, 0, 0),
+    "moderation_hook_url": (str, 0, 500),
+    "moderation_hook_secret": (str, 0, 300),
+    "moderation_hook_timeout_ms": (int, 100, 5000),
+    "moderation_hook_allow_private": (bool, 0, 0),
 }
 # Settings with a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
     "moderation": MODERATION_MODES,
     "who_may_comment": WHO_MAY_COMMENT,
     "oidc_preset": ("", *PRESETS),
+    "report_action": REPORT_ACTIONS,
+    "auto_close_from": CLOSE_FROM,
 }
 # Written, never read back: the dashboard shows only whether one is set.
-SECRETS = ("oidc_client_secret", "sso_secret")
+SECRETS = ("oidc_client_secret", "sso_secret", "moderation_hook_secret")
+# A hook's secret is long enough to be a secret (or empty: no hook can be signed).
+MIN_HOOK_SECRET = 16
 SECRET_SET = "********"
 
 
@@ -89,6 +102,9 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
     body = {k: v for k, v in body.items() if not (k in SECRETS and v == SECRET_SET)}
     clean = {key: _check(key, value) for key, value in body.items()}
     merged = {**site.settings, **clean}
+    if merged.get("moderation_hook_url") and not merged.get("moderation_hook_secret"):
+        # An unsigned call could be forged by anyone who learns the address.
+        raise InvalidField("field_invalid", field="moderation_hook_secret")
     service.change_site_settings(session, site, merged, sorted(clean))
     web_of(request).origin_policy.refresh()
     return JSONBody(_site_settings_view(service, name, session))
@@ -110,6 +126,7 @@ def _check(key: str, value: Any) -> Any:
             isinstance(value, str)
             and len(value) <= high
             and (not key.endswith(("_issuer", "_url")) or not value or _is_web_address(value))
+            and (key != "moderation_hook_secret" or not value or len(value) >= MIN_HOOK_SECRET)
         )
     elif isinstance(value, list) and len(value) <= high:
         value = [v.strip() for v in value if isinstance(v, str) and v.strip()]

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, read_key
+from causerie.api.cache import PUBLIC_CACHE_CONTROL, CachedRead, etag_for, read_key
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id
 from causerie.api.signin import SESSION_HEADER
@@ -41,6 +41,11 @@ class NewCommentBody(BaseModel):
     notify: bool = Field(False, description="Send an e-mail on replies (needs an e-mail).")
     hp: str | None = Field(None, description="Honeypot field: humans leave it empty.")
     elapsed: float | None = Field(None, description="Seconds between page load and submit.")
+    published: str | None = Field(
+        None,
+        description="The article's publication date (ISO 8601), kept with a new thread: "
+        "threads may close N days after it.",
+    )
 
 
 class EditBody(BaseModel):
@@ -55,6 +60,16 @@ class VoteBody(BaseModel):
     """An up (1) or down (-1) vote."""
 
     value: int
+
+
+class ReportBody(BaseModel):
+    """A reader's report on a comment."""
+
+    reason: str = Field(
+        description="spam | abuse (insult or hate) | off_topic | personal_data | other"
+    )
+    text: str | None = Field(None, description="A few words; required for `other` (≤ 500).")
+    lang: str | None = Field(None, description="The page's language (fr, en, ar …).")
 
 
 class PreviewBody(BaseModel):
@@ -101,10 +116,20 @@ async def read_thread(
         Digits,
     ] = None,
     tokens: Annotated[str | None, Header(alias=TOKEN_HEADER)] = None,
+    featured: Annotated[
+        bool, Query(description="1: only the editors' picks (at most 50, newest first)")
+    ] = False,
 ) -> Response:
     """Approved comments (and the reader's own pending ones) with ETag caching."""
     page = threads.parse_page_request(sort, cursor, limit)
     service = _service(request)
+    if featured:
+        body = orjson.dumps(await run_in_threadpool(service.featured_page, site, uri))
+        tag = etag_for(body)
+        headers = {"ETag": tag, "Cache-Control": PUBLIC_CACHE_CONTROL.decode()}
+        if request.headers.get("if-none-match") == tag:
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/json", headers=headers)
     cache = web_of(request).thread_cache
     if tokens:
         body = await run_in_threadpool(_thread_body, service, site, uri, page, tokens)
@@ -180,6 +205,7 @@ def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
         notify=body.notify,
         honeypot=body.hp,
         seconds_to_submit=body.elapsed,
+        published=body.published,
     )
     comment, token = service.create(body.site, data, reader)
     window = service.site_settings(service.site(body.site)).edit_window_seconds
@@ -221,6 +247,18 @@ def vote_comment(request: Request, comment_id: Id, body: VoteBody) -> JSONBody:
     service = _service(request)
     likes, dislikes = service.vote(comment_id, body.value, _reader(request))
     return JSONBody({"id": comment_id, "likes": likes, "dislikes": dislikes})
+
+
+@router.post(
+    "/comments/{comment_id:int}/reports",
+    status_code=201,
+    summary="Report a comment to the moderators, once per reader",
+)
+def report_comment(request: Request, comment_id: Id, body: ReportBody) -> JSONBody:
+    """One report per reader and comment (409 ``already_reported``), rate limited like posts."""
+    reader = _reader(request, body.lang)
+    runtime_of(request).reports.report(comment_id, body.reason, body.text, reader)
+    return JSONBody({"id": comment_id, "reported": True}, status_code=201)
 
 
 @router.get("/counts", summary="Comment counts for several pages")

@@ -6,9 +6,11 @@ import ipaddress
 import logging
 import re
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from babel.dates import format_datetime
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,11 +26,16 @@ from causerie.core.errors import (
     NotFound,
     RateLimited,
 )
-from causerie.core.i18n import negotiate, translate
+from causerie.core.i18n import catalog, negotiate, translate
+from causerie.core.threads import iso
 from causerie.store.database import is_unavailable
 
 log = logging.getLogger("causerie.api")
 HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch"})
+# Parameters of a domain error that go into the JSON answer besides the message: the
+# field at fault, why a thread is closed, until when and with which words a moderator
+# suspended a reader (``note``: the moderator's message, shown as written).
+PUBLIC_PARAMS = ("field", "reason", "until", "note")
 
 
 class JSONBody(Response):
@@ -57,10 +64,18 @@ def request_lang(request: Request) -> str:
 def error_response(request: Request, code: str, status: int, **params: object) -> JSONBody:
     """The one error shape: ``{"error", "message"}`` in the request's language."""
     lang = request_lang(request)
-    body: dict[str, Any] = {"error": code, "message": translate(f"error.{code}", lang, **params)}
-    field = params.get("field")
-    if field:
-        body["field"] = field
+    shown = {k: params[k] for k in PUBLIC_PARAMS if params.get(k) is not None}
+    words = dict(params)
+    until = params.get("until")
+    if isinstance(until, float):
+        moment = datetime.fromtimestamp(until, UTC)
+        words["until"] = format_datetime(moment, "long", tzinfo=UTC, locale=lang)
+        shown["until"] = iso(until)
+    # A refusal with a reason has a sentence per reason (error.thread_closed.auto).
+    key = f"error.{code}"
+    if isinstance(params.get("reason"), str) and f"{key}.{params['reason']}" in catalog(lang):
+        key = f"{key}.{params['reason']}"
+    body: dict[str, Any] = {"error": code, "message": translate(key, lang, **words), **shown}
     headers = {"Content-Language": lang}
     if status == 429:
         headers["Retry-After"] = "60"

@@ -7,12 +7,12 @@ request that changes something must send back in the ``X-CSRF-Token`` header.
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
+from causerie.api.cards import card_extras, site_link
 from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id, Offset
 from causerie.api.state import runtime_of
@@ -20,9 +20,7 @@ from causerie.core.accounts import AccountService, Session
 from causerie.core.errors import Forbidden, InvalidField, NotAuthenticated
 from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
 from causerie.core.threads import iso
-from causerie.spam import SpamReason
-from causerie.spam.messages import reason_text
-from causerie.store.records import CommentState, QueueFilter, QueueRow
+from causerie.store.records import Queue, QueueFilter, QueueRow, ReportSummary
 
 COOKIE = "causerie_admin"
 CSRF_HEADER = "X-CSRF-Token"
@@ -47,7 +45,10 @@ class PasswordBody(BaseModel):
 class ActionBody(BaseModel):
     """One action on a selection of comments."""
 
-    action: str = Field(description="approve | delete | spam | not_spam | pin | unpin")
+    action: str = Field(
+        description="approve | delete | spam | not_spam | pin | unpin | keep | reject"
+        " | feature | unfeature"
+    )
     ids: list[Id] = Field(max_length=MAX_BULK)
 
 
@@ -165,26 +166,12 @@ def change_password(request: Request, body: PasswordBody, session: Changing) -> 
     return JSONBody({"ok": True})
 
 
-def _reasons(raw: str, lang: str) -> list[dict[str, Any]]:
-    try:
-        items = json.loads(raw or "[]")
-    except ValueError:
-        return []
-    out = []
-    for item in items if isinstance(items, list) else []:
-        reason = SpamReason(
-            str(item.get("code", "")), item.get("params") or {}, item.get("weight", 0)
-        )
-        out.append(
-            {"code": reason.code, "text": reason_text(reason, lang), "weight": reason.weight}
-        )
-    return out
-
-
-def moderator_view(row: QueueRow, lang: str) -> dict[str, Any]:
-    """Everything a moderator sees of a comment in a queue."""
+def moderator_view(
+    row: QueueRow, lang: str, summary: ReportSummary | None = None, link: str | None = None
+) -> dict[str, Any]:
+    """Everything a moderator sees of a comment in a queue (card_extras: the desk's part)."""
     c = row.comment
-    return {
+    view = {
         "id": c.id,
         "site": row.site,
         "uri": row.uri,
@@ -205,23 +192,29 @@ def moderator_view(row: QueueRow, lang: str) -> dict[str, Any]:
         "has_ip_hash": bool(c.ip_hash),
         "spam_score": c.spam_score,
         "spam_verdict": c.spam_verdict,
-        "reasons": _reasons(c.spam_reasons, lang),
         "pinned": c.pinned,
         "by_site": c.by_site,
         # A signed-in reader: GET /api/admin/readers/{identity_id} lists her comments.
         "identity_id": c.identity_id,
         "likes": c.likes,
         "dislikes": c.dislikes,
+        "reports_open": c.reports_open,
     }
+    view.update(card_extras(row, summary, link, lang))
+    return view
+
+
+QUEUES = ", ".join([q.value for q in Queue] + ["rejected"])
 
 
 @router.get("/comments", summary="A moderation queue, newest first")
 def queue(
     request: Request,
     session: Reading,
-    state: Annotated[str, Query(description="pending | spam | approved | deleted")] = "pending",
+    state: Annotated[str, Query(description=QUEUES)] = "pending",
     site: str | None = None,
     thread: Annotated[Id | None, Query()] = None,
+    reader: Annotated[str, Query(max_length=64, description="A reader key")] = "",
     q: Annotated[str, Query(max_length=200)] = "",
     author: Annotated[str, Query(max_length=200)] = "",
     email: Annotated[str, Query(max_length=320)] = "",
@@ -229,26 +222,59 @@ def queue(
     limit: Annotated[int, Query(ge=1, le=200), Digits] = 50,
     offset: Annotated[Offset, Query()] = 0,
 ) -> JSONBody:
-    """Comments in one state, filtered by site, thread, text, author, e-mail or IP prefix."""
-    if state not in {s.value for s in CommentState}:
+    """Comments of one queue, filtered by site, thread, reader, text, author, e-mail or IP."""
+    chosen = "deleted" if state == "rejected" else state
+    if chosen not in {s.value for s in Queue}:
         raise InvalidField("field_invalid", field="state")
     f = QueueFilter(
-        CommentState(state), None, thread, q.strip(), author.strip(), email.strip(), ip.strip()
+        Queue(chosen),
+        None,
+        thread,
+        q.strip(),
+        author.strip(),
+        email.strip(),
+        ip.strip(),
+        reader.strip(),
     )
-    rows, total = moderation(request).queue(session, f, site, limit, offset)
+    service = moderation(request)
+    rows, total = service.queue(session, f, site, limit, offset)
     lang = request_lang(request)
-    return JSONBody(
-        {"total": total, "offset": offset, "comments": [moderator_view(r, lang) for r in rows]}
-    )
+    summaries = runtime_of(request).reports.summaries([r.comment.id for r in rows])
+    links = _links(service, rows)
+    views = [
+        moderator_view(r, lang, summaries.get(r.comment.id), links.get(r.comment.id)) for r in rows
+    ]
+    return JSONBody({"total": total, "offset": offset, "comments": views})
+
+
+def _links(service: ModerationService, rows: list[QueueRow]) -> dict[int, str | None]:
+    """Each card's article address (sites read once per page, from their cache)."""
+    confs = {}
+    out = {}
+    for row in rows:
+        if row.site not in confs:
+            found = service.comments.store.site(row.site)
+            confs[row.site] = service.comments.site_settings(found) if found else None
+        conf = confs[row.site]
+        out[row.comment.id] = site_link(conf, row.uri) if conf else None
+    return out
 
 
 @router.post("/comments/action", summary="Approve, delete, mark spam / not spam, pin")
 def act(request: Request, body: ActionBody, session: Changing) -> JSONBody:
     """One action on one or many comments; spam decisions teach the site's filter."""
     done = moderation(request).act(session, body.action, body.ids)
-    return JSONBody(
-        {"updated": [{"id": c.id, "state": c.state.value, "pinned": c.pinned} for c in done]}
-    )
+    updated = [
+        {
+            "id": c.id,
+            "state": c.state.value,
+            "pinned": c.pinned,
+            "featured": c.featured,
+            "reports_open": c.reports_open,
+        }
+        for c in done
+    ]
+    return JSONBody({"updated": updated})
 
 
 @router.patch("/comments/{comment_id:int}", summary="Edit a comment's text")

@@ -40,7 +40,7 @@ RELOAD_SECONDS = 5.0
 FORM = "application/x-www-form-urlencoded"
 # Writes that change no site's data (markdown preview): any allowed origin may send them.
 SITELESS_WRITES = frozenset({"/api/preview"})
-COMMENT_PATH = re.compile(r"/api/comments/(\d+)(?:/vote)?")
+COMMENT_PATH = re.compile(r"/api/comments/(\d+)(?:/vote|/reports)?")
 SiteOrigin = tuple[str, str]  # (site name, origin)
 TOO_LARGE = "\x00too large"  # what _target_site answers for a body past MAX_BODY
 

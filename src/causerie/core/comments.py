@@ -15,6 +15,8 @@ from typing import Any
 
 from causerie.config import Settings
 from causerie.core import events, identity, markup, threads, validation
+from causerie.core.admission import Reason, admit
+from causerie.core.closing import refuse_if_closed
 from causerie.core.errors import (
     Conflict,
     Forbidden,
@@ -22,9 +24,10 @@ from causerie.core.errors import (
     NotFound,
     RateLimited,
 )
+from causerie.core.moderation_hook import CommentDraft, ExternalModeration
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
-from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict, Verdict
+from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
     CommentRecord,
@@ -35,9 +38,12 @@ from causerie.store.records import (
     SpamMark,
     TextChange,
     ThreadRecord,
+    ThreadRules,
 )
 
 Clock = Callable[[], float]
+FEATURED_ON_PAGE = 10  # featured comments the first page of a thread carries
+FEATURED_MAX = 50  # and GET /api/comments?featured=1
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,8 @@ class CommentInput:
     # Filled by the widget: a hidden field bots fill, and seconds from page load.
     honeypot: str | None = None
     seconds_to_submit: float | None = None
+    # The article's publication date (ISO 8601), kept with a new thread (auto-closing).
+    published: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,10 @@ Listener = Callable[[ChangeEvent], None]
 Gatekeeper = Callable[[SiteRecord, str | None, Reader], None]
 # Raises a CauserieError when the site's policy refuses this author (core/readers.py).
 AuthorCheck = Callable[[SiteRecord, SiteSettings, str, Reader], None]
+# Rules on readers (core/reader_rules.py): raises for a suspended or banned reader, else
+# says whether her comments are always held. Given the keys she may be named by.
+Standing = Callable[[SiteRecord, Sequence[str]], bool]
+ADDRESS = "ip-"  # a reader key naming the keyed hash of an address
 
 
 @dataclass
@@ -103,6 +115,9 @@ class CommentService:
     # Does anything (mail, alerts, a webhook) listen to a site's events? If not, no
     # event is written: an instance without mail or webhooks pays nothing for them.
     announces: Callable[[int], bool] = lambda site_id: True
+    standing: Standing | None = None
+    # A site's external moderation hook (core/moderation_hook.py), for sites that set one.
+    hook: ExternalModeration | None = None
 
     # -- helpers --------------------------------------------------------------
 
@@ -145,7 +160,7 @@ class CommentService:
         site = self.site(site_name)
         thread = self.store.thread(site.id, uri)
         thread_id = thread.id if thread else None
-        return threads.thread_page(
+        data = threads.thread_page(
             self.store,
             thread_id,
             uri,
@@ -154,6 +169,25 @@ class CommentService:
             own_ids,
             max_depth=self.settings.max_reply_depth,
         )
+        first = page.cursor is None and thread is not None
+        featured = self.store.featured(thread.id, FEATURED_ON_PAGE) if first and thread else []
+        data["featured"] = [threads.public_comment(c, self.secret) for c in featured]
+        data.update(threads.thread_rules(thread, self.site_settings(site), self.clock()))
+        return data
+
+    def featured_page(self, site_name: str | None, uri: str) -> dict[str, Any]:
+        """A thread's featured comments alone (``GET /api/comments?featured=1``)."""
+        site = self.site(site_name)
+        thread = self.store.thread(site.id, uri)
+        found = self.store.featured(thread.id, FEATURED_MAX) if thread else []
+        return {
+            "uri": uri,
+            "featured_only": True,
+            "total": len(found),
+            "sort": "newest",
+            "comments": [threads.public_comment(c, self.secret) for c in found],
+            "next": None,
+        }
 
     def counts(self, site_name: str | None, uris: Sequence[str]) -> dict[str, int]:
         """Approved-comment counts of several pages of a site (0 for pages without comments)."""
@@ -179,18 +213,20 @@ class CommentService:
         for gatekeeper in self.gatekeepers:
             gatekeeper(site, email, reader)
         thread = self.store.thread(site.id, uri)
-        if thread is not None and thread.closed:
-            raise Forbidden("thread_closed")
-        parent_id = self._check_parent(data.parent, thread)
         now = self.clock()
+        published = validation.check_published(data.published)
+        refuse_if_closed(thread, conf, now, published, site.id, uri)
+        parent_id = self._check_parent(data.parent, thread)
         ip_hash = identity.hash_ip(self.secret, reader.ip) if reader.ip else None
-        activity = self.store.recent_activity(ip_hash, text, now)
-        self._check_rate(ip_hash, activity.by_ip_last_minute)
         akey = (
             identity.reader_author_key(self.secret, signed_in.id)
             if signed_in
             else identity.author_key(self.secret, email, author)
         )
+        # Suspended or banned readers are refused here; "always pre-moderate" holds below.
+        reader_premod = self.standing(site, reader_keys(akey, ip_hash)) if self.standing else False
+        activity = self.store.recent_activity(ip_hash, text, now)
+        self._check_rate(ip_hash, activity.by_ip_last_minute)
         sample = CommentSample(
             content=text,
             author=author,
@@ -208,20 +244,35 @@ class CommentService:
             author_rate_10min=activity.by_ip_last_10_minutes,
         )
         verdict = self.spam.check(sample)
-        state = self._state_for(verdict, conf, site, akey, text)
+        html = markup.render(text)
+        title = validation.check_title(data.title)
+        admitted = admit(
+            verdict,
+            conf,
+            text,
+            thread,
+            reader_premod,
+            lambda: not self.store.author_has_approved(site.id, akey),
+        )
+        if self.hook is not None and conf.moderation_hook_url:
+            draft = CommentDraft(
+                text, html, reader.lang, parent_id, author, signed_in is not None, now, uri,
+                thread.title if thread else title,
+            )  # fmt: skip
+            admitted = self.hook.decide(site, conf, draft, admitted, verdict)
         new = NewComment(
             parent_id=parent_id,
-            state=state,
+            state=admitted.state,
             author=author,
             email=email,
             website=website,
             text=text,
-            html=markup.render(text),
+            html=html,
             lang=reader.lang,
             created=now,
             spam_score=round(verdict.score, 4),
             spam_verdict=verdict.verdict.value,
-            spam_reasons=_reasons_json(verdict),
+            spam_reasons=_reasons_json(verdict, admitted.reasons),
             ip_hash=ip_hash,
             ip_prefix=identity.minimise_ip(reader.ip) or None if reader.ip else None,
             user_agent=(reader.user_agent or "")[:512] or None,
@@ -229,11 +280,13 @@ class CommentService:
             notify=bool(data.notify and email),
             identity_id=signed_in.id if signed_in else None,
         )
-        title = validation.check_title(data.title)
         event = self.event(site.id, events.CREATED)
         comment = self.store.insert_comment(site.id, uri, title, new, event)
         thread = thread or self.store.thread_by_id(comment.thread_id)
         assert thread is not None
+        if published is not None and thread.published is None:
+            rules = ThreadRules(thread.premod, thread.close_after_days, published)
+            thread = self.store.set_thread_rules(thread.id, rules) or thread
         self.emit("created", site, thread, comment)
         return comment, identity.edit_token(self.secret, comment.id)
 
@@ -282,22 +335,6 @@ class CommentService:
         if depth < limit:
             return parent_id
         return chain[depth - (limit - 1)]
-
-    def _state_for(
-        self, verdict: SpamVerdict, conf: SiteSettings, site: SiteRecord, akey: str, text: str
-    ) -> CommentState:
-        if verdict.verdict is not Verdict.HAM:
-            return CommentState.SPAM
-        lowered = text.casefold()
-        if any(word.casefold() in lowered for word in conf.reject_words if word):
-            return CommentState.SPAM
-        if any(word.casefold() in lowered for word in conf.hold_words if word):
-            return CommentState.PENDING
-        if conf.moderation == "hold_all":
-            return CommentState.PENDING
-        if conf.moderation == "hold_first" and not self.store.author_has_approved(site.id, akey):
-            return CommentState.PENDING
-        return CommentState.APPROVED
 
     # -- edit, delete, vote ------------------------------------------------------
 
@@ -406,8 +443,14 @@ def _spam_mark(verdict: SpamVerdict) -> SpamMark:
     return SpamMark(round(verdict.score, 4), verdict.verdict.value, _reasons_json(verdict))
 
 
-def _reasons_json(verdict: SpamVerdict) -> str:
-    return json.dumps(
-        [{"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons],
-        ensure_ascii=False,
-    )
+def _reasons_json(verdict: SpamVerdict, more: Sequence[Reason] = ()) -> str:
+    """The filter's reasons and the desk's own (words, rules, the hook), as stored."""
+    found = [
+        {"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons
+    ]
+    return json.dumps([*found, *more], ensure_ascii=False)
+
+
+def reader_keys(author_key: str, ip_hash: str | None) -> list[str]:
+    """The keys a reader's rules may name her by: her author key, her (hashed) address."""
+    return [author_key, ADDRESS + ip_hash] if ip_hash else [author_key]

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from causerie.core import events, identity, markup, validation
@@ -22,19 +22,36 @@ from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
 from causerie.spam import CommentSample
 from causerie.store.contracts.moderation import ModerationStore
+from causerie.store.contracts.reports import ReportStore
 from causerie.store.records import (
     CommentRecord,
     CommentState,
     NewComment,
     QueueFilter,
     QueueRow,
+    ReportStatus,
     SiteRecord,
     TextChange,
     ThreadRecord,
 )
 
-ACTIONS = ("approve", "delete", "spam", "not_spam", "pin", "unpin")
-UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block")
+ACTIONS = (
+    "approve", "delete", "spam", "not_spam", "pin", "unpin",
+    "keep", "reject", "feature", "unfeature",
+)  # fmt: skip
+UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block", "thread_rules", "reader")
+# What a decision says of a comment's open reports: it is fine (kept), or they were right.
+RESOLVES = {
+    "approve": ReportStatus.KEPT,
+    "not_spam": ReportStatus.KEPT,
+    "keep": ReportStatus.KEPT,
+    "feature": ReportStatus.KEPT,
+    "delete": ReportStatus.UPHELD,
+    "spam": ReportStatus.UPHELD,
+    "reject": ReportStatus.UPHELD,
+}
+# Undo of entries other services write (thread rules, rules on readers): action -> revert.
+Reverter = Callable[[Session, dict[str, Any]], None]
 BLOCK_KINDS = ("email", "ip_range", "ip_hash")
 MAX_BULK = 200
 MAX_BLOCK_DAYS = 3650
@@ -46,6 +63,9 @@ class ModerationService:
 
     comments: CommentService
     store: ModerationStore
+    # Readers' reports, resolved by decisions (None: an instance without them, in tests).
+    reports: ReportStore | None = None
+    reverters: dict[str, Reverter] = field(default_factory=dict)
 
     # -- permissions ------------------------------------------------------------
 
@@ -91,6 +111,12 @@ class ModerationService:
         if allowed is not None and site_id not in allowed:
             raise Forbidden("forbidden")
 
+    def comment_context(
+        self, session: Session, comment_id: int
+    ) -> tuple[CommentRecord, SiteRecord, ThreadRecord]:
+        """A comment with its site and thread, if the session may act on it."""
+        return self._context(session, comment_id)
+
     def _context(
         self, session: Session, comment_id: int
     ) -> tuple[CommentRecord, SiteRecord, ThreadRecord]:
@@ -115,8 +141,12 @@ class ModerationService:
             if thread is None:
                 raise NotFound("thread_not_found")
             self._require(session, thread.site_id)
-        f = QueueFilter(f.state, allowed, f.thread_id, f.text, f.author, f.email, f.ip_prefix)
-        return self.store.queue(f, limit, offset)
+        return self.store.queue(replace(f, site_ids=allowed), limit, offset)
+
+    def queue_counts(self, session: Session, site: str | None) -> dict[str, int]:
+        """Live counts of every queue of the desk, on one site or all the session's."""
+        allowed = [self.site(session, site).id] if site else self.site_ids(session)
+        return self.store.queue_counts(allowed)
 
     # -- decisions ----------------------------------------------------------------
 
@@ -132,8 +162,9 @@ class ModerationService:
         audit: list[dict[str, Any]] = []
         decisions: list[dict[str, Any]] = []
         out = []
+        now = self.comments.clock()
         for comment, site, thread in found:
-            values, learned = _effect(action, comment)
+            values, learned = _effect(action, comment, now)
             updated = self._restore(comment, values, site.id)
             if learned is not None:
                 self._learn(site, thread, comment, learned)
@@ -147,12 +178,24 @@ class ModerationService:
                     }
                 )
             before = {k: _plain(getattr(comment, k)) for k in values}
-            audit.append(_entry(session, action, site, thread, comment.id, batch, before, learned))
+            entry = _entry(session, action, site, thread, comment.id, batch, before, learned)
+            resolved = self._resolve_reports(action, comment, now)
+            if resolved:
+                entry["detail"].update(reopen=resolved, reports=len(resolved))
+                updated = self.comments.store.comment(comment.id) or updated
+            audit.append(entry)
             self.comments.emit("moderated", site, thread, updated)
             out.append(updated)
         self.store.add_decisions(decisions)
         self.store.audit(audit)
         return out
+
+    def _resolve_reports(self, action: str, comment: CommentRecord, now: float) -> list[int]:
+        """Close a comment's open reports as the decision says; the reports closed."""
+        status = RESOLVES.get(action)
+        if status is None or self.reports is None or not comment.reports_open:
+            return []
+        return self.reports.resolve(comment.id, status, now)
 
     def _learn(
         self, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord, is_spam: bool
@@ -264,6 +307,9 @@ class ModerationService:
         if entry["action"] == "block":
             self.store.remove_block(int(entry["detail"]["block_id"]))
             return
+        if entry["action"] in self.reverters:
+            self.reverters[entry["action"]](session, entry)
+            return
         if entry["action"] in ("close", "open"):
             thread = self.comments.store.thread_by_id(int(entry["thread_id"]))
             if thread is not None:
@@ -276,6 +322,9 @@ class ModerationService:
         comment, site, thread = self._context(session, int(entry["comment_id"]))
         values = {k: CommentState(v) if k == "state" else v for k, v in before.items()}
         updated = self._restore(comment, values, site.id)
+        if entry["detail"].get("reopen") and self.reports is not None:
+            self.reports.reopen([int(i) for i in entry["detail"]["reopen"]])
+            updated = self.comments.store.comment(comment.id) or updated
         learned = entry["detail"].get("learned")
         if learned is not None:
             # The log is append-only: the opposite lesson cancels the mistaken one.
@@ -296,6 +345,10 @@ class ModerationService:
             )
         if "pinned" in values:
             updated = store.pin(comment.id, bool(values["pinned"]))
+        if "featured_at" in values:
+            updated = store.feature(comment.id, values["featured_at"])
+        if "reviewed" in values:
+            updated = store.review(comment.id, values["reviewed"])
         if "text" in values:
             change = TextChange(
                 text=values["text"],
@@ -412,17 +465,36 @@ def _block_value(kind: str, value: str) -> str:
     raise InvalidField("field_invalid", field="kind" if kind not in BLOCK_KINDS else "value")
 
 
-def _effect(action: str, comment: CommentRecord) -> tuple[dict[str, Any], bool | None]:
-    """The new field values of an action, and what it teaches the filter (None: nothing)."""
+def _effect(action: str, comment: CommentRecord, now: float) -> tuple[dict[str, Any], bool | None]:
+    """The new field values of an action, and what it teaches the filter (None: nothing).
+
+    Every decision marks the comment reviewed: a human has seen it, so readers'
+    reports never hide it again (core/reports.py).
+    """
+    values, learned = _decision(action, comment, now)
+    return {**values, "reviewed": now}, learned
+
+
+def _decision(
+    action: str, comment: CommentRecord, now: float
+) -> tuple[dict[str, Any], bool | None]:
     called_spam = comment.spam_verdict != "ham" or comment.state is CommentState.SPAM
-    if action == "approve":
+    if action in ("approve", "keep"):
         return {"state": CommentState.APPROVED}, (False if called_spam else None)
     if action == "not_spam":
         return {"state": CommentState.APPROVED}, False
     if action == "spam":
         return {"state": CommentState.SPAM}, True
-    if action == "delete":
+    if action in ("delete", "reject"):
         return {"state": CommentState.DELETED}, None
+    if action == "feature":
+        # Featuring publishes, as Coral does: an editor's choice is meant to be read.
+        values: dict[str, Any] = {"featured_at": comment.featured_at or now}
+        if comment.state is not CommentState.APPROVED:
+            values["state"] = CommentState.APPROVED
+        return values, (False if called_spam else None)
+    if action == "unfeature":
+        return {"featured_at": None}, None
     return {"pinned": action == "pin"}, None
 
 

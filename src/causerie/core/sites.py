@@ -12,6 +12,8 @@ from causerie.store.records import SiteRecord
 
 DEFAULT_SITE = "default"
 WHO_MAY_COMMENT = ("anyone", "signed_in", "subscribers")
+REPORT_ACTIONS = ("hide", "queue")
+CLOSE_FROM = ("first_comment", "article")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,17 @@ class SiteSettings:
     sso_secret: str = ""
     sso_public_key: str = ""
     sso_login_url: str = ""
+    # The newsroom desk (docs/moderation.md): N open reports hide a comment or only queue
+    # it; threads close N days after their first comment or the article's date (0: never);
+    # an external moderation hook, asked before a comment is stored.
+    report_threshold: int = 3
+    report_action: str = "hide"
+    auto_close_days: int = 0
+    auto_close_from: str = "first_comment"
+    moderation_hook_url: str = ""
+    moderation_hook_secret: str = ""
+    moderation_hook_timeout_ms: int = 1000
+    moderation_hook_allow_private: bool = False
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -91,4 +104,8 @@ class SiteSettings:
             raise CauserieError("field_invalid", field="moderation")
         if clean.get("who_may_comment", self.who_may_comment) not in WHO_MAY_COMMENT:
             raise CauserieError("field_invalid", field="who_may_comment")
+        if clean.get("report_action", self.report_action) not in REPORT_ACTIONS:
+            raise CauserieError("field_invalid", field="report_action")
+        if clean.get("auto_close_from", self.auto_close_from) not in CLOSE_FROM:
+            raise CauserieError("field_invalid", field="auto_close_from")
         return dataclasses.replace(self, **clean)

@@ -17,9 +17,11 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from causerie.core import identity, validation
+from causerie.core.closing import closing
 from causerie.core.errors import InvalidField
+from causerie.core.sites import SiteSettings
 from causerie.store.contracts.comments import CommentStore
-from causerie.store.records import CommentRecord, CommentState, Cursor, Sort
+from causerie.store.records import CommentRecord, CommentState, Cursor, Sort, ThreadRecord
 
 SORTS: tuple[Sort, ...] = ("oldest", "newest", "top")
 DEFAULT_LIMIT = 50
@@ -122,6 +124,8 @@ def public_comment(c: CommentRecord, secret: str) -> dict[str, Any]:
         "dislikes": c.dislikes,
         "state": public_state(c.state),
         "pinned": c.pinned,
+        # An editor's pick (docs/moderation.md): the widget also lists it in its own block.
+        "featured": c.featured and not deleted,
         "by_site": c.by_site,
         # Signed in (e-mail, OIDC or the publisher's account): the widget shows a mark.
         "verified": c.identity_id is not None and not deleted,
@@ -198,6 +202,23 @@ def thread_page(
         "sort": page.sort,
         "comments": build_tree(roots, replies, secret, max_depth),
         "next": next_cursor,
+    }
+
+
+def thread_rules(thread: ThreadRecord | None, conf: SiteSettings, now: float) -> dict[str, Any]:
+    """What a reader is told of a thread's rules: closed (why, since when), closing, premod.
+
+    Codes, not sentences: the answer is cached and shared by readers of every
+    language; the widget says them from its catalog.
+    """
+    state = closing(thread, conf, now)
+    closed = None
+    if state.closed:
+        closed = {"reason": state.reason, "since": iso(state.since)}
+    return {
+        "closed": closed,
+        "closes_at": iso(state.closes_at),
+        "premod": bool(thread and thread.premod) or conf.moderation == "hold_all",
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import UTC, datetime
 
 import ada_url
 
@@ -147,3 +148,19 @@ def check_uri(uri: str | None) -> str:
 def check_title(title: str | None) -> str:
     """A page title, trimmed to a sane length."""
     return " ".join(clean_text(title, "title").split())[:MAX_TITLE]
+
+
+def check_published(value: str | None) -> float | None:
+    """An article's publication date (ISO 8601, a date or a date and time) as UNIX seconds."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidField("field_invalid", field="published") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    if not 1990 <= when.year <= 2200:
+        raise InvalidField("field_invalid", field="published")
+    return when.timestamp()

@@ -67,6 +67,22 @@ class CommentPages:
         with self.engine.connect() as conn:
             return [CommentRecord(**r._mapping) for r in conn.execute(query)]
 
+    def featured(self, thread_id: int, limit: int) -> list[CommentRecord]:
+        """A thread's featured approved comments, the most recently featured first."""
+        c = t.comments.c
+        query = (
+            select(t.comments)
+            .where(
+                c.thread_id == thread_id,
+                c.featured_at.is_not(None),
+                c.state == CommentState.APPROVED,
+            )
+            .order_by(c.featured_at.desc(), c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [CommentRecord(**r._mapping) for r in conn.execute(query)]
+
     def count_approved(self, thread_id: int) -> int:
         """How many approved comments a thread has."""
         c = t.comments.c

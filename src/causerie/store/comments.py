@@ -143,6 +143,14 @@ class SqlCommentStore(SiteRows, CommentPages):
         """Pin a comment to the top of its thread (or unpin it)."""
         return self._change(comment_id, {"pinned": pinned})
 
+    def feature(self, comment_id: int, featured_at: float | None) -> CommentRecord | None:
+        """Feature a comment since this time (None: no longer featured)."""
+        return self._change(comment_id, {"featured_at": featured_at})
+
+    def review(self, comment_id: int, when: float | None) -> CommentRecord | None:
+        """Record when a human last decided on a comment (None: never, after an undo)."""
+        return self._change(comment_id, {"reviewed": when})
+
     def replace_text(
         self, comment_id: int, change: TextChange, event: str | None = None
     ) -> CommentRecord | None:

@@ -129,11 +129,13 @@ def _erase_comments(
             pairs.add((str(before["text"]), str(before.get("author", author))))
     conn.execute(update(audit_log).where(a.comment_id.in_(ids)).values(detail=ERASED_DETAIL))
     conn.execute(delete(subscriptions).where(subscriptions.c.comment_id.in_(ids)))
+    # Readers' reports may quote the comment: they go with it (and its open count).
+    conn.execute(delete(t.reports).where(t.reports.c.comment_id.in_(ids)))
     delete_calls_about(conn, ids)
     erased = conn.execute(
         update(t.comments)
         .where(c.id.in_(ids))
-        .values(**ERASED, text_hash=None, modified=now)
+        .values(**ERASED, text_hash=None, modified=now, reports_open=0, featured_at=None)
         .returning(*t.comments.c)
     ).all()
     return pairs, [CommentRecord(**row._mapping) for row in erased]

@@ -38,8 +38,12 @@ from causerie.store.records import BlockRow, LearningRow
 PUBLISH_CACHE_KB = 65_536
 # The columns a staged comment gives its published row as they are.
 # Set at publish, not copied: ids and threading; and ``identity_id``, since an
-# imported comment has no signed-in reader of this server (it stays NULL).
-_NOT_COPIED = ("id", "thread_id", "parent_id", "root_id", "identity_id")
+# imported comment has no signed-in reader of this server (it stays NULL); the
+# newsroom desk's marks start afresh (not featured, no open report, not reviewed).
+_NOT_COPIED = (
+    "id", "thread_id", "parent_id", "root_id", "identity_id",
+    "featured_at", "reports_open", "reviewed",
+)  # fmt: skip
 _COPIED = [c.name for c in t.comments.c if c.name not in _NOT_COPIED]
 
 

@@ -14,8 +14,9 @@ One row of each table looks like::
     decisions   id=5 site_id=2 comment_id=42 filter_spam=False moderator_spam=True
                 batch='b3f…' created=…   (one per spam / not-spam decision)
 
-The queue and statistics queries over ``comments`` live here too, so that the
-public :class:`~causerie.store.comments.SqlCommentStore` stays about what readers do.
+The queue and statistics queries over ``comments`` are its base
+:class:`~causerie.store.queues.ModerationQueues` (``store/queues.py``), so that
+the public :class:`~causerie.store.comments.SqlCommentStore` stays about what readers do.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from typing import Any
 
 from sqlalchemy import (
     Engine,
-    and_,
     delete,
     func,
     insert,
@@ -39,11 +39,10 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
-from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import CommentRecord, QueueFilter, QueueRow, UserRecord
+from causerie.store.queues import ModerationQueues
+from causerie.store.records import UserRecord
 from causerie.store.schema import (
-    CommentState,
     audit_log,
     blocks,
     decisions,
@@ -55,7 +54,7 @@ from causerie.store.schema import (
 BLOCK_CACHE_SECONDS = 5.0
 
 
-class SqlModerationStore:
+class SqlModerationStore(ModerationQueues):
     """Accounts, sessions, audit log, blocks and the moderators' view of comments."""
 
     def __init__(self, engine: Engine) -> None:
@@ -246,82 +245,6 @@ class SqlModerationStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    # -- queues and statistics ------------------------------------------------
-
-    def queue(self, f: QueueFilter, limit: int, offset: int) -> tuple[list[QueueRow], int]:
-        """One page of a queue, newest first, and how many comments it holds."""
-        where = _queue_where(f)
-        joined = t.comments.join(t.threads, t.threads.c.id == t.comments.c.thread_id).join(
-            t.sites, t.sites.c.id == t.threads.c.site_id
-        )
-        query = (
-            select(
-                t.comments,
-                t.sites.c.name.label("site_name"),
-                t.threads.c.uri.label("thread_uri"),
-                t.threads.c.title.label("thread_title"),
-                t.threads.c.closed.label("thread_closed"),
-            )
-            .select_from(joined)
-            .where(where)
-            .order_by(t.comments.c.created.desc(), t.comments.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        count = select(func.count()).select_from(joined).where(where)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            total = int(conn.scalar(count) or 0)
-        fields = set(t.comments.c.keys())
-        out = [
-            QueueRow(
-                CommentRecord(**{k: v for k, v in r._mapping.items() if k in fields}),
-                r.site_name,
-                r.thread_uri,
-                r.thread_title,
-                bool(r.thread_closed),
-            )
-            for r in rows
-        ]
-        return out, total
-
-    def state_counts(self, site_ids: Sequence[int] | None) -> dict[str, int]:
-        """How many comments are in each state."""
-        c = t.comments.c
-        query = select(c.state, func.count()).group_by(c.state)
-        if site_ids is not None:
-            query = query.where(c.thread_id.in_(_threads_of(site_ids)))
-        result = {s.value: 0 for s in CommentState}
-        with self.engine.connect() as conn:
-            for state, count in conn.execute(query):
-                result[CommentState(state).value] = int(count)
-        return result
-
-    def received_since(
-        self, site_ids: Sequence[int] | None, since: float
-    ) -> list[tuple[float, bool]]:
-        """``(created, filter called it spam)`` of every comment received since a time."""
-        c = t.comments.c
-        query = select(c.created, c.spam_verdict).where(c.created >= since)
-        if site_ids is not None:
-            query = query.where(c.thread_id.in_(_threads_of(site_ids)))
-        with self.engine.connect() as conn:
-            return [(float(r.created), r.spam_verdict != "ham") for r in conn.execute(query)]
-
-    def decisions_since(
-        self, site_ids: Sequence[int] | None, since: float
-    ) -> list[tuple[float, bool, bool]]:
-        """``(created, filter_spam, moderator_spam)`` of moderators' decisions since a time."""
-        d = decisions.c
-        query = select(d.created, d.filter_spam, d.moderator_spam).where(d.created >= since)
-        if site_ids is not None:
-            query = query.where(d.site_id.in_(list(site_ids)))
-        with self.engine.connect() as conn:
-            return [
-                (float(r.created), bool(r.filter_spam), bool(r.moderator_spam))
-                for r in conn.execute(query)
-            ]
-
 
 def _audit_row(row: Any) -> dict[str, Any]:
     # Plain str keys (SQLAlchemy's are a str subclass that orjson refuses).
@@ -334,30 +257,3 @@ def _set_sites(conn: Connection, user_id: int, site_ids: Sequence[int]) -> None:
     conn.execute(delete(user_sites).where(user_sites.c.user_id == user_id))
     if site_ids:
         conn.execute(insert(user_sites), [{"user_id": user_id, "site_id": s} for s in site_ids])
-
-
-def _threads_of(site_ids: Sequence[int]) -> Any:
-    return select(t.threads.c.id).where(t.threads.c.site_id.in_(list(site_ids)))
-
-
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _queue_where(f: QueueFilter) -> ColumnElement[bool]:
-    c = t.comments.c
-    clauses: list[ColumnElement[bool]] = [c.state == f.state]
-    if f.site_ids is not None:
-        clauses.append(t.sites.c.id.in_(list(f.site_ids)))
-    if f.thread_id is not None:
-        clauses.append(c.thread_id == f.thread_id)
-    if f.text:
-        clauses.append(func.lower(c.text).like(_like(f.text.lower()), escape="\\"))
-    if f.author:
-        clauses.append(func.lower(c.author).like(_like(f.author.lower()), escape="\\"))
-    if f.email:
-        clauses.append(func.lower(c.email).like(_like(f.email.lower()), escape="\\"))
-    if f.ip_prefix:
-        clauses.append(c.ip_prefix.like(f.ip_prefix.replace("%", "") + "%"))
-    return and_(*clauses)

@@ -22,10 +22,13 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Engine,
+    String,
     and_,
+    cast,
     delete,
     func,
     insert,
+    literal,
     or_,
     select,
     update,
@@ -134,6 +137,18 @@ class SqlPrivacyStore:
                         select(c.id).where(c.thread_id.in_(_site_threads(site_id)))
                     ),
                 )
+            )
+            # Reports keep their reason and outcome; who filed them becomes unknowable
+            # (unique per report, so that the one-report-per-reader rule still holds).
+            r = t.reports.c
+            conn.execute(
+                update(t.reports)
+                .where(
+                    r.created < before,
+                    r.reporter.not_like("expired-%"),
+                    r.comment_id.in_(select(c.id).where(c.thread_id.in_(_site_threads(site_id)))),
+                )
+                .values(reporter=literal("expired-") + cast(r.id, String))
             )
         return int(result.rowcount or 0)
 

@@ -38,6 +38,11 @@ class ThreadRecord:
     title: str
     closed: bool
     created: float
+    # Per-article rules: hold every new comment; close N days after the start (None: the
+    # site's default, 0: never); the article's publication date (UNIX seconds).
+    premod: bool = False
+    close_after_days: int | None = None
+    published: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,16 @@ class CommentRecord:
     by_site: bool
     # The signed-in reader who wrote it (store/identity.py); None for a typed name.
     identity_id: int | None = None
+    # The newsroom desk: featured since (None: not featured), readers' reports still open,
+    # when a human last decided on it (None: never).
+    featured_at: float | None = None
+    reports_open: int = 0
+    reviewed: float | None = None
+
+    @property
+    def featured(self) -> bool:
+        """Whether an editor featured it."""
+        return self.featured_at is not None
 
 
 @dataclass(frozen=True)
@@ -170,28 +185,143 @@ class UserRecord:
     site_ids: tuple[int, ...] = ()
 
 
+class Queue(enum.StrEnum):
+    """The moderation desk's queues (docs/moderation.md); four are plain states."""
+
+    PENDING = "pending"  # held by the system, not reported
+    REPORTED = "reported"  # readers' reports still open, no human decision on them yet
+    UNMODERATED = "unmoderated"  # published or pending, no human decided yet
+    SPAM = "spam"
+    APPROVED = "approved"
+    DELETED = "deleted"  # also called "rejected"
+    FEATURED = "featured"
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """Which comments a queue page shows."""
 
-    state: CommentState
+    state: CommentState | Queue
     site_ids: Sequence[int] | None = None  # None: every site
     thread_id: int | None = None
     text: str = ""
     author: str = ""
     email: str = ""
     ip_prefix: str = ""
+    # One reader's comments: her author key, or "ip-" + the keyed hash of her address.
+    reader: str = ""
+
+
+@dataclass(frozen=True)
+class ParentExcerpt:
+    """What a queue card shows of the comment another one replies to."""
+
+    id: int
+    author: str
+    excerpt: str
+    state: CommentState
 
 
 @dataclass(frozen=True)
 class QueueRow:
-    """A comment in a queue, with its site and page."""
+    """A comment in a queue, with its site and page (and the comment it replies to)."""
 
     comment: CommentRecord
     site: str
     uri: str
     thread_title: str
     thread_closed: bool
+    parent: ParentExcerpt | None = None
+
+
+# -- the newsroom desk: readers' reports, rules on readers, threads ----------------
+
+REPORT_REASONS = ("spam", "abuse", "off_topic", "personal_data", "other")
+
+
+class ReportStatus(enum.StrEnum):
+    """Where a reader's report stands."""
+
+    OPEN = "open"
+    KEPT = "kept"  # a moderator kept the comment
+    UPHELD = "upheld"  # a moderator rejected (or marked spam) the comment
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """One reader's report on a comment (the reporter stays a keyed hash in the store)."""
+
+    id: int
+    comment_id: int
+    reason: str
+    text: str | None
+    status: ReportStatus
+    created: float
+    resolved: float | None
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """A comment's reports as a card shows them: open ones by reason, all-time total."""
+
+    open: int
+    total: int
+    open_by_reason: dict[str, int]
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReaderRule:
+    """What moderators decided about one reader of a site (docs/moderation.md)."""
+
+    site_id: int
+    reader: str  # an author key, or "ip-" + the keyed hash of an address
+    suspended_until: float | None = None
+    message: str = ""
+    banned: bool = False
+    premod: bool = False
+    updated: float = 0.0
+    updated_by: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One comment of a reader's history, with its page."""
+
+    comment: CommentRecord
+    uri: str
+    thread_title: str
+
+
+@dataclass(frozen=True)
+class ReaderHistory:
+    """A reader's comments on one site: a page of them, counts by state, the names she used."""
+
+    total: int
+    counts: dict[str, int]  # approved, pending, spam, deleted, reported (comments ever reported)
+    names: tuple[str, ...]
+    identity_ids: tuple[int, ...]
+    items: list[HistoryItem]
+
+
+@dataclass(frozen=True)
+class ThreadRules:
+    """The per-article rules a moderator sets on a thread (``ThreadRecord`` has the same)."""
+
+    premod: bool = False
+    close_after_days: int | None = None
+    published: float | None = None
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    """A thread as the moderators' list shows it, with its comment counts."""
+
+    thread: ThreadRecord
+    site: str
+    approved: int
+    pending: int
+    reported: int
 
 
 # -- API keys ------------------------------------------------------------------

@@ -12,6 +12,7 @@ names the store module that reads and writes its tables (and draws its rows):
 - reader identity — identities, reader_sessions, signin_challenges: ``identity.py``
 - notifications — outbox, outbox_leases: ``outbox.py``;
   webhooks, moderator_alerts: ``notifications.py``
+- the newsroom desk — reports, reader_rules: ``reports.py``, ``readers.py``
 - imports — import_sources, import_runs, import_staging, import_staging_threads: ``imports.py``
 
 One row of ``comments`` looks like::
@@ -43,6 +44,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 from causerie.store.records import CommentState
@@ -83,6 +85,11 @@ threads = Table(
     Column("title", String(300), nullable=False, default=""),
     Column("closed", Boolean, nullable=False, default=False),
     Column("created", Float, nullable=False),
+    # Per-article rules (docs/moderation.md): every new comment held; closing after
+    # ``close_after_days`` (NULL: the site's default, 0: never); the article's date.
+    Column("premod", Boolean, nullable=False, default=False, server_default=false()),
+    Column("close_after_days", Integer, nullable=True),
+    Column("published", Float, nullable=True),
     UniqueConstraint("site_id", "uri"),
 )
 
@@ -130,6 +137,11 @@ comments = Table(
     Column("by_site", Boolean, nullable=False, default=False),
     # The signed-in reader who wrote it (the identity section below); NULL for a typed name.
     Column("identity_id", Integer, nullable=True),
+    # The newsroom desk: when an editor featured it (NULL: not featured), how many
+    # readers' reports are still open, when a human last decided on it (NULL: never).
+    Column("featured_at", Float, nullable=True),
+    Column("reports_open", Integer, nullable=False, default=0, server_default="0"),
+    Column("reviewed", Float, nullable=True),
     Index("ix_comments_thread_state_created", "thread_id", "state", "created"),
     Index("ix_comments_root_id", "root_id"),
     Index("ix_comments_parent_id", "parent_id"),
@@ -140,6 +152,9 @@ comments = Table(
     Index("ix_comments_created", "created"),
     Index("ix_comments_text_hash_created", "text_hash", "created"),
     Index("ix_comments_identity_id_created", "identity_id", "created"),
+    # A thread's featured comments; the Reported queue (most comments have no open report).
+    Index("ix_comments_thread_id_featured_at", "thread_id", "featured_at"),
+    Index("ix_comments_reports_open", "reports_open"),
 )
 
 votes = Table(
@@ -162,6 +177,48 @@ spam_learning = Table(
     Column("sample", Text, nullable=False),
     Column("source", String(32), nullable=False),
     Column("created", Float, nullable=False),
+)
+
+
+# == the newsroom desk: readers' reports, rules on readers (store/reports.py, store/readers.py)
+
+# One report per reader and comment. ``reporter`` is a keyed hash (of the signed-in
+# identity, else of the address), never an address. A row looks like::
+#
+#     id=3 comment_id=42 reporter='5be1…' reason='abuse' text=None status='open'
+#     created=1764403200.5 resolved=None      (status: open | kept | upheld)
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("comment_id", Integer, ForeignKey("comments.id", ondelete="CASCADE"), nullable=False),
+    Column("reporter", String(64), nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("text", String(500), nullable=True),
+    Column("status", String(8), nullable=False),
+    Column("created", Float, nullable=False),
+    Column("resolved", Float, nullable=True),
+    UniqueConstraint("comment_id", "reporter"),
+    Index("ix_reports_reporter_created", "reporter", "created"),
+)
+
+# What moderators decided about one reader of a site, named by her key: the author key
+# comments keep (keyed hash of her e-mail, typed name or identity) or ``ip-`` + the
+# keyed hash of her address::
+#
+#     site_id=2 reader='9f2c…' suspended_until=1765008000.0 message='Restez courtois.'
+#     banned=False premod=True updated=… updated_by='ines@news.example'
+reader_rules = Table(
+    "reader_rules",
+    metadata,
+    Column("site_id", Integer, ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+    Column("reader", String(64), primary_key=True),
+    Column("suspended_until", Float, nullable=True),
+    Column("message", String(500), nullable=False, default=""),
+    Column("banned", Boolean, nullable=False, default=False),
+    Column("premod", Boolean, nullable=False, default=False),
+    Column("updated", Float, nullable=False),
+    Column("updated_by", String(320), nullable=False),
 )
 
 

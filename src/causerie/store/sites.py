@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from causerie.store import schema as t
 from causerie.store.database import write_transaction
-from causerie.store.records import SiteRecord, ThreadRecord
+from causerie.store.records import SiteRecord, ThreadRecord, ThreadRules
 
 SITE_CACHE_SECONDS = 5.0
 THREAD_CACHE_SECONDS = 5.0
@@ -138,6 +138,18 @@ class SiteRows:
         self._thread_cache.clear()
         with write_transaction(self.engine) as conn:
             conn.execute(update(t.threads).where(t.threads.c.id == thread_id).values(closed=closed))
+
+    def set_thread_rules(self, thread_id: int, rules: ThreadRules) -> ThreadRecord | None:
+        """Replace a thread's per-article rules (pre-moderation, closing, article date)."""
+        self._thread_cache.clear()
+        with write_transaction(self.engine) as conn:
+            row = conn.execute(
+                update(t.threads)
+                .where(t.threads.c.id == thread_id)
+                .values(**vars(rules))
+                .returning(*t.threads.c)
+            ).first()
+        return ThreadRecord(**row._mapping) if row else None
 
 
 def ensure_thread(conn: Connection, site_id: int, uri: str, title: str, created: float) -> int:

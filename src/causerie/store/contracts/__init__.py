@@ -10,6 +10,8 @@ contract                  used by                              implemented by
 ``OutboxStore``           core/outbox (the worker), dashboard  store/outbox.py
 ``NotificationStore``     core/dispatch, core/webhooks, alerts store/notifications.py
 ``FeedStore``             core/feeds                           store/feeds.py
+``ReportStore``           core/reports, core/moderation        store/reports.py
+``ReaderRuleStore``       core/reader_rules                    store/readers.py
 ``ImportTarget``          importers/writer.py                  store/imports.py
 ``ExportSource``          importers (native, wordpress write)  store/exports.py
 ``LearningLog``           spam/state.py (the filter's memory)  store/learning.py

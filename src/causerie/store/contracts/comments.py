@@ -23,6 +23,7 @@ from causerie.store.records import (
     Sort,
     TextChange,
     ThreadRecord,
+    ThreadRules,
 )
 
 
@@ -65,6 +66,9 @@ class CommentStore(Protocol):
     def set_thread_closed(self, thread_id: int, closed: bool) -> None:
         """Open or close a thread to new comments."""
 
+    def set_thread_rules(self, thread_id: int, rules: ThreadRules) -> ThreadRecord | None:
+        """Replace a thread's per-article rules (pre-moderation, closing, article date)."""
+
     # -- writing comments ------------------------------------------------------
 
     def insert_comment(
@@ -82,6 +86,12 @@ class CommentStore(Protocol):
 
     def pin(self, comment_id: int, pinned: bool) -> CommentRecord | None:
         """Pin a comment to the top of its thread (or unpin it)."""
+
+    def feature(self, comment_id: int, featured_at: float | None) -> CommentRecord | None:
+        """Feature a comment since this time (None: no longer featured)."""
+
+    def review(self, comment_id: int, when: float | None) -> CommentRecord | None:
+        """Record when a human last decided on a comment (None: never, after an undo)."""
 
     def replace_text(
         self, comment_id: int, change: TextChange, event: str | None = None
@@ -119,6 +129,9 @@ class CommentStore(Protocol):
 
     def replies(self, root_ids: Sequence[int], own_ids: Sequence[int] = ()) -> list[CommentRecord]:
         """Every visible reply below these top-level comments, oldest first."""
+
+    def featured(self, thread_id: int, limit: int) -> list[CommentRecord]:
+        """A thread's featured approved comments, the most recently featured first."""
 
     def count_approved(self, thread_id: int) -> int:
         """How many approved comments a thread has."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from causerie.store.records import QueueFilter, QueueRow, UserRecord
+from causerie.store.records import QueueFilter, QueueRow, ThreadRow, UserRecord
 
 
 class ModerationStore(Protocol):
@@ -84,6 +84,17 @@ class ModerationStore(Protocol):
 
     def queue(self, f: QueueFilter, limit: int, offset: int) -> tuple[list[QueueRow], int]:
         """One page of a queue, newest first, and how many comments it holds."""
+
+    def queue_counts(self, site_ids: Sequence[int] | None) -> dict[str, int]:
+        """How many comments each queue of the desk holds now (one pass over the comments)."""
+
+    def threads_page(
+        self, site_ids: Sequence[int] | None, text: str, limit: int, offset: int
+    ) -> tuple[list[ThreadRow], int]:
+        """Threads, newest first, with their comment counts; ``text`` searches title and uri."""
+
+    def thread_row(self, thread_id: int) -> ThreadRow | None:
+        """One thread with its comment counts."""
 
     def state_counts(self, site_ids: Sequence[int] | None) -> dict[str, int]:
         """How many comments are in each state."""
