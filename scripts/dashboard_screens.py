@@ -55,7 +55,7 @@ def _settled(page: Any) -> None:
 def _go(hash_: str) -> Callable[[Any], None]:
     def show(page: Any) -> None:
         page.evaluate(f"location.hash = {hash_!r}")
-        page.wait_for_selector("main > .view")
+        page.wait_for_function(f"document.querySelector('main').dataset.shown === {hash_!r}")
         _settled(page)
 
     return show

@@ -65,7 +65,7 @@
       ...groups,
       el("div", { class: "nav-group account" },
         el("h2", { id: "nav-account" }, t("nav.group.account")),
-        el("p", { class: "who", title: A.me.email }, el("bdi", { dir: "ltr" }, A.me.email)),
+        el("p", { class: "who", title: A.me.email }, A.me.email),
         el("button", { type: "button", onclick: A.logout }, t("nav.logout")),
         A.langLinks()));
     nav.setAttribute("aria-label", t("nav.sections"));

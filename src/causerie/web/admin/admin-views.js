@@ -66,9 +66,9 @@
         try { await A.api("DELETE", "/blocks/" + b.id); A.show("blocks"); } catch (error) { A.fail(error); }
       } }, t("block.remove")))));
     main.replaceChildren(el("div", { class: "view-head" }, el("h1", { tabindex: "-1" }, t("nav.blocks"))), form,
-      el("table", {}, el("caption", {}, t("block.active")),
+      rows.length ? el("table", {}, el("caption", {}, t("block.active")),
         el("thead", {}, el("tr", {}, ["value", "kind", "until", "by", "remove"].map((h) => el("th", { scope: "col" }, t("block.col." + h))))),
-        el("tbody", {}, rows)));
+        el("tbody", {}, rows)) : el("p", { class: "empty" }, t("block.none")));
   };
 
   A.views.audit = async function (main) {
