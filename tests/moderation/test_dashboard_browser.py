@@ -229,7 +229,7 @@ def test_hostile_corpus_never_runs_in_any_dashboard_queue(browser: Any, server: 
     page.wait_for_selector("#queue")
     page.click("details.more-filters summary")  # the rarer filters sit behind a disclosure
     page.fill("#search-email", marker)
-    page.locator("form.search button[type=submit]").click()
+    page.locator("form.filters button[type=submit]").click()
     _settled(page)
     for state, count in expected.items():
         page.click(f"nav.queues a[data-queue={state}]")

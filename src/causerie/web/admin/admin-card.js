@@ -35,6 +35,7 @@
         c.featured ? badge("card.featured", "featured") : null,
         c.pinned ? badge("comment.pinned") : null,
         showState ? el("span", { class: "badge state-" + c.state }, t("state." + c.state)) : null,
+        c.hidden_by_reports ? badge("card.hidden_by_reports", "warn") : null,
         A.time(c.created)),
       where(c),
       ident(c),
@@ -49,8 +50,8 @@
     const link = c.link || (/^https?:\/\//.test(c.uri) ? c.uri : null);
     const title = c.thread_title || c.uri;
     const target = link
-      ? el("a", { href: link, rel: A.READER_REL, target: "_blank", dir: "auto" }, title)
-      : el("span", { dir: "auto" }, title);
+      ? el("a", { href: link, rel: A.READER_REL, target: "_blank", dir: "auto", class: "title" }, title)
+      : el("span", { dir: "auto", class: "title" }, title);
     return el("p", { class: "where" }, t("card.on"), " ", target,
       A.me.sites.length > 1 ? el("span", { class: "site" }, c.site) : null,
       c.thread_closed ? badge("card.closed", "closed") : null);
@@ -92,7 +93,8 @@
     const r = c.reports;
     if (!r || !r.total) return null;
     return el("div", { class: "reports" },
-      el("p", { class: "reports-head" }, A.tn("card.reports", r.open, { total: A.number(r.total) })),
+      el("p", { class: "reports-head" }, A.tn("card.reports", r.open),
+        r.total > r.open ? " " + t("card.reports_total", { total: A.number(r.total) }) : null),
       el("ul", { class: "chips", "aria-label": t("card.report_reasons") },
         (r.reasons || []).map((x) => el("li", { class: "chip report", "data-code": x.code }, x.text, " ", el("span", { class: "times" }, "× " + A.number(x.count))))),
       (r.texts || []).length ? el("ul", { class: "report-texts" }, r.texts.map((text) => el("li", {}, el("q", { dir: "auto" }, text)))) : null);
@@ -113,10 +115,10 @@
   function more(c) {
     const item = (label, onclick) => el("li", {}, el("button", { type: "button", onclick }, label));
     return el("details", { class: "more" },
-      el("summary", { "aria-label": t("card.more_for", { author: c.author || t("comment.anonymous") }) }, t("card.more")),
+      el("summary", {}, A.named(t("card.more"), t("card.more_for", { author: c.author || t("comment.anonymous") }))),
       el("ul", {},
         item(t(c.pinned ? "action.unpin" : "action.pin"), () => A.queue.act(c.pinned ? "unpin" : "pin", [c.id])),
-        item(t("card.this_article"), () => { A.queue.thread = { id: c.thread_id, title: c.thread_title || c.uri }; A.queue.open("all"); }),
+        item(t("card.this_article"), () => { A.queue.thread = { id: c.thread_id, title: c.thread_title || c.uri }; A.queue.openScoped(); }),
         item(t("card.rules"), () => A.threadRules(c.thread_id)),
         item(t(c.thread_closed ? "action.open_thread" : "action.close_thread"), () => closeThread(c)),
         c.email ? item(t("action.block_email"), () => blockDialog(c, "email")) : null,

@@ -34,6 +34,8 @@
     clearInterval(A.poller);
     A.poller = setInterval(() => document.visibilityState === "visible" && A.me && A.refreshCounts(), POLL_MS);
   };
+  /* Back to the tab after a while: the counts are brought up to date at once. */
+  document.addEventListener("visibilitychange", () => document.visibilityState === "visible" && A.me && A.refreshCounts());
 
   function frame() {
     const top = document.getElementById("top");

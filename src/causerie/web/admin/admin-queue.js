@@ -111,6 +111,12 @@
     }
   });
 
+  /* A scope (one article, one reader) opens on every state at once when the server has
+     that queue, else on the tab in use; the scope stays while the tabs change. */
+  Q.openScoped = function () {
+    Q.open(A.counts && "all" in A.counts ? "all" : Q.queue || "pending");
+  };
+
   Q.open = function (queue) {
     Q.offset = 0;
     Q.index = 0;
@@ -211,7 +217,7 @@
       Q.focus(true);
     }
     try {
-      await A.api("POST", "/comments/action", { action, ids });
+      await Q.inTurn(() => A.api("POST", "/comments/action", { action, ids }));
       A.say(A.t("done." + action, { count: A.number(ids.length) }));
       if (!leaves || !Q.nodes().length) await A.show("queue", Q.queue);
     } catch (error) {
@@ -221,9 +227,18 @@
     A.refreshCounts();
   };
 
+  /* Decisions reach the server in the order they were taken: an undo pressed right
+     after a decision undoes that decision, not the one before it. */
+  let turn = Promise.resolve();
+  Q.inTurn = function (call) {
+    const mine = turn.then(call);
+    turn = mine.catch(() => {});
+    return mine;
+  };
+
   Q.undo = async function () {
     try {
-      await A.api("POST", "/undo");
+      await Q.inTurn(() => A.api("POST", "/undo"));
       A.say(A.t("done.undo"));
       await A.show("queue", Q.queue);
     } catch (error) {

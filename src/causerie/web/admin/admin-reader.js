@@ -46,7 +46,7 @@
       el("p", {}, el("button", { type: "button", class: "link", onclick: () => {
         A.queue.reader = { key: data.reader, name: data.name };
         dialog.close();
-        A.queue.open("all");
+        A.queue.openScoped();
       } }, t("reader.in_queue"))),
       el("h3", {}, A.tn("reader.comments_title", data.total || 0)),
       el("ol", { class: "reader-comments" }, (data.comments || []).map(item)));

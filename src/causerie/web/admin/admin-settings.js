@@ -144,7 +144,7 @@
       el("li", {}, el("a", { href: "#/settings/" + s.id, onclick: (e) => { e.preventDefault(); jump(s.id); } }, s.querySelector("h2").textContent)))));
     A.put(box, el("div", { class: "view-head" }, el("h1", { tabindex: "-1" }, t("nav.settings")),
       A.site ? el("p", { class: "site-name" }, (A.me.sites.find((s) => s.name === A.site) || {}).title || A.site) : null),
-    toc, ...parts, ...sections.filter(Boolean));
+    el("div", { class: "settings-layout" }, toc, A.put(el("div", { class: "settings-body" }), parts, sections)));
     return () => arg && jump(arg, true);
   };
 

@@ -27,8 +27,8 @@
       el("dl", { class: "mini" }, ["approved", "pending", "reported"].map((k) => el("div", {},
         el("dt", {}, t("thread.count." + k)), el("dd", {}, A.number(counts[k] || 0))))),
       el("div", { class: "actions" },
-        el("button", { type: "button", onclick: () => { A.queue.thread = { id: th.id, title: th.title || th.uri }; A.queue.open("all"); } }, t("thread.comments")),
-        el("button", { type: "button", onclick: () => A.threadRules(th.id), "aria-label": t("thread.rules_of", { title: th.title || th.uri }) }, t("card.rules"))));
+        el("button", { type: "button", onclick: () => { A.queue.thread = { id: th.id, title: th.title || th.uri }; A.queue.openScoped(); } }, A.named(t("thread.comments"), th.title || th.uri)),
+        el("button", { type: "button", onclick: () => A.threadRules(th.id) }, A.named(t("card.rules"), th.title || th.uri))));
   }
 
   A.views.threads = async function (box) {
@@ -72,8 +72,12 @@
     const eff = th.effective || {};
     const siteDays = th.close_after_days === null ? eff.close_after_days : null;
     const auto = th.close_after_days === null ? "site" : th.close_after_days === 0 ? "never" : "days";
+    /* The number of days counts only when "after N days" is chosen. */
+    const days = el("input", { id: "rule-days", name: "days", type: "number", min: "1", max: "3650", disabled: auto !== "days",
+      value: String(th.close_after_days || eff.close_after_days || 14) });
     const radio = (value, label) => el("div", { class: "field check" },
-      el("input", { type: "radio", id: "rule-auto-" + value, name: "auto", value, checked: auto === value }),
+      el("input", { type: "radio", id: "rule-auto-" + value, name: "auto", value, checked: auto === value,
+        onchange: () => { days.disabled = value !== "days"; } }),
       el("label", { for: "rule-auto-" + value }, label));
     const check = (name, label, on) => el("div", { class: "field check" },
       el("input", { type: "checkbox", id: "rule-" + name, name, checked: Boolean(on) }), el("label", { for: "rule-" + name }, label));
@@ -93,15 +97,15 @@
         A.fail(error);
       }
     } },
-      el("p", { class: "thread-state" }, el("strong", { dir: "auto" }, th.title || th.uri), " — ", state(th)),
+      el("p", { class: "rules-of" }, el("strong", { dir: "auto" }, th.title || th.uri)),
+      el("p", { class: "thread-state" }, el("span", { class: "badge" + (eff.closed ? " closed" : "") }, state(th))),
       check("closed", t("thread.closed"), th.closed),
       check("premod", t("thread.premod"), th.premod),
       el("fieldset", {}, el("legend", {}, t("thread.auto")),
         radio("site", siteDays ? A.tn("thread.auto_site_days", siteDays) : t("thread.auto_site_never")),
         radio("never", t("thread.auto_never")),
         radio("days", t("thread.auto_days")),
-        el("div", { class: "field" }, el("label", { for: "rule-days" }, t("thread.days")),
-          el("input", { id: "rule-days", name: "days", type: "number", min: "1", max: "3650", value: String(th.close_after_days || eff.close_after_days || 14) })),
+        el("div", { class: "field days" }, el("label", { for: "rule-days" }, t("thread.days")), days),
         el("p", { class: "hint" }, t(eff.close_from === "article" ? "thread.from_article" : "thread.from_first_comment"))),
       el("div", { class: "field" }, el("label", { for: "rule-published" }, t("thread.published")),
         el("input", { id: "rule-published", name: "published", type: "date", value: th.published ? th.published.slice(0, 10) : "" })),

@@ -39,15 +39,19 @@ A.el = function (tag, attrs, ...children) {
     else if (k === "html") node.innerHTML = v; /* server-sanitized comment HTML or server SVG */
     else node.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
 };
 
 /* Append children, skipping the empty ones (null, undefined, false) as el() does. */
 A.put = function (node, ...children) {
-  node.append(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+  node.append(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
   return node;
 };
+
+/* A control's visible words, then what it acts on for screen readers only: the name
+   still begins with what is seen (WCAG 2.5.3), and ten "Rules" buttons are told apart. */
+A.named = (visible, context) => [visible, A.el("span", { class: "visually-hidden" }, " — " + context)];
 
 /* A button that names its shortcut: the key is shown, and announced once by
    aria-keyshortcuts, not read again as part of the button's name. */
