@@ -6,8 +6,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8080
+DATA   ?= ../data
 
-.PHONY: demo install test test-deps lint check format clean mutation
+.PHONY: demo install test test-deps lint check format clean mutation docs-images data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,7 @@ install: $(BIN)/python
 
 demo: install
 	@echo "Demo article: http://127.0.0.1:$(PORT)/demo  (Arabic: /demo/ar, English: /demo/en)"
-	CAUSERIE_DATABASE_URL=$${CAUSERIE_DATABASE_URL:-sqlite:///causerie.db} \
+	CAUSERIE_DATABASE_URL=$${CAUSERIE_DATABASE_URL:-sqlite:///causerie.db} CAUSERIE_DEMO_SEED=true \
 		$(BIN)/causerie serve --port $(PORT)
 
 test-deps: $(BIN)/python
@@ -34,6 +35,16 @@ lint:
 
 test: test-deps lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+# The pictures in docs/images/, taken again by the tests that make them (Chromium,
+# WordPress): the only way they change. NAMES="a.png b.png" refreshes some.
+docs-images: test-deps
+	$(BIN)/python scripts/docs_images.py $(NAMES)
+
+# The public data sets of the spam and toxicity models, fetched from their origins
+# and checked (needs internet): docs/data.md. The tests never need them.
+data: install
+	$(BIN)/python scripts/fetch_data.py $(DATA) $(SETS)
 
 # Mutation testing (mutmut), module by module against its own tests; slow, not in CI.
 # MODULES="api/origins.py core/privacy.py" restricts it; figures go to docs/testing.md.

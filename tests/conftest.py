@@ -5,6 +5,8 @@
   except under ``CI=true``, where an absent server is a failure.
 - ``make_client(**settings)`` builds the app in-process (Starlette TestClient).
 - ``live_server(**settings)`` runs ``causerie serve`` as a real process.
+- ``leaves_nothing_behind`` (tests/hygiene.py) fails the run if it leaves a
+  process running or a file of the checkout changed.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from starlette.testclient import TestClient
 from causerie.app import create_app
 from causerie.config import Settings
 from causerie.store.database import create_database_engine, upgrade
+from tests.hygiene import leaves_nothing_behind  # noqa: F401  (a session-wide check)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_BASE = os.environ.get(

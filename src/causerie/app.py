@@ -22,6 +22,7 @@ from causerie.api import (
     akismet_account,
     akismet_pages,
     desk,
+    docs_pages,
     feeds,
     pages,
     readers_admin,
@@ -50,6 +51,7 @@ from causerie.api.origins import OriginGuard, OriginPolicy
 from causerie.api.state import WebState
 from causerie.config import Settings
 from causerie.core.comments import ChangeEvent
+from causerie.core.demo import seed_demo
 from causerie.core.errors import CauserieError
 from causerie.runtime import Runtime, build_runtime
 from causerie.store.contracts.comments import CommentStore
@@ -68,7 +70,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
         title="Causerie",
         version=__version__,
         description=DESCRIPTION,
-        docs_url="/docs",
+        # /docs is Causerie's own page (api/docs_pages.py): no CDN, no third party.
+        docs_url=None,
         redoc_url=None,
         lifespan=_lifespan(runtime, web),
     )
@@ -82,6 +85,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.add_exception_handler(Exception, on_unexpected_error)
     app.include_router(comments_api.router)
     app.include_router(pages.router)
+    app.include_router(docs_pages.router)
     app.include_router(moderation_api.router)
     app.include_router(admin_settings.router)
     app.include_router(admin_pages.router)
@@ -149,6 +153,8 @@ def _lifespan(runtime: Runtime, web: WebState) -> Any:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if runtime.settings.demo and runtime.settings.demo_seed:
+            await run_in_threadpool(seed_demo, runtime.comments)
         runtime.retention.start()
         # Messages queued before a restart (or a crash) are sent without waiting for new ones.
         if runtime.settings.outbox_worker:

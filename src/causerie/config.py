@@ -76,6 +76,8 @@ class Settings:
     max_reply_depth: int = 32
     # Serve the demo article page at /demo.
     demo: bool = True
+    # On the first start, give the demo article a few comments (`make demo` turns it on).
+    demo_seed: bool = False
     # Proxies whose X-Forwarded-For / Forwarded headers are trusted (IPs or CIDRs).
     trusted_proxies: tuple[str, ...] = ()
     # Rate limit for new comments per reader (per hashed IP), per minute; 0 = off.
@@ -281,6 +283,8 @@ redis_url = ""
 
 # Serve the demo article at /demo.
 demo = true
+# Give the demo article a few comments on the first start (`make demo` does).
+demo_seed = false
 
 # Privacy: who answers for readers' data (shown on /privacy), and how long
 # personal data is kept (days). See docs/privacy.md.

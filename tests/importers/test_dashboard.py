@@ -66,6 +66,17 @@ def test_a_malformed_upload_fails_with_its_line_and_imports_nothing(
     assert job["error"] == "disqus-malformed.xml:85: <isSpam> is 'yes', not true or false"
 
 
+def test_an_upload_of_another_format_says_which_one_it_looks_like(
+    make_client: MakeClient,
+) -> None:
+    _, admin = _setup(make_client)
+    job = _finished(admin, _upload(admin, WXR, format="disqus").json()["id"])
+    assert (job["state"], job["comments"], job["looks_like"]) == ("failed", 0, "wordpress")
+    assert "looks like a WordPress WXR export" in job["error"]
+    native = _finished(admin, _upload(admin, WXR, format="json").json()["id"])
+    assert native["looks_like"] == "wordpress", "json is accepted, as another name of native"
+
+
 def test_only_admins_with_their_csrf_token_may_import(make_client: MakeClient) -> None:
     client, admin = _setup(make_client)
     add_user(client, "mod@journal.exemple", "moderator", ("journal",))

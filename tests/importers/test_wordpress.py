@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,6 +12,15 @@ from causerie.core.identity import hash_ip
 from causerie.importers.records import ImportFailure
 from causerie.store import schema as t
 from tests.importers.conftest import FIXTURES, SECRET, Importer
+
+
+def by_comment_id(importer: Importer) -> dict[str, Any]:
+    """Comments by their WordPress ``comment_id`` (source ids are ``post:comment``)."""
+    rows = importer.by_source()
+    ids = {source.split(":", 1)[1]: row for source, row in rows.items()}
+    assert len(ids) == len(rows), "comment ids are unique in these fixtures"
+    return ids
+
 
 WXR_12 = FIXTURES / "wordpress-1.2.xml"
 WXR_10 = FIXTURES / "wordpress-1.0.xml"
@@ -54,7 +64,7 @@ def test_a_wxr_1_1_export_reads_as_its_1_2_twin(importer: Importer, tmp_path: Pa
 
 def test_states_threading_and_dates_follow_the_file(importer: Importer) -> None:
     importer.run("wordpress", WXR_12)
-    c = importer.by_source()
+    c = by_comment_id(importer)
     states = {k: c[k].state.value for k in ("1", "11", "12", "13", "14", "15")}
     assert states == {
         "1": "approved",
@@ -82,7 +92,7 @@ def test_states_threading_and_dates_follow_the_file(importer: Importer) -> None:
 
 def test_addresses_are_kept_only_hashed_and_minimised(importer: Importer, tmp_path: Path) -> None:
     importer.run("wordpress", WXR_12)
-    c = importer.by_source()
+    c = by_comment_id(importer)
     assert c["1"].ip_prefix == "203.0.113.0/24"
     assert c["1"].ip_hash == hash_ip(SECRET, "203.0.113.77")
     assert c["32"].ip_prefix == "2001:db8:1234::/48"
@@ -95,7 +105,7 @@ def test_addresses_are_kept_only_hashed_and_minimised(importer: Importer, tmp_pa
 
 def test_akismet_verdicts_stay_with_their_comment(importer: Importer) -> None:
     importer.run("wordpress", WXR_12)
-    c = importer.by_source()
+    c = by_comment_id(importer)
     details = dict(importer.store.sources(c["12"].thread_id))
     spam = json.loads(details[c["12"].id])
     assert spam["akismet"]["akismet_result"] == "true"
@@ -105,7 +115,7 @@ def test_akismet_verdicts_stay_with_their_comment(importer: Importer) -> None:
 
 def test_html_becomes_the_safe_subset(importer: Importer) -> None:
     importer.run("wordpress", WXR_12)
-    c = importer.by_source()
+    c = by_comment_id(importer)
     assert "<strong>gras</strong>" in c["1"].html and "<em>italique</em>" in c["1"].html
     assert c["1"].text.startswith("Premier commentaire, avec du **gras**")
     html = c["30"].html
@@ -119,7 +129,7 @@ def test_html_becomes_the_safe_subset(importer: Importer) -> None:
 def test_pingbacks_come_with_the_flag(importer: Importer) -> None:
     summary = importer.run("wordpress", WXR_12, with_pingbacks=True)
     assert (summary.comments, summary.skipped, summary.replies) == (24, 0, 12)
-    c = importer.by_source()
+    c = by_comment_id(importer)
     assert c["21"].parent_id == c["16"].id
 
 

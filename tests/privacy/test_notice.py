@@ -51,3 +51,22 @@ def test_notice_is_right_to_left_in_arabic_and_loads_nothing_from_elsewhere(
     assert 'lang="ar" dir="rtl"' in text and "سياسة الخصوصية" in text
     assert not re.search(r"(src|href)=", text)
     assert "{" not in text.split("<style>")[0] + text.split("</style>")[1]  # no unfilled slot
+
+
+def test_notice_names_the_site_by_its_title_never_by_its_internal_name(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(smtp_host="mail.journal.example")
+    untitled = {lang: client.get(f"/privacy?lang={lang}").text for lang in ("fr", "en", "ar")}
+    assert "de ce serveur de commentaires." in untitled["fr"]
+    assert "of this comment server." in untitled["en"]
+    assert "لخادم التعليقات هذا." in untitled["ar"]
+    for text in untitled.values():
+        assert "default" not in text.split('name="site"')[0], "the name only in the form"
+        assert '<input type="hidden" name="site" value="default">' in text
+
+    service(client).store.ensure_site("atlas", "Le Quotidien de l’Atlas")
+    titled = client.get("/privacy?site=atlas&lang=fr").text
+    assert "du serveur de commentaires du site « Le Quotidien de l’Atlas »." in titled
+    # The rights form names the site by its name, which the API knows it by.
+    assert '<input type="hidden" name="site" value="atlas">' in titled

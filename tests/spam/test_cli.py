@@ -98,3 +98,19 @@ def test_eval_rejects_bad_csv_in_one_line(
 def test_eval_missing_file() -> None:
     code, out = run("eval", "/nonexistent/file.csv")
     assert code != 0 and "no such file" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize("command", ["train", "generalization"])
+def test_a_missing_data_folder_says_where_the_data_comes_from(command: str, tmp_path: Path) -> None:
+    code, out = run(command, "--data", str(tmp_path / "nowhere"))
+    assert code == 1
+    assert f"{tmp_path / 'nowhere'}: no such data folder" in out
+    assert "docs/data.md" in out and f"make data DATA={tmp_path / 'nowhere'}" in out
+
+
+def test_training_writes_to_a_new_folder_unless_told_otherwise() -> None:
+    from causerie.spam.cli import DEFAULT_OUT, MODEL_DIR
+
+    assert not DEFAULT_OUT.is_absolute() and DEFAULT_OUT.resolve() != MODEL_DIR.resolve()
+    code, out = run("train", "--help")
+    assert code == 0 and "[default: spam-model]" in " ".join(out.split())

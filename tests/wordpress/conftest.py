@@ -16,11 +16,13 @@ missing, fails under ``CI=true``.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.conftest import LiveServer, _unavailable, free_port, start_server
@@ -197,6 +200,32 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
     raise RuntimeError("php -S did not start")
 
 
+def stop_group(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process and every process of its group (php -S and its forked workers)."""
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(wait)
+        except subprocess.TimeoutExpired:
+            continue
+        # The workers may outlive the main process by a moment: they got the signal too.
+        deadline = time.monotonic() + wait
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if not _group_alive(process.pid):
+            return
+
+
+def _group_alive(group: int) -> bool:
+    """True while a process of the group runs (one exited, waiting to be reaped, does not)."""
+    for process in psutil.process_iter(["status"]):
+        with contextlib.suppress(psutil.NoSuchProcess, ProcessLookupError):
+            if process.info["status"] != psutil.STATUS_ZOMBIE and os.getpgid(process.pid) == group:
+                return True
+    return False
+
+
 def _cli(server: LiveServer, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "causerie", *args],
@@ -310,6 +339,8 @@ def wordpress(
             env={**os.environ, "PHP_CLI_SERVER_WORKERS": "4"},
             stdout=php_log.open("ab"),
             stderr=subprocess.STDOUT,
+            # Its own process group: the workers it forks are stopped with it.
+            start_new_session=True,
         )
         _wait_for(url, php, php_log)
         site = WordPressSite(url, database, content, debug_log, causerie, key)
@@ -320,8 +351,7 @@ def wordpress(
         site.admin.close()
     finally:
         if php is not None:
-            php.terminate()
-            php.wait(10)
+            stop_group(php)
         causerie.stop()
         config.unlink(missing_ok=True)
         mariadb(f"DROP DATABASE IF EXISTS {database}")

@@ -20,7 +20,7 @@ from causerie.api.moderation import Changing, Reading, moderation
 from causerie.api.state import runtime_of
 from causerie.core.accounts import Session
 from causerie.core.errors import Forbidden, InvalidField, NotFound
-from causerie.importers import FORMATS
+from causerie.importers import FORMATS, canonical
 from causerie.importers.writer import ImportOptions
 
 router = APIRouter(prefix="/api/admin", tags=["moderation"])
@@ -52,7 +52,7 @@ async def start_import(
     moderation(request).site(session, site)  # an existing site (404 otherwise)
     name = Path(request.headers.get("x-file-name", "") or f"upload.{format}").name[:200]
     path = await _save(request)
-    options = ImportOptions(site, format, dry_run, (), with_pingbacks, learn)
+    options = ImportOptions(site, canonical(format), dry_run, (), with_pingbacks, learn)
     job = runtime_of(request).import_jobs.start(options, path, name)
     return JSONBody(job.view(), status_code=202)
 

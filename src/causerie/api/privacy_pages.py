@@ -32,7 +32,8 @@ STYLE = (
 class NoticeFacts:
     """What the notice states, read from the configuration of one site."""
 
-    site: str
+    site: str  # the site's name, sent back by the rights form
+    title: str  # the site's title as readers know it ("" when the admin gave none)
     lang: str
     conf: SiteSettings
     settings: Settings
@@ -164,7 +165,10 @@ def notice(f: NoticeFacts) -> str:
     )
     minutes = max(1, f.conf.edit_window_seconds // 60)
     body = (
-        paragraph(_t(f, "notice.intro", site=f.site))
+        # Never the internal name ("default") in a sentence: without a title, no name at all.
+        paragraph(
+            _t(f, "notice.intro", site=f.title) if f.title else _t(f, "notice.intro.untitled")
+        )
         + _section(_t(f, "notice.controller.title"), [controller])
         + _collected(f)
         + _sign_in(f)

@@ -10,6 +10,9 @@ the filter, in ``causerie/spam/cli.py``.
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import click
 
 from causerie.cli.database import db
@@ -35,3 +38,20 @@ for command in (serve, init, db, spam, key, user, wordpress, outbox):
     main.add_command(command)
 for command in (*PRIVACY_COMMANDS, *IMPORT_COMMANDS):
     main.add_command(command)
+
+
+def whole_summaries(group: click.Group) -> None:
+    """Each command's line in a ``--help`` list: its first sentence whole, wrapped, never cut.
+
+    Click shortens a summary to fit one line and ends it with "...", which hid
+    what half the commands do; an explicit ``short_help`` is shown as it is.
+    """
+    for command in group.commands.values():
+        if command.short_help is None and command.help:
+            paragraph = " ".join(inspect.cleandoc(command.help).split("\n\n", 1)[0].split())
+            command.short_help = re.split(r"(?<=[.!?])\s", paragraph, maxsplit=1)[0]
+        if isinstance(command, click.Group):
+            whole_summaries(command)
+
+
+whole_summaries(main)

@@ -2,7 +2,10 @@
 
 ``import`` ends with ONE line of JSON, the last line it prints (see
 docs/migrating.md); a malformed file prints one line naming the file, the line
-and the reason, imports nothing and exits 1.
+and the reason, imports nothing and exits 1. So does a file of another format
+than the one named (the line says which format it looks like), or one in
+which nothing matches the format. ``json`` and ``native`` name the same format
+both ways.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 import json
 import sys
 import time
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
@@ -48,7 +53,7 @@ def import_comments(
     learn: bool,
 ) -> None:
     """Import the comments of FILE (an export of FORMAT) into a site."""
-    from causerie.importers import reader
+    from causerie.importers import canonical, checked_reader
     from causerie.importers.records import ImportFailure
     from causerie.importers.writer import ImportOptions, ImportSummary, parse_mapping
     from causerie.runtime import build_runtime
@@ -58,11 +63,13 @@ def import_comments(
         mapping = tuple(parse_mapping(m) for m in map_urls)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--map-url") from None
+    format = canonical(format)
     options = ImportOptions(site, format, dry_run, mapping, with_pingbacks, learn)
     runtime = build_runtime(settings_or_exit(config_file), spam_filter=learn)
     progress = _Progress() if sys.stderr.isatty() else None
     try:
-        summary = runtime.imports.run(options, reader(format)(file, str(file)), progress)
+        items = checked_reader(format, file, str(file))
+        summary = runtime.imports.run(options, items, progress)
     except (ImportFailure, ImportNotPublished, OSError) as error:
         if progress:
             progress.clear()
@@ -124,10 +131,16 @@ def _table(summary: ImportSummary, dry_run: bool) -> None:
 @click.option(
     "--format",
     "format",
-    type=click.Choice(["json", "wxr"]),
+    type=click.Choice(["json", "native", "wxr"]),
     default="json",
     show_default=True,
-    help="Causerie's lossless JSON, or WordPress WXR.",
+    help="Causerie's lossless JSON (also called native), or WordPress WXR.",
+)
+@click.option(
+    "--timezone",
+    "zone_name",
+    metavar="ZONE",
+    help="WXR: the site's time zone for local dates (Europe/Paris; default: this machine's).",
 )
 @click.option(
     "-o",
@@ -137,12 +150,18 @@ def _table(summary: ImportSummary, dry_run: bool) -> None:
 )
 @click.option("--with-learning", is_flag=True, help="JSON: include the spam filter's learning log.")
 def export_comments(
-    config_file: str | None, site: str, format: str, output: Path | None, with_learning: bool
+    config_file: str | None,
+    site: str,
+    format: str,
+    zone_name: str | None,
+    output: Path | None,
+    with_learning: bool,
 ) -> None:
     """Write a site's threads and comments as JSON or WXR."""
     from causerie.importers import native, wordpress
     from causerie.runtime import build_runtime
 
+    zone = _zone(zone_name)
     runtime = build_runtime(settings_or_exit(config_file), spam_filter=False)
     source = runtime.stores.exports
     if source.site(site) is None:
@@ -150,16 +169,26 @@ def export_comments(
         sys.exit(1)
     target = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        if format == "json":
+        if format in ("json", "native"):
             count = native.write(source, site, target, learning=with_learning)
         else:
-            count = wordpress.write(source, site, target)
+            count = wordpress.write(source, site, target, zone)
     finally:
         if output:
             target.close()
         runtime.close()
     if output:
         click.echo(f"exported {count} comments of {site!r} to {output}", err=True)
+
+
+def _zone(name: str | None) -> tzinfo:
+    """The named IANA time zone, or this machine's (what WordPress calls local time)."""
+    if not name:
+        return datetime.now().astimezone().tzinfo or UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise click.BadParameter(f"unknown time zone {name!r}", param_hint="--timezone") from None
 
 
 COMMANDS = (import_comments, export_comments)

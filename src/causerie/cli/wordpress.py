@@ -17,7 +17,10 @@ def wordpress() -> None:
 @wordpress.command("mu-plugin")
 @click.option("--url", required=True, help="This Causerie server as WordPress reaches it.")
 def wordpress_mu_plugin(url: str) -> None:
-    """Print the must-use plugin to save as wp-content/mu-plugins/causerie-akismet.php."""
+    """Print the must-use plugin that points WordPress's Akismet plugin at Causerie.
+
+    Save it as wp-content/mu-plugins/causerie-akismet.php.
+    """
     try:
         click.echo(mu_plugin(url), nl=False)
     except ValueError as exc:

@@ -272,7 +272,7 @@ class CommentService:
             created=now,
             spam_score=round(verdict.score, 4),
             spam_verdict=verdict.verdict.value,
-            spam_reasons=_reasons_json(verdict, admitted.reasons),
+            spam_reasons=reasons_json(verdict, admitted.reasons),
             ip_hash=ip_hash,
             ip_prefix=identity.minimise_ip(reader.ip) or None if reader.ip else None,
             user_agent=(reader.user_agent or "")[:512] or None,
@@ -440,11 +440,11 @@ class CommentService:
 
 
 def _spam_mark(verdict: SpamVerdict) -> SpamMark:
-    return SpamMark(round(verdict.score, 4), verdict.verdict.value, _reasons_json(verdict))
+    return SpamMark(round(verdict.score, 4), verdict.verdict.value, reasons_json(verdict))
 
 
-def _reasons_json(verdict: SpamVerdict, more: Sequence[Reason] = ()) -> str:
-    """The filter's reasons and the desk's own (words, rules, the hook), as stored."""
+def reasons_json(verdict: SpamVerdict, more: Sequence[Reason] = ()) -> str:
+    """A verdict's reasons and the desk's own (words, rules, the hook), as the row keeps them."""
     found = [
         {"code": r.code, "params": dict(r.params), "weight": r.weight} for r in verdict.reasons
     ]

@@ -8,7 +8,9 @@
                             ipAddress, <thread dsq:id>, <parent dsq:id>        → comment
 
 Older exports carry the authors' e-mails and addresses; recent ones do not
-(the fields are then simply absent or empty). ``isSpam`` wins over
+(the fields are then simply absent or empty). A thread may come without a
+date (its first comment's is taken) or without a link (its comments are then
+skipped with a warning, the rest imported). ``isSpam`` wins over
 ``isDeleted``; a flag that is neither ``true`` nor ``false`` fails the import.
 """
 
@@ -47,7 +49,9 @@ def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
                 uri=text_of(element, "link") or text_of(element, "id"),
                 title=text_of(element, "title"),
                 closed=_flag(label, line, element, "isClosed"),
-                created=_date(label, line, element),
+                # Real exports hold threads with an empty <id/> and no date or link: the
+                # date then comes from the thread's first comment (no link: see the writer).
+                created=_date(label, line, element) if text_of(element, "createdAt") else None,
                 line=line,
             )
         else:

@@ -5,7 +5,10 @@ some tags, where blank lines are paragraphs and single newlines are line
 breaks). Every tag becomes its safe equivalent (``b`` → ``strong``, ``i`` →
 ``em``, ``strike`` → ``del``, ``tt`` → ``code``, headings and ``div`` →
 paragraphs) or is reduced to its text (``span``, ``font``, ``img`` → its alt
-text); ``script``, ``style`` and embedded objects lose their content too.
+text); ``script``, ``style`` and embedded objects lose their content too. An
+embedded player (``iframe``, ``object``, ``embed``, ``video``, ``audio``)
+leaves its media's address as a link in a paragraph of its own: a comment
+that was only a video keeps the video, as a link.
 The result still goes through :func:`causerie.core.markup.clean_html`, the
 one sanitizer; the markdown text is what an edit or the spam filter sees.
 """
@@ -44,9 +47,15 @@ BREAKS = {
 }  # fmt: skip
 # Their content is not text a reader wrote.
 DROPPED = {
-    "script", "style", "iframe", "object", "embed", "noscript", "template", "video", "audio",
+    "script", "style", "iframe", "object", "noscript", "template", "video", "audio",
     "svg", "math", "form", "select", "textarea", "button", "head", "title",
 }  # fmt: skip
+# Where an embedded player names its media; ``param`` by these names (Flash-era objects).
+MEDIA_SOURCE = {"iframe": "src", "embed": "src", "object": "data", "video": "src",
+                "audio": "src", "source": "src"}  # fmt: skip
+MEDIA_PARAMS = {"movie", "src", "url", "filename"}
+# Void elements (no end tag): they must not open a dropped region.
+VOID_MEDIA = {"embed", "source", "param"}
 SAFE_SCHEMES = ("http://", "https://", "mailto:")
 URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
 PARAGRAPH = re.compile(r"\n\s*\n")
@@ -63,6 +72,7 @@ class _Converter(HTMLParser):
         self.lists: list[list[int]] = []  # per open list: [next number] (0 for bullets)
         self.quotes: list[int] = []  # md position where each blockquote starts
         self.links: list[str] = []
+        self.media: list[str] = []  # addresses of embedded players, waiting for their end
 
     # -- output helpers ----------------------------------------------------------
 
@@ -98,6 +108,13 @@ class _Converter(HTMLParser):
     # -- parser events -----------------------------------------------------------
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        url = _media_url(tag, dict(attrs))
+        if url and url not in self.media:
+            self.media.append(url)
+        if tag in VOID_MEDIA:
+            if not self.dropped:
+                self._media_links()
+            return
         if tag in DROPPED:
             self.dropped += 1
         if self.dropped:
@@ -151,6 +168,8 @@ class _Converter(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in DROPPED:
             self.dropped = max(self.dropped - 1, 0)
+            if not self.dropped:
+                self._media_links()
             return
         if self.dropped:
             return
@@ -167,6 +186,14 @@ class _Converter(HTMLParser):
                 self._close(current)
         elif tag in BREAKS:
             self._end_paragraph()
+
+    def _media_links(self) -> None:
+        """The addresses of the players just closed, each as a link in its own paragraph."""
+        for url in self.media:
+            self._end_paragraph()
+            self._text(url)
+            self._end_paragraph()
+        self.media.clear()
 
     def _end_block(self, tag: str) -> None:
         self._end_paragraph()
@@ -224,12 +251,27 @@ class _Converter(HTMLParser):
 
     def finish(self) -> tuple[str, str]:
         self.close()
+        self.dropped = 0  # a player never closed still leaves its link
+        self._media_links()
         while self.open:
             tag = self.open[-1]
             self._end_block(tag) if tag in BLOCKS else self._close(tag)
         self._end_paragraph()
         text = re.sub(r"\n{3,}", "\n\n", "".join(self.md)).strip()
         return text, "".join(self.html)
+
+
+def _media_url(tag: str, attrs: dict[str, str | None]) -> str | None:
+    """The http(s) address an embedded player plays, if this tag names one."""
+    if tag == "param":
+        name = (attrs.get("name") or "").strip().lower()
+        found = attrs.get("value") if name in MEDIA_PARAMS else None
+    else:
+        found = attrs.get(MEDIA_SOURCE[tag]) if tag in MEDIA_SOURCE else None
+    url = (found or "").strip()
+    if url.startswith("//"):  # protocol-relative, as YouTube's embed code had it
+        url = "https:" + url
+    return url if URL.fullmatch(url) else None
 
 
 def convert(source: str) -> tuple[str, str]:

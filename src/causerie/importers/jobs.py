@@ -5,7 +5,8 @@ the options, and what the writer reports as it goes::
 
     {"id": "3f2a…", "state": "running" | "done" | "failed", "format": "wordpress",
      "site": "journal", "dry_run": false, "threads": 12, "comments": 3400, …,
-     "error": "export.xml:1207: bad date '2012-13-45 09:10:00'" (failed only)}
+     "error": "export.xml:1207: bad date '2012-13-45 09:10:00'" (failed only),
+     "looks_like": "wordpress" (failed only: the file is plainly of that other format)}
 
 Jobs live in the memory of the process that started them (the last few are
 kept); the command line is the way for very large files.
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from causerie.importers import reader
+from causerie.importers import WrongFormat, checked_reader
 from causerie.importers.records import ImportFailure
 from causerie.importers.writer import ImportOptions, ImportService, ImportSummary
 from causerie.store.contracts.imports import ImportNotPublished
@@ -40,6 +41,7 @@ class ImportJob:
     state: str = "running"
     summary: ImportSummary | None = None
     error: str | None = None
+    looks_like: str | None = None
     done: threading.Event = field(default_factory=threading.Event)
 
     def view(self) -> dict[str, Any]:
@@ -54,6 +56,7 @@ class ImportJob:
             **counts,
             "warning_messages": list(self.summary.messages[:20]) if self.summary else [],
             "error": self.error,
+            "looks_like": self.looks_like,
         }
 
 
@@ -86,12 +89,13 @@ class ImportJobs:
             job.summary = summary
 
         try:
-            items = reader(job.options.format)(path, job.name)
+            items = checked_reader(job.options.format, path, job.name)
             job.summary = self.service.run(job.options, items, progress)
             job.state = "done"
         except (ImportFailure, ImportNotPublished) as failure:
             job.summary = None
             job.error = str(failure)
+            job.looks_like = failure.found if isinstance(failure, WrongFormat) else None
             job.state = "failed"
         except Exception:  # a bug or a database outage: the page must not wait forever
             log.exception("import %s of %s failed", job.id, job.name)

@@ -3,7 +3,9 @@
 Reading, per ``<item>`` (a post or page) that has comments::
 
     item/link, item/title, wp:comment_status     → the thread (closed unless "open")
-    wp:comment/wp:comment_id, wp:comment_parent  → source id, parent (0: top-level)
+    wp:comment/wp:comment_id, wp:comment_parent  → source id, parent (0: top-level), both
+                                                   keyed by the post ("12:4711"): a site
+                                                   merged from two exports repeats ids
     wp:comment_approved 1 | 0 | spam | trash | post-trashed
                                                  → approved | pending | spam | deleted
     wp:comment_date_gmt (else wp:comment_date minus the site's offset)
@@ -17,9 +19,10 @@ elements are matched by local name, so every version reads the same way.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO
 from xml.etree.ElementTree import Element
@@ -74,8 +77,9 @@ def read(path: Path, name: str | None = None) -> Iterator[ImportItem]:
             created=_post_date(label, item, line),
             line=line,
         )
+        scope = key if len(key) <= 40 else hashlib.sha1(key.encode()).hexdigest()[:16]
         for comment in comments:
-            yield from _comment(label, key, comment, offset)
+            yield from _comment(label, key, scope, comment, offset)
 
 
 class _Offset:
@@ -84,7 +88,9 @@ class _Offset:
     seconds = 0.0
 
 
-def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iterator[ImportItem]:
+def _comment(
+    label: str, thread: str, scope: str, comment: Element, offset: _Offset
+) -> Iterator[ImportItem]:
     line = line_of(comment)
     field = fields(comment)
 
@@ -125,13 +131,13 @@ def _comment(label: str, thread: str, comment: Element, offset: _Offset) -> Iter
     if created is None:
         raise ImportFailure(label, line, f"comment {source_id} has no date")
     yield ImportedComment(
-        source_id=source_id,
+        source_id=f"{scope}:{source_id}",
         thread=thread,
         created=created,
         state=state,
         body=text("comment_content", strip=False),
         markup="html",
-        parent=None if parent == "0" else parent,
+        parent=None if parent == "0" else f"{scope}:{parent}",
         author=text("comment_author"),
         email=text("comment_author_email") or None,
         website=text("comment_author_url") or None,
@@ -172,12 +178,16 @@ WP_STATES = {
 }
 
 
-def write(source: ExportSource, site_name: str, out: IO[str]) -> int:
+def write(source: ExportSource, site_name: str, out: IO[str], zone: tzinfo = UTC) -> int:
     """Write one site as WXR 1.2 (one item per thread); return the comments written.
 
     WordPress's importer attaches comments to the posts it creates from the
-    items; comment ids are Causerie's, so parents stay right. Addresses are
-    not exported (Causerie never had them), nor votes.
+    items; comment ids are Causerie's, so parents stay right. Dates are
+    written twice, as WordPress does: local (in ``zone``, the site's time
+    zone) and GMT. A post's date is its thread's, or its first comment's when
+    that is older (a thread created by an earlier import may carry the
+    import's time). The channel's title is the site's title, never its
+    internal name. Addresses are not exported (Causerie never had them), nor votes.
     """
     site = source.site(site_name)
     if site is None:
@@ -187,41 +197,44 @@ def write(source: ExportSource, site_name: str, out: IO[str]) -> int:
         '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
         ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
         f' xmlns:wp="{WXR_NS}">\n<channel>\n'
-        f"<title>{escape(site.title or site.name)}</title>\n"
+        f"<title>{escape(site.title)}</title>\n"
         "<wp:wxr_version>1.2</wp:wxr_version>\n"
     )
     written = 0
     for number, thread in enumerate(source.threads(site.id), start=1):
         details = source.sources(thread.id)
-        out.write(_item(thread, number))
-        for c in source.comments(thread.id):
-            out.write(_comment_xml(c, details.get(c.id)))
+        comments = list(source.comments(thread.id))
+        posted = min([thread.created, *(c.created for c in comments)])
+        out.write(_item(thread, number, posted, zone))
+        for c in comments:
+            out.write(_comment_xml(c, details.get(c.id), zone))
             written += 1
         out.write("</item>\n")
     out.write("</channel>\n</rss>\n")
     return written
 
 
-def _item(thread: ThreadRecord, number: int) -> str:
+def _item(thread: ThreadRecord, number: int, posted: float, zone: tzinfo) -> str:
     return (
         f"<item>\n<title>{escape(thread.title)}</title>\n<link>{escape(thread.uri)}</link>\n"
         f'<guid isPermaLink="false">{escape(thread.uri)}</guid>\n'
         f"<wp:post_id>{number}</wp:post_id>\n"
-        f"<wp:post_date_gmt>{_mysql(thread.created)}</wp:post_date_gmt>\n"
+        f"<wp:post_date>{_mysql(posted, zone)}</wp:post_date>\n"
+        f"<wp:post_date_gmt>{_mysql(posted, UTC)}</wp:post_date_gmt>\n"
         f"<wp:comment_status>{'closed' if thread.closed else 'open'}</wp:comment_status>\n"
         "<wp:post_type>post</wp:post_type>\n<wp:status>publish</wp:status>\n"
     )
 
 
-def _comment_xml(c: CommentRecord, detail: str | None) -> str:
+def _comment_xml(c: CommentRecord, detail: str | None, zone: tzinfo) -> str:
     fields = [
         ("comment_id", str(c.id)),
         ("comment_author", c.author),
         ("comment_author_email", c.email or ""),
         ("comment_author_url", c.website or ""),
         ("comment_author_IP", ""),
-        ("comment_date", _mysql(c.created)),
-        ("comment_date_gmt", _mysql(c.created)),
+        ("comment_date", _mysql(c.created, zone)),
+        ("comment_date_gmt", _mysql(c.created, UTC)),
         ("comment_content", c.html),
         ("comment_approved", WP_STATES[c.state]),
         ("comment_type", "comment"),
@@ -238,5 +251,5 @@ def _comment_xml(c: CommentRecord, detail: str | None) -> str:
     return f"<wp:comment>\n{body}</wp:comment>\n"
 
 
-def _mysql(seconds: float) -> str:
-    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S")
+def _mysql(seconds: float, zone: tzinfo) -> str:
+    return datetime.fromtimestamp(seconds, zone).strftime("%Y-%m-%d %H:%M:%S")

@@ -200,7 +200,7 @@ class ImportService:
             setattr(work.summary, state, getattr(work.summary, state) + 1)
         work.session.add_comments(rows)
 
-    def _thread_id(self, work: _Run, key: str, line: int) -> int | None:
+    def _thread_id(self, work: _Run, key: str, line: int, first: float) -> int | None:
         if key in work.thread_ids:
             return work.thread_ids[key]
         thread = work.threads.pop(key, None)
@@ -216,14 +216,15 @@ class ImportService:
             work.thread_ids[key] = None
             return None
         title = validation.check_title(thread.title)
-        created = thread.created if thread.created is not None else self.clock()
+        # A thread without a date of its own is as old as its first comment, not the import.
+        created = thread.created if thread.created is not None else first
         thread_id, new = work.session.thread(uri, title, thread.closed, created)
         work.summary.threads += new
         work.thread_ids[key] = thread_id
         return thread_id
 
     def _row(self, work: _Run, c: ImportedComment) -> ImportRow | None:
-        thread_id = self._thread_id(work, c.thread, c.line)
+        thread_id = self._thread_id(work, c.thread, c.line, c.created)
         if thread_id is None:
             return None
         try:

@@ -12,6 +12,8 @@ if TYPE_CHECKING:
     from causerie.spam.filter import Filter
 
 DEFAULT_DATA = Path("../shared/data")
+# A new folder by default: a retrained model never overwrites the shipped one unasked.
+DEFAULT_OUT = Path("spam-model")
 # Same place as ``causerie.spam.model.MODEL_DIR``, without importing numpy here.
 MODEL_DIR = Path(__file__).parent / "model"
 
@@ -25,6 +27,14 @@ def _load_filter(model_dir: Path | None, *, remember_spam: bool = True) -> Filte
         return Filter.load(model_dir or MODEL_DIR, remember_spam=remember_spam)
     except ModelError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+def _require_data(data_dir: Path) -> None:
+    if not data_dir.is_dir():
+        raise click.ClickException(
+            f"{data_dir}: no such data folder. The public data sets and their origins are in "
+            f"docs/data.md; `make data DATA={data_dir}` fetches them (needs internet)."
+        )
 
 
 @click.group(name="spam")
@@ -89,16 +99,15 @@ def check(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=MODEL_DIR,
+    default=DEFAULT_OUT,
     show_default=True,
-    help="Where to write global.npz and global.json.",
+    help="Where to write global.npz and global.json (copy them to the package to ship them).",
 )
 def train(data_dir: Path, out: Path) -> None:
     """Train the global model from the public data sets (reproducible)."""
     from causerie.spam.train import train_model
 
-    if not data_dir.is_dir():
-        raise click.ClickException(f"{data_dir}: no such data folder")
+    _require_data(data_dir)
     train_model(data_dir, out, log=click.echo)
 
 
@@ -146,8 +155,7 @@ def generalization_command(
     """Leave-one-source-out with the plain baseline beside it, then corrected streams."""
     from causerie.spam.generalization import main as run_generalization
 
-    if not data_dir.is_dir():
-        raise click.ClickException(f"{data_dir}: no such data folder")
+    _require_data(data_dir)
     argv = ["--data", str(data_dir), "--jobs", str(jobs)]
     if only:
         argv += ["--only", *only]

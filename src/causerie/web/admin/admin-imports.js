@@ -35,6 +35,9 @@
       el("table", { class: "summary" }, el("caption", {}, job.file + (job.dry_run ? " · " + t("import.dry_run") : "")), el("tbody", {}, rows)),
     ];
     if (job.state === "running") parts.splice(1, 0, el("progress", { "aria-label": t("import.state.running") }));
+    if (job.looks_like) {
+      parts.push(el("p", { class: "error", role: "alert" }, t("import.looks_like", { format: t("import.format." + job.looks_like) })));
+    }
     if (job.error) parts.push(el("p", { class: "error", role: "alert", dir: "ltr" }, job.error));
     if (job.warning_messages.length) {
       parts.push(el("h3", {}, t("import.warnings")), el("ul", { dir: "ltr" }, job.warning_messages.map((m) => el("li", {}, m))));
