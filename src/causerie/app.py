@@ -22,6 +22,7 @@ from causerie.api import (
     akismet_account,
     akismet_pages,
     desk,
+    desk_readers,
     docs_pages,
     feeds,
     pages,
@@ -101,6 +102,7 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(signin_api.router)
     app.include_router(readers_admin.router)
     app.include_router(desk.router)
+    app.include_router(desk_readers.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
     app.add_middleware(akismet_api.InlineCommentCheck)

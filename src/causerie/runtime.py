@@ -29,6 +29,7 @@ from causerie.core.dispatch import EventDispatch
 from causerie.core.feeds import FeedService
 from causerie.core.mail import Mail
 from causerie.core.moderation import ModerationService
+from causerie.core.moderation_hook import ExternalModeration
 from causerie.core.notifications import Links, ReaderMails
 from causerie.core.outbox import (
     EMAIL,
@@ -40,6 +41,7 @@ from causerie.core.outbox import (
 )
 from causerie.core.privacy import PrivacyService, RetentionTask
 from causerie.core.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from causerie.core.reader_desk import ReaderDesk
 from causerie.core.readers import ReaderService
 from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
@@ -50,6 +52,7 @@ from causerie.importers.jobs import ImportJobs
 from causerie.importers.writer import ImportService
 from causerie.notify.email import SmtpMailer
 from causerie.notify.live import EventHub, LocalHub, live_listener
+from causerie.notify.moderation_hook import HookPoster
 from causerie.notify.webhook import WebhookSender
 from causerie.spam import PassThroughFilter, SpamFilter
 from causerie.spam.state import LearningLog
@@ -126,6 +129,8 @@ class Runtime:
     readers: ReaderService
     reports: ReportService
     thread_desk: ThreadDesk
+    reader_desk: ReaderDesk
+    hook_poster: HookPoster
     outbox: OutboxWorker
     webhooks: WebhookService
     webhook_sender: WebhookSender
@@ -143,6 +148,7 @@ class Runtime:
         self.retention.stop()
         self.outbox.stop()
         self.webhook_sender.close()
+        self.hook_poster.close()
         self.usage.close()
 
 
@@ -186,12 +192,17 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     moderation = ModerationService(comments, stores.moderation, reports=stores.reports)
     comments.gatekeepers.append(moderation.gatekeeper)
     reports = ReportService(comments, stores.reports, stores.moderation.audit)
+    # Asked only for sites that set a hook URL (core/moderation_hook.py).
+    hook_poster = HookPoster()
+    comments.hook = ExternalModeration(hook_poster)
     links = Links(secret, settings.public_url or f"http://{settings.host}:{settings.port}")
     mailer = SmtpMailer(settings)
     readers = ReaderService(
         comments, stores.identities, secret, mail_on=mailer.enabled, limiter=limiter
     )
     comments.author_checks.append(readers.check_author)
+    reader_desk = ReaderDesk(moderation, stores.readers, stores.identities, readers.block)
+    comments.standing = reader_desk.standing
     # One cache of the stored webhooks, for the dispatch and the sender alike.
     hooks = WebhookCache(stores.notifications)
     timeout = settings.webhook_timeout_seconds
@@ -233,6 +244,8 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         readers=readers,
         reports=reports,
         thread_desk=ThreadDesk(moderation),
+        reader_desk=reader_desk,
+        hook_poster=hook_poster,
         outbox=outbox,
         webhooks=WebhookService(stores.notifications, stores.outbox, changed=hooks.forget),
         webhook_sender=webhook_sender,

@@ -67,3 +67,14 @@ def test_an_unknown_thread_has_no_featured_comment(desk: Moderator) -> None:
     answer = desk.client.get("/api/comments", params={"uri": "/nowhere", "featured": "true"})
     assert answer.json()["comments"] == [] and answer.json()["total"] == 0
     assert _thread(desk, uri="/nowhere")["featured"] == []
+
+
+def test_the_server_rendered_page_carries_the_picks_and_the_rules(desk: Moderator) -> None:
+    pick = post(desk.client, "Un avis éclairant")
+    desk.act("feature", pick["id"])
+    thread_id = desk.get("/threads").json()["threads"][0]["id"]
+    desk.send("PUT", f"/threads/{thread_id}/rules", {"closed": True})
+    html = desk.client.get("/api/comments.html", params={"uri": "/article", "lang": "ar"}).text
+    assert '<section class="cz-feat" aria-labelledby="cz-feat-h">' in html
+    assert "اختيارات هيئة التحرير" in html and 'data-closed="moderator"' in html
+    assert 'data-act="report"' in html

@@ -139,9 +139,11 @@ def test_rules_are_found_by_any_key_of_the_reader(
     readers.set_reader_rule(rule)
     assert readers.reader_rules(site.id, ["akey", "ip-hash"]) == [rule]
     assert readers.reader_rules(site.id, ["other"]) == []
-    lifted = ReaderRule(site.id, "ip-hash", None, "", False, False, NOW + 1, "ines")
-    readers.set_reader_rule(lifted)
-    assert readers.reader_rule(site.id, "ip-hash") == lifted
+    premod = ReaderRule(site.id, "ip-hash", None, "", False, True, NOW + 1, "ines")
+    readers.set_reader_rule(premod)
+    assert readers.reader_rule(site.id, "ip-hash") == premod
+    readers.set_reader_rule(ReaderRule(site.id, "ip-hash", None, "", False, False, NOW, "ines"))
+    assert readers.reader_rule(site.id, "ip-hash") is None
     other = comments.ensure_site("autre")
     assert readers.reader_rules(other.id, ["ip-hash"]) == []
 

@@ -20,6 +20,7 @@ from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
 from causerie.core.errors import InvalidField
 from causerie.core.threads import public_comment
+from causerie.store.records import CommentState
 
 router = APIRouter(prefix="/api", tags=["comments"])
 
@@ -210,6 +211,9 @@ def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
     comment, token = service.create(body.site, data, reader)
     window = service.site_settings(service.site(body.site)).edit_window_seconds
     out: dict[str, Any] = public_comment(comment, service.secret)
+    if comment.state is CommentState.DELETED:
+        # Rejected by the site's moderation hook: like a spam verdict, not told as such.
+        out["state"] = CommentState.PENDING.value
     out.update(
         uri=validation.check_uri(body.uri),
         edit_token=token,

@@ -3,6 +3,8 @@
 - ``GET /api/admin/queues[?site=]``: live counts of every queue, and the first
   non-empty one in the desk's order (where the dashboard opens).
 - ``GET /api/admin/comments/{id}/reports``: a comment's reports, without their authors.
+- ``POST /api/admin/sites/{name}/moderation-hook/test``: call the site's external
+  moderation hook with a sample comment and say what came back.
 - ``GET /api/admin/threads``, ``GET /api/admin/threads/{id}``,
   ``PUT /api/admin/threads/{id}/rules``: threads and their rules (close now, close
   after N days, pre-moderate, the article's date).
@@ -20,6 +22,7 @@ from causerie.api.http import JSONBody, request_lang
 from causerie.api.moderation import Changing, Reading, moderation
 from causerie.api.params import Digits, Id, Offset
 from causerie.api.state import runtime_of
+from causerie.core.errors import InvalidField
 from causerie.core.i18n import translate
 from causerie.core.thread_desk import MAX_DAYS, ThreadView
 from causerie.core.threads import iso
@@ -134,3 +137,26 @@ def thread_rules(request: Request, thread_id: Id, body: RulesBody, session: Chan
     changes = body.model_dump(exclude_unset=True)
     view = runtime_of(request).thread_desk.change(session, thread_id, changes)
     return JSONBody(thread_view(view))
+
+
+@router.post(
+    "/sites/{name}/moderation-hook/test", summary="Call the site's external moderation hook"
+)
+def test_hook(request: Request, name: str, session: Changing) -> JSONBody:
+    """A sample comment, signed as real ones are; the outcome, status, time and error."""
+    service = moderation(request)
+    site = service.site(session, name)
+    conf = service.comments.site_settings(site)
+    hook = service.comments.hook
+    if hook is None or not conf.moderation_hook_url:
+        raise InvalidField("field_invalid", field="moderation_hook_url")
+    heard = hook.test(site, conf)
+    return JSONBody(
+        {
+            "outcome": heard.outcome,
+            "status": heard.status,
+            "ms": heard.ms,
+            "reason": heard.reason,
+            "error": heard.error,
+        }
+    )

@@ -61,6 +61,8 @@ def _header(c: dict[str, Any], lang: str) -> str:
         tags += f'<span class="cz-tag">{escape(translate("widget.by_site", lang))}</span>'
     if c.get("pinned"):
         tags += f'<span class="cz-tag">{escape(translate("widget.pinned", lang))}</span>'
+    if c.get("featured"):
+        tags += f'<span class="cz-tag">{escape(translate("widget.featured", lang))}</span>'
     edited = ""
     if c.get("modified"):
         edited = f'<span class="cz-ed">{escape(translate("widget.edited", lang))}</span>'
@@ -94,6 +96,11 @@ def comment(c: dict[str, Any], lang: str) -> str:
             + f'<button type="button" class="cz-btn" data-act="reply">'
             f"{escape(translate('widget.reply', lang))}</button>"
         )
+        if c["state"] == "approved":
+            footer += (
+                f'<button type="button" class="cz-btn" data-act="report">'
+                f"{escape(translate('widget.report', lang))}</button>"
+            )
         body = (
             _header(c, lang)
             + f'<div class="cz-b" dir="auto">{c["html"]}</div>'
@@ -110,6 +117,39 @@ def comment(c: dict[str, Any], lang: str) -> str:
     )
 
 
+def picks(featured: list[dict[str, Any]], lang: str) -> str:
+    """The editors' picks as embed.js draws them: a labelled section before the thread."""
+    if not featured:
+        return ""
+    items = "".join(
+        f'<article class="cz-c"><header class="cz-h"><b class="cz-a" dir="auto">'
+        f'{escape(c["author"] or "")}</b><a class="cz-t" href="#cz-c-{int(c["id"])}">'
+        f'<time datetime="{_attr(c["created"])}">{escape(_date(c["created"], lang))}</time></a>'
+        f'</header><div class="cz-b" dir="auto">{c["html"]}</div></article>'
+        for c in featured
+    )
+    title = escape(translate("widget.featured", lang))
+    return (
+        f'<section class="cz-feat" aria-labelledby="cz-feat-h"><h4 id="cz-feat-h">{title}</h4>'
+        f"{items}</section>"
+    )
+
+
+def _rules(page: dict[str, Any]) -> str:
+    """The thread's rules as data attributes the widget reads when it takes over."""
+    closed = page.get("closed")
+    out = ""
+    if closed:
+        out += (
+            f' data-closed="{_attr(closed["reason"])}" data-since="{_attr(closed["since"] or "")}"'
+        )
+    if page.get("closes_at"):
+        out += f' data-closes-at="{_attr(page["closes_at"])}"'
+    if page.get("premod"):
+        out += " data-premod"
+    return out
+
+
 def thread(page: dict[str, Any], lang: str) -> str:
     """A page of a thread (as ``threads.thread_page`` returns it) as a fragment."""
     items = "".join(comment(c, lang) for c in page["comments"])
@@ -118,6 +158,7 @@ def thread(page: dict[str, Any], lang: str) -> str:
     return (
         f'<div class="causerie-ssr" data-causerie-ssr data-uri="{_attr(page["uri"])}" '
         f'data-sort="{_attr(page["sort"])}" data-next="{_attr(page["next"] or "")}" '
-        f'data-total="{int(page["total"])}" lang="{_attr(lang)}" dir="{direction(lang)}">'
+        f'data-total="{int(page["total"])}"{_rules(page)} lang="{_attr(lang)}" '
+        f'dir="{direction(lang)}">{picks(page.get("featured") or [], lang)}'
         f'<div class="cz-list">{items}</div></div>'
     )

@@ -71,13 +71,15 @@ class SqlReaderStore:
         return ReaderRule(**row._mapping) if row else None
 
     def set_reader_rule(self, rule: ReaderRule) -> ReaderRule:
-        """Store the rule on a reader (replacing the one before)."""
+        """Store the rule on a reader (replacing the one before; a rule of nothing is removed)."""
         r = t.reader_rules.c
+        empty = not (rule.suspended_until or rule.banned or rule.premod or rule.message)
         with write_transaction(self.engine) as conn:
             conn.execute(
                 delete(t.reader_rules).where(r.site_id == rule.site_id, r.reader == rule.reader)
             )
-            conn.execute(insert(t.reader_rules).values(**vars(rule)))
+            if not empty:
+                conn.execute(insert(t.reader_rules).values(**vars(rule)))
         self._has_rules.pop(rule.site_id, None)
         return rule
 

@@ -23,7 +23,7 @@ class ReaderRuleStore(Protocol):
         """The rule on one reader of a site, read afresh."""
 
     def set_reader_rule(self, rule: ReaderRule) -> ReaderRule:
-        """Store the rule on a reader (replacing the one before)."""
+        """Store the rule on a reader (replacing the one before; a rule of nothing is removed)."""
 
     def reader_history(self, site_id: int, reader: str, limit: int, offset: int) -> ReaderHistory:
         """A reader's comments on a site, newest first, with counts by state and her names."""

@@ -11,6 +11,7 @@
     if (action === 'reply') return reply(node, id);
     if (action === 'up' || action === 'down') return castVote(node, id, action === 'up' ? 1 : -1);
     if (action === 'edit') return editForm(node, id);
+    if (action === 'report') return reportDialog(id, button);
     if (action === 'cancel-edit') return closeEdit(node);
     if (action === 'delete') {
       button.dataset.act = 'confirm';
@@ -95,3 +96,37 @@
     }
   }
 
+
+  // The report dialog: a reason (and a few words for "other"), keyboard and screen-reader ready.
+  function reportDialog(id, button) {
+    const d = doc.createElement('dialog');
+    d.className = 'cz-dlg';
+    d.setAttribute('aria-labelledby', 'cz-rp-t');
+    d.lang = lang;
+    d.dir = M.dir;
+    const reasons = ['spam', 'abuse', 'off_topic', 'personal_data', 'other'].map((r, i) =>
+      `<label class="cz-check"><input type="radio" name="reason" value="${r}"${i ? '' : ' checked'}> ${esc(t('report_reason.' + r))}</label>`).join('');
+    d.innerHTML =
+      `<form novalidate><h2 id="cz-rp-t">${esc(t('report_title'))}</h2><fieldset><legend>${esc(t('report_why'))}</legend>${reasons}</fieldset>` +
+      `<div class="cz-field"><label for="cz-rp">${esc(t('report_text'))}</label><textarea id="cz-rp" name="text" rows="2" maxlength="500" aria-describedby="cz-rp-e"></textarea><p class="cz-err" id="cz-rp-e" aria-live="polite"></p></div>` +
+      `<p class="cz-msg" role="status"></p><div class="cz-actions"><button type="submit" class="cz-btn cz-go">${esc(t('report_send'))}</button><button type="button" class="cz-btn" data-rp="close">${esc(t('cancel'))}</button></div></form>`;
+    const f = d.querySelector('form');
+    d.addEventListener('click', (e) => { if (e.target.closest('[data-rp]')) d.close(); });
+    d.addEventListener('close', () => { d.remove(); button.focus(); });
+    f.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const area = f.elements.text;
+      clearErrors(f);
+      try {
+        await api('POST', `/api/comments/${id}/reports`, {}, { reason: f.elements.reason.value, text: area.value.trim() || null, lang }, sessionHeader());
+        button.dataset.act = 'done';
+        button.setAttribute('aria-disabled', 'true');
+        d.close();
+        say(t('reported'));
+      } catch (err) {
+        if (err.field === 'text') { fieldError(f, 'text', err.message); area.focus(); } else f.querySelector('.cz-msg').textContent = err.message;
+      }
+    });
+    root.append(d);
+    d.showModal();
+  }

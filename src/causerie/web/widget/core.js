@@ -14,6 +14,8 @@
     limit: ds.causerieLimit || '',
     live: ds.causerieLive !== 'false',
     target: ds.causerieContainer || '#causerie-thread',
+    // The article's date: threads may close N days after it (docs/embedding.md).
+    published: ds.causeriePublished || doc.querySelector('meta[property="article:published_time"]')?.content || '',
   };
   const state = { sort: ds.causerieSort || 'oldest', next: null, total: 0, cfg: {} };
   let M = {};
@@ -61,7 +63,7 @@
       throw { message: t('network') };
     }
     const data = await res.json().catch(() => ({}));
-    if (!res.ok) throw { status: res.status, field: data.field, error: data.error, message: data.message || t('network') };
+    if (!res.ok) throw { status: res.status, field: data.field, error: data.error, reason: data.reason, note: data.note, message: data.message || t('network') };
     return data;
   }
 

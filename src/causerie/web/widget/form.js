@@ -42,6 +42,7 @@
       text: v('text'), author: v('author'), email: v('email'), website: v('website'),
       parent: +f.dataset.parent || null, notify: f.elements.notify.checked,
       hp: f.elements.hp.value, elapsed: Math.round((performance.now() - T0) / 100) / 10,
+      published: conf.published || null,
     };
     const errors = check(data);
     if (Object.keys(errors).length) return showErrors(f, errors);
@@ -63,9 +64,14 @@
       f.querySelector('.cz-msg').textContent = note;
     } catch (e) {
       if (e.status === 401 && session) { signedIn(null); who(); }
+      if (e.error === 'thread_closed') {
+        rules({ closed: { reason: e.reason } });
+        return say((root.querySelector('.cz-rule').textContent = e.message));
+      }
       const input = e.field && fieldError(f, e.field, e.message);
       if (input) input.focus();
-      else f.querySelector('.cz-msg').textContent = e.message;
+      // A suspended reader reads the editors' own words after the sentence in her language.
+      else f.querySelector('.cz-msg').textContent = e.message + (e.note ? ' ' + t('suspended_note') + ' ' + e.note : '');
     } finally {
       button.disabled = false;
       button.textContent = t('submit');

@@ -20,11 +20,13 @@
         (c.verified ? `<span class="cz-ok" title="${esc(t('verified'))}"><span aria-hidden="true">✓</span><span class="cz-sr">${esc(t('verified'))}</span></span>` : '') +
         (c.by_site ? `<span class="cz-tag">${esc(t('by_site'))}</span>` : '') +
         (c.pinned ? `<span class="cz-tag">${esc(t('pinned'))}</span>` : '') +
+        (c.featured ? `<span class="cz-tag">${esc(t('featured'))}</span>` : '') +
         `<a class="cz-t" href="#cz-c-${c.id}"><time datetime="${esc(c.created)}"></time></a>` +
         (c.modified ? `<span class="cz-ed">${esc(t('edited'))}</span>` : '') +
         `</header><div class="cz-b" dir="auto">${c.html}</div>` +
         (c.state === 'pending' ? `<p class="cz-n">${esc(t('pending'))}</p>` : '') +
-        `<footer class="cz-f">${vote('up', 'like', '▲', c.likes, c.id)}${vote('down', 'dislike', '▼', c.dislikes, c.id)}<button type="button" class="cz-btn" data-act="reply">${esc(t('reply'))}</button>${own}</footer>`;
+        `<footer class="cz-f">${vote('up', 'like', '▲', c.likes, c.id)}${vote('down', 'dislike', '▼', c.dislikes, c.id)}<button type="button" class="cz-btn" data-act="reply">${esc(t('reply'))}</button>${own}` +
+        (c.state === 'approved' && !own ? `<button type="button" class="cz-btn" data-act="report">${esc(t('report'))}</button>` : '') + '</footer>';
     }
     const hidden = c.hidden_replies ? `<p class="cz-hr">${esc(t('more_replies', { n: c.hidden_replies }))}</p>` : '';
     return `<article class="cz-c${c.state === 'deleted' ? ' cz-del' : ''}" id="cz-c-${c.id}" data-id="${c.id}">${body}<div class="cz-r">${(c.replies || []).map(comment).join('')}${hidden}</div></article>`;
@@ -72,13 +74,34 @@
       tok.length ? { 'X-Causerie-Tokens': tok.join(',') } : {});
   }
 
+  // Editors' picks, first and apart: a labelled section, each linking to its place in the thread.
+  const picks = (items) => items && items.length
+    ? `<section class="cz-feat" aria-labelledby="cz-feat-h"><h4 id="cz-feat-h">${esc(t('featured'))}</h4>` +
+      items.map((c) => `<article class="cz-c"><header class="cz-h"><b class="cz-a" dir="auto">${esc(c.author)}</b><a class="cz-t" href="#cz-c-${c.id}"><time datetime="${esc(c.created)}"></time></a></header><div class="cz-b" dir="auto">${c.html}</div></article>`).join('') + '</section>'
+    : '';
+
+  // What the thread's rules say: closed (why, since when) or reviewed before publication.
+  function rules(page) {
+    const c = page.closed || (page.closes_at && Date.parse(page.closes_at) <= Date.now() && { reason: 'auto', since: page.closes_at });
+    const note = root.querySelector('.cz-rule');
+    state.shut = !!c;
+    root.classList.toggle('cz-shut', state.shut);
+    note.textContent = c ? t('closed.' + c.reason, { date: c.since ? new Date(c.since).toLocaleDateString(lang, { dateStyle: 'long' }) : '' }) : page.premod ? t('premod') : '';
+    note.hidden = !note.textContent;
+    if (root.querySelector('.cz-who')) who();
+  }
+
   function showPage(page, append) {
+    if (!append) {
+      rules(page);
+      root.querySelector('.cz-fb').innerHTML = picks(page.featured);
+    }
     const html = page.comments.map(comment).join('');
     if (append) list.insertAdjacentHTML('beforeend', html); else list.innerHTML = html;
     state.next = page.next;
     state.total = page.total;
     root.querySelector('.cz-more').hidden = !state.next;
-    fmtDates(list);
+    fmtDates(root);
     showTotal();
   }
 

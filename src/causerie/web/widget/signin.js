@@ -9,7 +9,7 @@
     const { policy, methods } = signin();
     const locked = policy !== 'anyone' && !session;
     for (const k of ['author', 'email']) f.querySelector('.cz-' + k).hidden = !!session;
-    f.hidden = locked;
+    f.hidden = locked || state.shut;
     bar.innerHTML = session
       ? `<span>${esc(t('signin.as', { name: session.n }))}</span> <button type="button" class="cz-btn" data-act="signout">${esc(t('signin.out'))}</button>`
       : (locked ? `<span>${esc(t(policy === 'subscribers' ? 'signin.subscribers' : 'signin.required'))}</span> ` : '') +

@@ -9,8 +9,9 @@
     root.innerHTML =
       `<div class="cz-top"><h3 class="cz-count"></h3><label class="cz-sort">${esc(t('sort'))} <select>${sorts}</select></label></div>` +
       `<p class="cz-privacy">${esc(t('privacy'))} <a href="${esc(privacy)}">${esc(t('privacy_link'))}</a></p>` +
-      `<p class="cz-status cz-sr" role="status"></p><div class="cz-list"></div><button type="button" class="cz-btn cz-more" hidden>${esc(t('load_more'))}</button>`;
+      `<p class="cz-status cz-sr" role="status"></p><div class="cz-fb"></div><div class="cz-list"></div><button type="button" class="cz-btn cz-more" hidden>${esc(t('load_more'))}</button>`;
     root.querySelector('.cz-privacy').before(form(null));
+    root.querySelector('.cz-form').insertAdjacentHTML('beforebegin', '<p class="cz-rule" hidden></p>');
     root.querySelector('.cz-form').insertAdjacentHTML('beforebegin', '<p class="cz-who"></p>');
     list = root.querySelector('.cz-list');
     root.addEventListener('click', (e) => {
@@ -73,10 +74,14 @@
     if (takeOver) {
       list.replaceWith(ssr.querySelector('.cz-list'));
       list = root.querySelector('.cz-list');
+      const sd = ssr.dataset;
+      rules({ closed: sd.closed && { reason: sd.closed, since: sd.since }, closes_at: sd.closesAt, premod: 'premod' in sd });
+      const fb = ssr.querySelector('.cz-feat');
+      if (fb) root.querySelector('.cz-fb').append(fb);
       state.next = ssr.dataset.next || null;
       state.total = +ssr.dataset.total;
       root.querySelector('.cz-more').hidden = !state.next;
-      fmtDates(list);
+      fmtDates(root);
       showTotal();
     } else {
       const first = await page;

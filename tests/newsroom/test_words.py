@@ -1,0 +1,55 @@
+"""Banned words (to spam) and suspect words (held): whole words, explained on the card."""
+
+from __future__ import annotations
+
+import pytest
+
+from causerie.core.words import first_match, fold
+from tests.newsroom.conftest import Moderator, post
+
+
+@pytest.mark.parametrize(
+    ("text", "entries", "found"),
+    [
+        ("C'est une ARNAQUÉ !", ["arnaque"], "arnaque"),
+        ("des arnaques partout", ["arnaque"], None),
+        ("des arnaques partout", ["arnaqu*"], "arnaqu*"),
+        ("a classy answer", ["ass"], None),
+        ("هذا قَرْض سريع", ["قرض"], "قرض"),
+        ("قـــرض بدون فوائد", ["قرض"], "قرض"),
+        ("إعلان", ["اعلان"], "اعلان"),
+        ("mon mot   de passe", ["mot de passe"], "mot de passe"),
+        ("ca\u200bsino en ligne", ["casino"], "casino"),
+        ("rien à voir", ["", "  ", "*"], None),
+    ],
+)
+def test_words_match_whole_words_whatever_the_spelling(
+    text: str, entries: list[str], found: str | None
+) -> None:
+    assert first_match(text, entries) == found
+
+
+def test_folding_keeps_letters_and_drops_marks() -> None:
+    assert fold("Élève ÉCOLE") == "eleve ecole"
+    assert fold("مُدَرِّسَة") == "مدرسه"
+
+
+def test_a_banned_word_sends_to_spam_and_a_suspect_one_holds_with_the_word_as_reason(
+    desk: Moderator,
+) -> None:
+    desk.send(
+        "PUT",
+        "/sites/default/settings",
+        {"reject_words": ["arnaqu*"], "hold_words": ["procès"]},
+    )
+    banned = post(desk.client, "Quelle ARNAQUE ce site")
+    suspect = post(desk.client, "Le proces aura lieu demain")
+    clean = post(desk.client, "Une procession passe")
+    assert (banned["state"], suspect["state"], clean["state"]) == ("pending", "pending", "approved")
+    spam = desk.get("/comments", params={"state": "spam"}).json()["comments"][0]
+    assert spam["id"] == banned["id"]
+    assert spam["reasons"] == [
+        {"code": "word_rejected", "text": "contient un mot interdit : « arnaqu* »", "weight": 0}
+    ]
+    held = desk.get("/comments", params={"state": "pending", "lang": "ar"}).json()["comments"][0]
+    assert held["reasons"][0]["text"] == "يحتوي على كلمة مشبوهة: «procès»"
