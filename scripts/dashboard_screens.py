@@ -66,8 +66,8 @@ def _queue(name: str) -> Callable[[Any], None]:
 
 
 def _reader(page: Any) -> None:
-    _queue("all")(page)
-    page.locator("#queue > li .history").first.click()
+    _queue("approved")(page)
+    page.locator("#queue > li", has_text="Samira").locator(".history").first.click()
     page.wait_for_selector("dialog.panel .reader-comments")
     _settled(page)
 

@@ -21,6 +21,13 @@
     return out;
   }
 
+  /* The decision a moderator most often takes here, drawn as the main button: publish
+     what was held, keep what readers reported. Elsewhere no button is favoured. */
+  function expected(c) {
+    if (c.reports && c.reports.open > 0) return "keep";
+    return c.state === "pending" ? "approve" : null;
+  }
+
   const badge = (key, kind) => el("span", { class: "badge" + (kind ? " " + kind : "") }, t(key));
 
   A.card = function (c, queue) {
@@ -102,7 +109,7 @@
 
   function actions(c) {
     const decide = (action) => A.button(t("action." + action), KEYS[action], () => A.queue.act(action, [c.id]),
-      { "data-action": action, class: action === decisions(c)[0] ? "primary" : null });
+      { "data-action": action, class: action === expected(c) ? "primary" : null });
     return el("div", { class: "actions" },
       el("div", { class: "decide" }, decisions(c).map(decide)),
       el("div", { class: "tools" },

@@ -37,7 +37,8 @@
         A.fail(error);
       }
     };
-    body.replaceChildren(
+    body.replaceChildren();
+    A.put(body,
       who(data),
       status(data),
       el("dl", { class: "stats small" }, COUNTS.map((k) => el("div", { class: "stat" },
