@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,21 +9,18 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer
-from tests.moderation.desk import Admin, live_desk, open_desk, post, serious_violations, t
+from tests.moderation.desk import Admin, open_desk, post, serious_violations, t
+from tests.moderation.desk import desk as desk  # the module's live server
 
 pytestmark = pytest.mark.browser
 
 SAMIRA = {"author": "Samira", "email": "samira@mail.example", "address": "198.51.100.21"}
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server for the module; each test works with its own reader."""
-    live = live_desk(tmp_path_factory.mktemp("reader"))
-    try:
-        yield live
-    finally:
-        live.stop()
+def _posts_as(server: LiveServer, reader: dict[str, str], text: str) -> httpx.Response:
+    body = {"uri": "/2026/tram", "text": text, "author": reader["author"], "email": reader["email"]}
+    headers = {"X-Forwarded-For": reader["address"]}
+    return httpx.post(server.url + "/api/comments", json=body, headers=headers, timeout=10)
 
 
 def _history(page: Any, comment: int, lang: str, name: str) -> Any:
@@ -56,18 +52,7 @@ def test_her_history_decisions_and_the_message_she_reads(
     page.keyboard.press("Enter")
     panel.locator(".status-line.warn").wait_for()
     assert page.evaluate("Boolean(document.activeElement.closest('dialog'))")  # focus kept
-    refused = httpx.post(
-        desk.url + "/api/comments",
-        json={
-            "uri": "/2026/tram",
-            "text": "Encore moi.",
-            "author": reader["author"],
-            "email": reader["email"],
-            "lang": lang,
-        },
-        headers={"X-Forwarded-For": reader["address"]},
-        timeout=10,
-    )
+    refused = _posts_as(desk, reader, "Encore moi.")
     assert refused.status_code == 403 and refused.json()["error"] == "reader_suspended"
     assert "Merci de rester courtois." in refused.json()["note"]
     panel.get_by_role("button", name=t(lang, "reader.unsuspend")).click()
@@ -79,17 +64,7 @@ def test_her_history_decisions_and_the_message_she_reads(
     assert any(c["id"] == held for c in admin.get("/comments", state="pending")["comments"])
     panel.get_by_role("button", name=t(lang, "reader.ban"), exact=True).click()
     panel.locator(".status-line.bad").wait_for()
-    banned = httpx.post(
-        desk.url + "/api/comments",
-        json={
-            "uri": "/2026/tram",
-            "text": "Et encore.",
-            "author": reader["author"],
-            "email": reader["email"],
-        },
-        headers={"X-Forwarded-For": reader["address"]},
-        timeout=10,
-    )
+    banned = _posts_as(desk, reader, "Et encore.")
     assert banned.status_code == 403 and banned.json()["error"] == "reader_banned"
     # Her comments in the queue, then Escape closes and the focus returns to the card.
     page.keyboard.press("Escape")
