@@ -1,16 +1,19 @@
 """Pictures of the moderation desk for docs/moderation.md: every screen, fr and ar, desk and phone.
 
-    .venv/bin/python scripts/dashboard_screens.py                    # all, into docs/images/
-    .venv/bin/python scripts/dashboard_screens.py --out /tmp/desk    # somewhere else
-    .venv/bin/python scripts/dashboard_screens.py --screens queue,reader --langs fr
+    make docs-images                                                  # these and every other
+    .venv/bin/python scripts/dashboard_screens.py                    # into test-artifacts/
+    .venv/bin/python scripts/dashboard_screens.py --screens queue,reader --langs ar
+    .venv/bin/python scripts/dashboard_screens.py --pictures desk-queue-fr-phone.png --out /tmp/x
 
 Starts its own ``causerie serve`` on a temporary SQLite file, seeds a morning in a
-newsroom through the public and admin APIs (articles in French and Arabic, held
-comments, a reply, spam caught by the shipped filter, readers' reports, an
-editors' pick), signs in with a dashboard account made by the real CLI, and
-photographs each screen in Debian's Chromium at 1280 × 800 and 390 × 844. Tests
-never run this: a test run leaves docs/ untouched; new pictures are a deliberate
-commit (``make docs-images`` calls it too).
+newsroom through the public and admin APIs (``scripts/desk_seed.py``: articles in
+French and Arabic, held comments, a reply, spam caught by the shipped filter,
+readers' reports, an editors' pick), signs in with a dashboard account made by the
+real CLI, and photographs each screen in Debian's Chromium at 1280 × 800 and
+390 × 844. It writes into ``test-artifacts/``; ``make docs-images``
+(``scripts/docs_images.py``) runs it and copies the pictures into ``docs/images/``,
+so new pictures are a deliberate commit. The test suite runs it once into a
+temporary folder (tests/moderation/test_desk_screens.py), never into docs/.
 """
 
 from __future__ import annotations
@@ -27,11 +30,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-IMAGES = ROOT / "docs" / "images"
+ARTIFACTS = ROOT / "test-artifacts"
 EMAIL = "redaction@journal.example"
 PASSWORD = "une phrase de passe assez longue"
 SITE = "lematin"
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+LANGS = ("fr", "ar")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -107,6 +111,7 @@ SCREENS = (
     Screen("imports", _go("#/imports")),
     Screen("menu", _menu),
 )
+ALL = tuple(s.name for s in SCREENS)
 PHONE_ONLY = {"menu"}
 DESK_ONLY = {"help"}  # a phone has no keyboard to ask for shortcuts
 
@@ -139,8 +144,8 @@ def add_account(env: dict[str, str]) -> None:
         raise SystemExit("user add failed: " + done.stderr)
 
 
-def photograph(url: str, out: Path, screens: list[Screen], langs: list[str]) -> list[Path]:
-    """Every screen asked for, each language, each size; the paths written."""
+def photograph(url: str, out: Path, wanted: set[str]) -> list[Path]:
+    """The pictures named (``picture_names()``), each screen in each language and size."""
     from playwright.sync_api import sync_playwright
 
     written = []
@@ -148,37 +153,63 @@ def photograph(url: str, out: Path, screens: list[Screen], langs: list[str]) -> 
         chromium = os.environ.get("CAUSERIE_TEST_CHROMIUM", "/usr/bin/chromium")
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            for lang in langs:
-                for size, (width, height) in SIZES.items():
-                    # bypass_csp: Playwright's waits evaluate strings, which the CSP forbids.
-                    context = browser.new_context(
-                        viewport={"width": width, "height": height},
-                        device_scale_factor=1,
-                        bypass_csp=True,
-                        locale={"fr": "fr-FR", "ar": "ar-MA", "en": "en-GB"}[lang],
-                        timezone_id="Africa/Casablanca",
-                    )
-                    page = context.new_page()
-                    page.goto(f"{url}/admin?lang={lang}&site={SITE}")
-                    page.wait_for_selector("form.login")
-                    if any(s.name == "login" for s in screens):
-                        written.append(_shot(page, out, "login", lang, size))
-                    page.fill("#email", EMAIL)
-                    page.fill("#password", PASSWORD)
-                    page.press("#password", "Enter")
-                    page.wait_for_selector("main > .view")
-                    _settled(page)
-                    for screen in screens:
-                        if screen.name == "login" or _skipped(screen.name, size):
-                            continue
-                        screen.show(page)
-                        written.append(_shot(page, out, screen.name, lang, size))
-                        page.keyboard.press("Escape")  # a dialog or the menu, if open
-                        page.wait_for_timeout(100)
-                    context.close()
+            for lang in LANGS:
+                for size in SIZES:
+                    if any(picture_name(n, lang, size) in wanted for n in ("login", *ALL)):
+                        written += _one_context(browser, url, out, wanted, lang, size)
         finally:
             browser.close()
     return written
+
+
+def _one_context(
+    browser: Any, url: str, out: Path, wanted: set[str], lang: str, size: str
+) -> list[Path]:
+    width, height = SIZES[size]
+    # bypass_csp: Playwright's waits evaluate strings, which the page's CSP forbids.
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        device_scale_factor=1,
+        bypass_csp=True,
+        locale={"fr": "fr-FR", "ar": "ar-MA"}[lang],
+        timezone_id="Africa/Casablanca",
+    )
+    page = context.new_page()
+    page.goto(f"{url}/admin?lang={lang}&site={SITE}")
+    page.wait_for_selector("form.login")
+    written = []
+    if picture_name("login", lang, size) in wanted:
+        written.append(_shot(page, out, "login", lang, size))
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_selector("main > .view")
+    _settled(page)
+    for screen in SCREENS:
+        if picture_name(screen.name, lang, size) in wanted:
+            screen.show(page)
+            written.append(_shot(page, out, screen.name, lang, size))
+            page.keyboard.press("Escape")  # a dialog or the menu, if open
+            page.wait_for_timeout(100)
+    context.close()
+    return written
+
+
+def picture_name(screen: str, lang: str, size: str) -> str:
+    """The file a screen is saved as: ``desk-queue-fr-desktop.png``."""
+    return f"desk-{screen}-{lang}-{size}.png"
+
+
+def picture_names(langs: tuple[str, ...] = LANGS) -> list[str]:
+    """Every picture this script takes (scripts/docs_images.py copies them into docs/)."""
+    every = ["login", *(s.name for s in SCREENS)]
+    return [
+        picture_name(name, lang, size)
+        for name in every
+        for lang in langs
+        for size in SIZES
+        if not _skipped(name, size)
+    ]
 
 
 def _skipped(name: str, size: str) -> bool:
@@ -186,7 +217,7 @@ def _skipped(name: str, size: str) -> bool:
 
 
 def _shot(page: Any, out: Path, name: str, lang: str, size: str) -> Path:
-    path = out / f"desk-{name}-{lang}-{size}.png"
+    path = out / picture_name(name, lang, size)
     page.mouse.move(0, 0)
     page.screenshot(path=str(path))
     print(f"dashboard-screens: {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
@@ -196,16 +227,23 @@ def _shot(page: Any, out: Path, name: str, lang: str, size: str) -> Path:
 def main(argv: list[str] | None = None) -> int:
     """Seed a server, photograph the screens; 0 when every picture was taken."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=IMAGES)
-    parser.add_argument("--screens", default="", help="comma-separated names (default: all)")
-    parser.add_argument("--langs", default="fr,ar")
+    parser.add_argument("--out", type=Path, default=ARTIFACTS)
+    parser.add_argument("--screens", default="", help="comma-separated screens (default: all)")
+    parser.add_argument("--langs", default=",".join(LANGS))
+    parser.add_argument("--pictures", default="", help="comma-separated file names instead")
     args = parser.parse_args(argv)
-    every = [Screen("login", lambda page: None), *SCREENS]
-    wanted = [s for s in args.screens.split(",") if s]
-    unknown = set(wanted) - {s.name for s in every}
-    if unknown:
-        parser.error(f"unknown screen(s): {', '.join(sorted(unknown))}")
-    screens = [s for s in every if not wanted or s.name in wanted]
+    every = picture_names()
+    if args.pictures:
+        wanted = set(args.pictures.split(","))
+    else:
+        screens = set(args.screens.split(",")) if args.screens else {"login", *ALL}
+        langs = set(args.langs.split(","))
+        wanted = {
+            picture_name(n, lang, size) for n in screens for lang in langs for size in SIZES
+        } & set(every)
+    unknown = wanted - set(every)
+    if unknown or not wanted:
+        parser.error(f"unknown or no picture(s): {', '.join(sorted(unknown))}")
     args.out.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix="causerie-screens-") as tmp,
@@ -213,8 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     ):
         add_account(env)
         seed(url, EMAIL, PASSWORD, SITE)
-        photograph(url, args.out, screens, args.langs.split(","))
-    return 0
+        written = photograph(url, args.out, wanted)
+    return 0 if len(written) == len(wanted) else 1
 
 
 if __name__ == "__main__":

@@ -153,6 +153,7 @@ REPORTS = [
     ("nadia", "off_topic", "", "198.51.100.43"),
 ]
 FEATURE = ["fatima"]
+CONFIRMED = ["spam2"]
 
 
 def _post(
@@ -211,4 +212,5 @@ def seed(url: str, email: str, password: str, site: str) -> dict[str, int]:
             )
             answer.raise_for_status()
         act("feature", FEATURE)
+        act("spam", CONFIRMED)  # a moderator confirms the filter: the overview's precision
     return ids

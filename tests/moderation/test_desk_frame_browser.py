@@ -14,6 +14,7 @@ from tests.conftest import LiveServer, set_comment_columns
 from tests.moderation.desk import (
     DESKTOP,
     PHONE,
+    Admin,
     open_desk,
     post,
     serious_violations,
@@ -203,5 +204,38 @@ def test_no_serious_accessibility_violation_on_any_screen(
     page.click(".top .menu")
     found = {"menu": serious_violations(page, axe)}
     assert found == {"menu": []}
+    assert page.errors == []
+    page.context.close()
+
+
+def test_each_settings_section_saves_on_its_own(browser: Any, desk: LiveServer) -> None:
+    admin = Admin(desk)
+    page = open_desk(browser, desk, "fr", DESKTOP, path="#/settings", site="default")
+    toc = page.get_by_role("navigation", name=t("fr", "settings.toc"))
+    toc.get_by_role("link", name=t("fr", "settings.section.reports")).click()
+    assert page.evaluate("document.activeElement.id") == "settings-reports-title"
+    reports = page.locator("#settings-reports")
+    reports.get_by_label(t("fr", "settings.report_threshold")).fill("5")
+    reports.get_by_label(t("fr", "settings.report_action")).select_option("queue")
+    words = page.locator("#settings-moderation").get_by_label(t("fr", "settings.hold_words"))
+    words.fill("arnaque*")  # typed, not saved: another section's button was pressed
+    reports.get_by_role("button").click()
+    page.wait_for_function("document.getElementById('status').textContent.length > 0")
+    settled(page)
+    saved = admin.get("/sites/default/settings")
+    assert (saved["report_threshold"], saved["report_action"]) == (5, "queue")
+    assert saved["hold_words"] == []
+    # The hook's test button says what came back, here: nothing listens there.
+    hook = page.locator("#settings-hook")
+    hook.get_by_label(t("fr", "settings.moderation_hook_url")).fill("http://127.0.0.1:9/hook")
+    hook.get_by_label(t("fr", "settings.moderation_hook_secret")).fill("un secret assez long")
+    hook.get_by_label(t("fr", "settings.moderation_hook_allow_private")).check()
+    hook.get_by_role(
+        "button", name=t("fr", "settings.save_section", section=t("fr", "settings.section.hook"))
+    ).click()
+    settled(page)
+    hook.get_by_role("button", name=t("fr", "hook.test")).click()
+    settled(page)
+    assert page.locator(".hook-outcome").inner_text().startswith(t("fr", "hook.outcome.error"))
     assert page.errors == []
     page.context.close()

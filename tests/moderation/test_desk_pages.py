@@ -11,7 +11,7 @@ import pytest
 from babel.dates import format_skeleton
 from starlette.testclient import TestClient
 
-from causerie.api.admin_pages import ADMIN, desk_parts
+from causerie.api.admin_pages import ADMIN, admin_catalog, desk_parts
 from causerie.api.overview_chart import ChartText, chart_svg
 from tests.moderation.conftest import add_user, login
 
@@ -39,6 +39,14 @@ def test_every_string_exists_in_french_english_and_arabic_with_the_same_placehol
         for lang in ("fr", "ar"):
             text = catalogs[lang].get(key) or catalogs[lang].get(_base(key), "")
             assert set(PLACEHOLDER.findall(text)) - {"count"} == wanted, (lang, key)
+
+
+def test_a_language_that_words_a_count_once_gets_no_english_plural_forms() -> None:
+    arabic = admin_catalog("ar")
+    assert arabic["admin.card.reports"] == _catalog("ar")["admin.card.reports"]
+    assert "admin.card.reports.one" not in arabic  # English's "open report" would win
+    assert arabic["admin.queue.count.two"] == "تعليقان"  # its own forms stay
+    assert admin_catalog("fr")["admin.queue.count.one"] == "{count} commentaire"
 
 
 def test_every_key_the_scripts_name_has_a_string() -> None:

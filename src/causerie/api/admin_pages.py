@@ -32,14 +32,29 @@ SECURITY_HEADERS = {
 router = APIRouter(include_in_schema=False)
 
 
+PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
+
+
+def _catalog_file(code: str) -> dict[str, str]:
+    path = ADMIN / "i18n" / f"{code}.json"
+    data: dict[str, str] = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return data
+
+
 @cache
 def admin_catalog(lang: str) -> dict[str, str]:
-    """The dashboard's strings in ``lang``, English filling any gap."""
-    merged: dict[str, str] = {}
-    for code in (FALLBACK, lang):
-        path = ADMIN / "i18n" / f"{code}.json"
-        if path.is_file():
-            merged.update(json.loads(path.read_text(encoding="utf-8")))
+    """The dashboard's strings in ``lang``, English filling any gap.
+
+    Plural forms (``key.one``, ``key.other``…) are a language's own: where ``lang``
+    words a message once (``key``), English forms must not stand in for it.
+    """
+    own = _catalog_file(lang)
+    merged = {
+        key: text
+        for key, text in _catalog_file(FALLBACK).items()
+        if not (key.rpartition(".")[2] in PLURAL_FORMS and key.rpartition(".")[0] in own)
+    }
+    merged.update(own)
     return merged
 
 
