@@ -8,11 +8,12 @@ the parent's excerpt, the filter's reasons and readers' reports), signs in once
 through the API and then opens ``/admin`` in a new browser context each run (no
 cache; the session cookie given), one warm-up run first, not counted.
 
-Measured in the page: from the start of navigation to the mark the desk sets once
-the 50 cards are in the document (``causerie:queue``): the HTML, the style sheet
-and the scripts, ``/me``, the queue counts and the queue itself, then building
-the DOM. The time spent building (after the queue's answer arrived) is printed
-beside it. Prints each run, then one line of JSON with the median.
+Measured in the page: from the start of navigation to the first frame painted
+after the 50 cards went into the document (``causerie:queue-painted``): the HTML
+(which carries the session), the style sheet and the one script, the queue
+counts and the queue itself (in parallel), building the DOM, then style, layout
+and paint. When the queue's answer arrived and when the cards were in the page
+are printed beside it. Prints each run, then one line of JSON with the medians.
 """
 
 from __future__ import annotations
@@ -134,6 +135,21 @@ def seed(url: str, env: dict[str, str]) -> None:
             post(i)
 
 
+# Waits for the frame after the list went in (painted), then reads the marks.
+MARKS = """() => new Promise((done) => {
+  const read = () => {
+    const painted = performance.getEntriesByName('causerie:queue-painted')[0];
+    if (!painted) return setTimeout(read, 5);
+    const queue = performance.getEntriesByType('resource')
+      .filter((r) => r.name.includes('/api/admin/comments?'))[0];
+    const inPage = performance.getEntriesByName('causerie:queue')[0].startTime;
+    done({ms: painted.startTime, in_page: inPage, fetched: queue.responseEnd,
+          cards: document.querySelectorAll('#queue > li').length});
+  };
+  read();
+})"""
+
+
 def measure(url: str, runs: int, lang: str) -> list[dict[str, float]]:
     """One fresh context per run: the cookie, no cache."""
     with httpx.Client(base_url=url, timeout=30) as http:
@@ -150,17 +166,7 @@ def measure(url: str, runs: int, lang: str) -> list[dict[str, float]]:
             page = context.new_page()
             page.goto(f"{url}/admin?lang={lang}#/queue/pending")
             page.wait_for_selector("#queue > li:nth-child(50)")
-            results.append(
-                page.evaluate(
-                    """() => {
-                  const drawn = performance.getEntriesByName('causerie:queue')[0].startTime;
-                  const queue = performance.getEntriesByType('resource')
-                    .filter((r) => r.name.includes('/api/admin/comments?'))[0];
-                  return {ms: drawn, fetched: queue.responseEnd,
-                          cards: document.querySelectorAll('#queue > li').length};
-                }"""
-                )
-            )
+            results.append(page.evaluate(MARKS))
             context.close()
         browser.close()
     print(f"warm-up run (not counted): {results[0]['ms']:.1f} ms")
@@ -182,15 +188,15 @@ def main() -> None:
             process.terminate()
             process.wait(15)
     for i, r in enumerate(results):
-        build = r["ms"] - r["fetched"]
-        print(f"run {i + 1}: {r['ms']:.1f} ms to {r['cards']} cards", end="")
-        print(f" (queue answered at {r['fetched']:.1f} ms, building the DOM {build:.1f} ms)")
+        print(f"run {i + 1}: {r['ms']:.1f} ms to {r['cards']} cards on screen", end="")
+        print(f" (queue answered at {r['fetched']:.1f} ms, in the page at {r['in_page']:.1f} ms)")
     times = [r["ms"] for r in results]
     median = statistics.median(times)
     print(f"median {median:.1f} ms (goal {GOAL_MS} ms) -> {'ok' if median <= GOAL_MS else 'OVER'}")
     out = {"lang": args.lang, "cards": results[0]["cards"], "runs": len(times)}
     out["median_ms"] = round(median, 1)
-    out["median_build_ms"] = round(statistics.median(r["ms"] - r["fetched"] for r in results), 1)
+    out["median_answered_ms"] = round(statistics.median(r["fetched"] for r in results), 1)
+    out["median_in_page_ms"] = round(statistics.median(r["in_page"] for r in results), 1)
     out.update(min_ms=round(min(times), 1), max_ms=round(max(times), 1), goal_ms=GOAL_MS)
     out["load_average"] = round(os.getloadavg()[0], 2)
     print(json.dumps(out))

@@ -63,6 +63,21 @@ def test_the_desk_opens_where_comments_wait_and_its_counts_follow_each_action(
     assert page.locator("#nav-count").inner_text() == "1"
     assert page.errors == []
     page.context.close()
+    # Opened on a named queue, the list and the counts are asked for together: the tabs
+    # take the counts (and every queue the server counts) whichever answers last.
+    page = open_desk(browser, fresh, "fr", path="#/queue/approved")
+    page.wait_for_function("document.querySelector('[data-count=reported]')")
+    assert set(_counts(page)) == {
+        "pending",
+        "reported",
+        "spam",
+        "unmoderated",
+        "approved",
+        "deleted",
+        "featured",
+    }
+    assert _current_tab(page) == "approved"
+    page.context.close()
 
 
 def test_a_card_tells_where_what_who_and_why(browser: Any, fresh: LiveServer) -> None:
