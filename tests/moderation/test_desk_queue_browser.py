@@ -159,6 +159,11 @@ def test_each_decision_of_the_desk_reaches_the_api(browser: Any, fresh: LiveServ
         f"/threads/{admin.get('/comments', state='approved')['comments'][0]['thread_id']}"
     )
     assert thread["premod"] is True and thread["close_after_days"] == 5
+    show(page, "#/queue/featured")
+    page.locator(f"#c{featured}").get_by_role("button", name="Unfeature", exact=True).click()
+    page.wait_for_selector(f"#c{featured}", state="detached")
+    settled(page)
+    assert admin.get("/comments", state="featured")["total"] == 0
     assert page.errors == []
     page.context.close()
 
