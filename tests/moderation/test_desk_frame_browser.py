@@ -203,7 +203,11 @@ def test_no_serious_accessibility_violation_on_any_screen(
     page.set_viewport_size(PHONE)
     page.click(".top .menu")
     found = {"menu": serious_violations(page, axe)}
-    assert found == {"menu": []}
+    page.keyboard.press("Escape")
+    for view in ("queue", "overview", "settings"):  # on a phone: the chart scrolls sideways
+        show(page, f"#/{view}")
+        found[view] = serious_violations(page, axe)
+    assert found == {name: [] for name in found}
     assert page.errors == []
     page.context.close()
 

@@ -22,7 +22,8 @@
         el("div", { class: "stat" }, el("dt", {}, t("overview.recall")), el("dd", { id: "recall" }, percent(data.recall)))),
       el("p", {}, t("overview.explain", data.decisions)),
       el("h2", {}, t("chart.title")),
-      el("figure", { class: "chart", html: data.chart_svg }),
+      /* Focusable: on a phone it scrolls sideways, which the keyboard must reach too. */
+      el("figure", { class: "chart", tabindex: "0", html: data.chart_svg }),
       chartTable(data.days));
   };
 
