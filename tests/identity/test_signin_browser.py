@@ -289,8 +289,9 @@ def test_a_moderator_lists_a_readers_comments_and_blocks_her(browser: Any, serve
     page.press("#password", "Enter")
     page.wait_for_selector("#queue", state="attached")
     page.click("nav.queues a[data-queue=approved]")  # the desk's tab, with its count
+    expect(page.locator("main")).to_have_attribute("data-shown", "#/queue/approved")
     item = page.locator("#queue > li", has_text="Second avis").first
-    expect(item.locator(".badge")).to_have_text("Signed-in reader")
+    expect(item.locator(".badge", has_text="Signed-in reader")).to_be_visible()
     item.get_by_role("button", name="History").click()  # her history, in a side panel
     panel = page.get_by_role("dialog", name="Inès — history")
     expect(panel.locator(".reader-comments > li")).to_have_count(2)
