@@ -358,7 +358,9 @@ def test_an_action_is_logged_per_comment_and_announced(make_sqlite_client: Make)
         comment,
         store.comment(comment).thread_id,
     )
-    assert len(entry["batch"]) == 16 and entry["detail"]["before"] == {"state": "pending"}
+    # The values before: the state, and "never reviewed by a human" (undo restores both).
+    before = {"state": "pending", "reviewed": None}
+    assert len(entry["batch"]) == 16 and entry["detail"]["before"] == before
 
 
 def test_the_queue_of_one_thread(make_sqlite_client: Make) -> None:

@@ -61,7 +61,7 @@ def test_approve_shows_in_the_public_thread_and_spam_removes_it(admin: Moderator
     held = post(client, "Très bon article")["id"]
     assert public_ids(client) == []  # also fills the thread cache
     assert admin.act("approve", held).json()["updated"] == [
-        {"id": held, "state": "approved", "pinned": False}
+        {"id": held, "state": "approved", "pinned": False, "featured": False, "reports_open": 0}
     ]
     assert public_ids(client) == [held]
     assert admin.act("spam", held).is_success
