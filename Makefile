@@ -38,7 +38,8 @@ test: test-deps lint
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 # The pictures in docs/images/, taken again by the tests that make them (Chromium,
-# WordPress): the only way they change. NAMES="a.png b.png" refreshes some.
+# WordPress) or by the desk's own script: the only way they change.
+# NAMES="a.png b.png" refreshes some; NAMES='desk-*' the moderation desk's.
 docs-images: test-deps
 	$(BIN)/python scripts/docs_images.py $(NAMES)
 

@@ -288,14 +288,15 @@ def test_a_moderator_lists_a_readers_comments_and_blocks_her(browser: Any, serve
     page.fill("#password", PASSWORD)
     page.press("#password", "Enter")
     page.wait_for_selector("#queue", state="attached")
-    page.get_by_role("button", name="Approved", exact=True).click()
+    page.click("nav.queues a[data-queue=approved]")  # the desk's tab, with its count
+    expect(page.locator("main")).to_have_attribute("data-shown", "#/queue/approved")
     item = page.locator("#queue > li", has_text="Second avis").first
-    expect(item.locator(".badge")).to_have_text("Signed-in reader")
-    item.get_by_role("button", name="Reader's comments").click()
-    listed = item.get_by_role("list", name="Comments by Inès on this site")
-    expect(listed.locator("li")).to_have_count(2)
-    item.get_by_role("button", name="Block this reader").click()
-    expect(page.locator("#status")).to_contain_text("Author blocked")
+    expect(item.locator(".badge", has_text="Signed-in reader")).to_be_visible()
+    item.get_by_role("button", name="History").click()  # her history, in a side panel
+    panel = page.get_by_role("dialog", name="Inès — history")
+    expect(panel.locator(".reader-comments > li")).to_have_count(2)
+    panel.get_by_role("button", name="Ban", exact=True).click()
+    expect(page.locator("#status")).to_contain_text("Reader banned")
     assert httpx.get(live.url + "/api/signin/me", headers=session, timeout=10).status_code == 401
     refused = httpx.post(live.url + "/api/signin/sso", json={"token": token}, timeout=10)
     assert refused.json()["error"] == "reader_blocked"

@@ -25,7 +25,7 @@ def test_an_admin_imports_a_file_and_sees_progress_then_the_summary(
 ) -> None:
     _post(server, "Un commentaire en attente", "/imports")  # the queue page shows one
     page = _logged_in(browser, server, lang="fr")
-    page.get_by_role("button", name="Importer", exact=True).click()
+    page.get_by_role("link", name="Importer", exact=True).click()  # the desk's side bar
     page.select_option("#imp-format", "wordpress")
     page.set_input_files("#imp-file", str(FIXTURES / "wordpress-1.2.xml"))
     page.get_by_role("checkbox", name="Inclure les pingbacks et rétroliens").check()
@@ -50,7 +50,7 @@ def test_the_import_page_has_no_serious_accessibility_violation(
 ) -> None:
     _post(server, "Un commentaire en attente", "/imports-axe")
     page = _logged_in(browser, server, lang=lang)
-    page.locator("button[data-view=imports]").click()
+    page.locator("#nav [data-view=imports]").click()
     page.set_input_files("#imp-file", str(FIXTURES / "commento-export.json"))
     page.select_option("#imp-format", "commento")
     page.locator("form button[type=submit]").click()

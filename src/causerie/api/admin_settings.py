@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -11,6 +10,7 @@ from starlette.responses import Response
 from causerie.api.admin_pages import admin_catalog
 from causerie.api.http import JSONBody, request_lang
 from causerie.api.moderation import Changing, Reading, moderation
+from causerie.api.overview_chart import SERIES, ChartText, chart_svg
 from causerie.api.state import web_of
 from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
@@ -72,12 +72,6 @@ SECRETS = ("oidc_client_secret", "sso_secret", "moderation_hook_secret")
 # A hook's secret is long enough to be a secret (or empty: no hook can be signed).
 MIN_HOOK_SECRET = 16
 SECRET_SET = "********"
-SERIES = (
-    ("received", "#1f5fa8"),
-    ("caught", "#8a5a00"),
-    ("missed", "#b3261e"),
-    ("false_positives", "#2e7d32"),
-)
 
 
 def _site_settings_view(service: ModerationService, name: str, session: Session) -> dict[str, Any]:
@@ -158,55 +152,10 @@ def _is_origin(value: str) -> bool:
 # -- overview ---------------------------------------------------------------------
 
 
-def chart_svg(days: list[dict[str, Any]], labels: dict[str, str], title: str) -> str:
-    """A line chart of the 30 days as a standalone, accessible SVG document."""
-    width, height, left, right, top, bottom = 720, 260, 44, 12, 16, 64
-    plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max([1] + [d[name] for d in days for name, _ in SERIES])
-    step = plot_w / max(1, len(days) - 1)
-
-    def y(value: float) -> float:
-        return round(top + plot_h - value / peak * plot_h, 1)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title" font-family="sans-serif" font-size="11">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" '
-        'fill="#fff" stroke="#767676"/>',
-    ]
-    for fraction in (0, 0.5, 1):
-        value = round(peak * fraction)
-        parts.append(_text(left - 6, y(value) + 4, str(value), "end"))
-    for i in (0, len(days) // 2, len(days) - 1):
-        parts.append(_text(left + i * step, top + plot_h + 16, days[i]["date"][5:], "middle"))
-    for index, (name, color) in enumerate(SERIES):
-        points = " ".join(f"{round(left + i * step, 1)},{y(d[name])}" for i, d in enumerate(days))
-        parts.append(
-            f'<polyline data-series="{name}" fill="none" stroke="{color}" '
-            f'stroke-width="2" points="{points}"/>'
-        )
-        lx = left + index * (plot_w / len(SERIES))
-        ly = height - 18
-        parts.append(
-            f'<rect x="{round(lx, 1)}" y="{ly - 9}" width="12" height="12" fill="{color}"/>'
-        )
-        parts.append(_text(lx + 16, ly + 1, labels.get(name, name), "start"))
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _text(x: float, y: float, label: str, anchor: str) -> str:
-    return (
-        f'<text x="{round(x, 1)}" y="{round(y, 1)}" text-anchor="{anchor}" '
-        f'fill="#222">{escape(label)}</text>'
-    )
-
-
-def _labels(lang: str) -> tuple[dict[str, str], str]:
+def _words(lang: str) -> ChartText:
     text = admin_catalog(lang)
     labels = {name: text.get(f"admin.chart.{name}", name) for name, _ in SERIES}
-    return labels, text.get("admin.chart.title", "Last 30 days")
+    return ChartText(labels, text.get("admin.chart.title", "Last 30 days"), lang)
 
 
 @router.get("/api/admin/overview", summary="Counts, 30-day history, precision and recall")
@@ -215,8 +164,7 @@ def overview(
 ) -> JSONBody:
     """Everything the overview page shows, the chart included as SVG markup."""
     data = overview_data(moderation(request), session, site)
-    labels, title = _labels(request_lang(request))
-    data["chart_svg"] = chart_svg(data["days"], labels, title)
+    data["chart_svg"] = chart_svg(data["days"], _words(request_lang(request)))
     return JSONBody(data)
 
 
@@ -226,5 +174,6 @@ def chart(
 ) -> Response:
     """The overview chart as an image (for embedding or download)."""
     data = overview_data(moderation(request), session, site)
-    labels, title = _labels(request_lang(request))
-    return Response(chart_svg(data["days"], labels, title), media_type="image/svg+xml")
+    return Response(
+        chart_svg(data["days"], _words(request_lang(request))), media_type="image/svg+xml"
+    )

@@ -77,6 +77,6 @@
       check("dry_run"), check("with_pingbacks"), check("learn"),
       el("p", { id: "error", class: "error", role: "alert" }),
       el("button", { type: "submit", class: "primary" }, t("import.start")));
-    main.replaceChildren(el("h1", {}, t("nav.imports")), el("p", {}, t("import.explain")), form, box);
+    main.replaceChildren(el("div", { class: "view-head" }, el("h1", { tabindex: "-1" }, t("nav.imports"))), el("p", {}, t("import.explain")), form, box);
   };
 })();

@@ -110,7 +110,7 @@
   A.views.notifications = async function (main) {
     const mine = await A.api("GET", "/alerts");
     const failed = await A.api("GET", "/outbox/failures");
-    const parts = [el("h1", {}, t("nav.notifications"))];
+    const parts = [el("div", { class: "view-head" }, el("h1", { tabindex: "-1" }, t("nav.notifications")))];
     parts.push(el("section", {}, el("h2", {}, t("alerts.title")),
       mine.mail ? null : el("p", {}, t("alerts.no_mail")),
       mine.alerts.map(alertForm)));
