@@ -72,6 +72,7 @@ def test_the_desk_opens_where_comments_wait_and_its_counts_follow_each_action(
         "reported",
         "spam",
         "unmoderated",
+        "all",
         "approved",
         "deleted",
         "featured",

@@ -171,3 +171,26 @@ def test_a_reader_is_known_by_a_keyed_hash_never_her_address() -> None:
     at_home = reporter_key(secret, Reader(ip="198.51.100.7", signed_in=someone))
     at_work = reporter_key(secret, Reader(ip="192.0.2.50", signed_in=someone))
     assert at_home == at_work != here
+
+
+def test_the_all_queue_holds_every_state_and_searches_across_them(desk: Moderator) -> None:
+    published = post(desk.client, "Publié sur le tramway")
+    rejected = post(desk.client, "Rejeté sur le tramway")
+    spam = post(desk.client, "Marqué spam sur le tramway")
+    desk.act("reject", rejected["id"])
+    desk.act("spam", spam["id"])
+    counts = desk.get("/queues").json()["counts"]
+    assert counts["all"] == 3 and (counts["approved"], counts["deleted"], counts["spam"]) == (
+        1,
+        1,
+        1,
+    )
+    listed = desk.get("/comments", params={"state": "all", "q": "tramway"}).json()
+    assert listed["total"] == 3
+    assert {c["id"]: c["state"] for c in listed["comments"]} == {
+        published["id"]: "approved",
+        rejected["id"]: "deleted",
+        spam["id"]: "spam",
+    }
+    narrowed = desk.get("/comments", params={"state": "all", "q": "Rejeté"}).json()
+    assert [c["id"] for c in narrowed["comments"]] == [rejected["id"]]

@@ -8,6 +8,7 @@ over the comments (``records.Queue``)::
     reported     reports_open > 0, published or hidden by reports
     unmoderated  published or pending, reviewed IS NULL, not the site's own reply
     featured     featured_at IS NOT NULL and published
+    all          every comment, whatever its state
     spam, approved, deleted   the state alone
 
 Each queue card also shows the comment it answers (one outer join).
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, and_, case, func, or_, select
+from sqlalchemy import Engine, and_, case, func, or_, select, true
 from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
@@ -223,6 +224,8 @@ def _queue_clause(queue: CommentState | Queue) -> ColumnElement[bool]:
         return and_(c.reviewed.is_(None), c.state.in_(VISIBLE_OR_HELD), c.by_site.is_(False))
     if name == Queue.FEATURED:
         return and_(c.featured_at.is_not(None), c.state == CommentState.APPROVED)
+    if name == Queue.ALL:
+        return true()
     return c.state == CommentState(name)
 
 

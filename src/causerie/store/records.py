@@ -195,6 +195,7 @@ class Queue(enum.StrEnum):
     APPROVED = "approved"
     DELETED = "deleted"  # also called "rejected"
     FEATURED = "featured"
+    ALL = "all"  # every comment, whatever its state: search across queues
 
 
 @dataclass(frozen=True)
