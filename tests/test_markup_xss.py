@@ -95,3 +95,10 @@ def test_xss_in_author_and_website_is_neutralised(client: TestClient) -> None:
         assert "<script" not in comment["html"]
         # The name is returned as data; the widget inserts it as text, never as HTML.
         assert comment["author"] == "<img src=x onerror=alert('a')>"
+
+
+def test_a_lone_surrogate_renders_as_a_replacement_character_not_a_crash() -> None:
+    # Found by the property test in tests/fuzz: validation refuses such text, but the
+    # renderer itself must not raise on it.
+    assert render("a\ud800b") == "<p>a\ufffdb</p>"
+    assert render("[x](https://example.org/\udfff)").startswith('<p><a href="https://')

@@ -41,7 +41,16 @@ def _parser() -> MarkdownIt:
 
 def render(text: str) -> str:
     """Render a comment's markdown to sanitized HTML."""
-    return clean_html(_parser().render(text))
+    try:
+        return clean_html(_parser().render(text))
+    except UnicodeEncodeError:
+        # A lone surrogate cannot cross into the Rust sanitizer. Validation refuses them
+        # before any comment is stored; a caller that skipped it gets U+FFFD, not a crash.
+        return clean_html(_parser().render(_without_lone_surrogates(text)))
+
+
+def _without_lone_surrogates(text: str) -> str:
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def clean_html(html: str) -> str:
