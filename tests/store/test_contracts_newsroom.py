@@ -231,6 +231,8 @@ def test_queues_split_held_reported_unmoderated_and_featured(
     assert ids(Queue.UNMODERATED) == {held.id, reported.id, hidden.id}
     assert ids(Queue.FEATURED) == {featured.id}
     assert ids(Queue.APPROVED) == {reported.id, seen.id, featured.id}
+    every = {held.id, reported.id, hidden.id, seen.id, featured.id}
+    assert ids(Queue.ALL) == every | ids(Queue.SPAM)
     counts = desk.queue_counts(None)
     assert counts == {
         "pending": 1,
@@ -240,6 +242,7 @@ def test_queues_split_held_reported_unmoderated_and_featured(
         "approved": 3,
         "deleted": 0,
         "featured": 1,
+        "all": 6,
     }
     other = comments.ensure_site("autre")
     assert desk.queue_counts([other.id])["reported"] == 0
