@@ -180,3 +180,25 @@ def test_settings_want_a_secret_and_the_desk_can_try_the_hook(desk: Moderator, h
     answer = desk.send("POST", "/sites/default/moderation-hook/test").json()
     assert (answer["outcome"], answer["status"], answer["reason"]) == ("hold", 200, "test reçu")
     assert hook.calls[0].signed and hook.calls[0].body["thread"]["uri"] == "/causerie-test"
+
+
+def test_an_edit_is_asked_again_and_the_answer_applies(hooked: Moderator, hook: Hook) -> None:
+    """A clean comment edited into something else goes to the hook like a new one."""
+    first = post(hooked.client, "Un avis mesuré")
+    second = post(hooked.client, "Un autre avis")
+    assert hook.calls and (first["state"], second["state"]) == ("approved", "approved")
+    hook.script += [
+        (200, {"action": "hold", "reason": "à relire"}, 0.0),
+        (200, {"action": "reject", "reason": "insulte"}, 0.0),
+    ]
+    for made, text in ((first, "Un avis moins mesuré"), (second, "Un avis insultant")):
+        auth = {"Authorization": f"Bearer {made['edit_token']}"}
+        answer = hooked.client.patch(
+            f"/api/comments/{made['id']}", json={"text": text}, headers=auth
+        )
+        assert answer.status_code == 200, answer.text
+    assert hook.calls[-1].body["comment"]["text"] == "Un avis insultant"
+    held, rejected = _card(hooked, first["id"]), _card(hooked, second["id"])
+    assert (held["state"], _codes(held)) == ("pending", ["hook_hold"])
+    assert (rejected["state"], _codes(rejected)) == ("deleted", ["hook_reject"])
+    assert public_ids(hooked.client) == []

@@ -184,6 +184,19 @@ def test_an_edit_marked_spam_moves_the_comment_to_spam(comments: CommentStore) -
     )
 
 
+def test_an_edit_held_for_review_waits_or_is_rejected_with_its_reasons(
+    comments: CommentStore,
+) -> None:
+    site = comments.ensure_site("default")
+    mark = SpamMark(0.12, "ham", '[{"code": "word_held"}]')
+    for state in (CommentState.PENDING, CommentState.DELETED):
+        made = comments.insert_comment(site.id, "/p", "", _new())
+        change = TextChange("Après", "<p>Après</p>", "S", None, 1.0, hold=mark, hold_state=state)
+        edited = comments.replace_text(made.id, change)
+        assert edited is not None and edited.state is state and edited.text == "Après"
+        assert (edited.spam_score, edited.spam_reasons) == (0.12, mark.reasons)
+
+
 def test_erasure_keeps_the_place_and_nothing_of_the_author(comments: CommentStore) -> None:
     site = comments.ensure_site("default")
     made = comments.insert_comment(

@@ -71,3 +71,24 @@ def admit(
     if rules or doubts:
         return Admission(CommentState.PENDING, [*doubts, *rules], by_rule=bool(rules))
     return Admission(CommentState.APPROVED)
+
+
+def readmit(verdict: SpamVerdict, conf: SiteSettings, text: str, state: CommentState) -> Admission:
+    """An edited comment's state: the filter and the words again; the rules were met at posting.
+
+    A published comment whose new text is spam or has a banned word goes to spam,
+    one with a suspect word waits for review; a comment already waiting stays so
+    (``by_rule``: nothing automatic, the hook included, publishes it on an edit).
+    """
+    if verdict.verdict is not Verdict.HAM:
+        return Admission(CommentState.SPAM)
+    banned = first_match(text, conf.reject_words)
+    if banned is not None:
+        return Admission(CommentState.SPAM, [reason("word_rejected", word=banned)])
+    suspect = first_match(text, conf.hold_words)
+    doubts = [reason("word_held", word=suspect)] if suspect is not None else []
+    if state is not CommentState.APPROVED:
+        return Admission(state, doubts, by_rule=True)
+    if doubts:
+        return Admission(CommentState.PENDING, doubts)
+    return Admission(CommentState.APPROVED)

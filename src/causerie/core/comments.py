@@ -15,7 +15,7 @@ from typing import Any
 
 from causerie.config import Settings
 from causerie.core import events, identity, markup, threads, validation
-from causerie.core.admission import Reason, admit
+from causerie.core.admission import Reason, admit, readmit
 from causerie.core.closing import refuse_if_closed
 from causerie.core.errors import (
     Conflict,
@@ -387,14 +387,29 @@ class CommentService:
             site_languages=conf.languages,
         )
         verdict = self.spam.check(sample)
+        html = markup.render(new_text)
+        admitted = readmit(verdict, conf, new_text, comment.state)
+        if self.hook is not None and conf.moderation_hook_url:
+            draft = CommentDraft(
+                new_text, html, comment.lang, comment.parent_id, new_author,
+                comment.identity_id is not None, comment.created, thread.uri, thread.title,
+            )  # fmt: skip
+            admitted = self.hook.decide(site, conf, draft, admitted, verdict)
+        # A spammer editing links into an approved comment goes back to moderation;
+        # a suspect word or the site's hook holds it for review.
+        mark = SpamMark(
+            round(verdict.score, 4), verdict.verdict.value, reasons_json(verdict, admitted.reasons)
+        )
+        moved = admitted.state is not comment.state
         change = TextChange(
             text=new_text,
-            html=markup.render(new_text),
+            html=html,
             author=new_author,
             website=new_website,
             modified=self.clock(),
-            # A spammer editing links into an approved comment goes back to moderation.
-            spam=_spam_mark(verdict) if verdict.is_spam else None,
+            spam=mark if moved and admitted.state is CommentState.SPAM else None,
+            hold=mark if moved and admitted.state is not CommentState.SPAM else None,
+            hold_state=admitted.state,
         )
         updated = self.store.replace_text(
             comment_id, change, self.event(site.id, events.SPAM if change.spam else events.EDITED)

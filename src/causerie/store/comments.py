@@ -154,7 +154,7 @@ class SqlCommentStore(SiteRows, CommentPages):
     def replace_text(
         self, comment_id: int, change: TextChange, event: str | None = None
     ) -> CommentRecord | None:
-        """Store an edit: new text and author fields, to the spam queue if marked so."""
+        """Store an edit: new text and author fields, to the spam or pending queue if marked so."""
         values: dict[str, Any] = {
             "text": change.text,
             "text_hash": text_hash(change.text) if change.text else None,
@@ -163,12 +163,15 @@ class SqlCommentStore(SiteRows, CommentPages):
             "website": change.website,
             "modified": change.modified,
         }
-        if change.spam is not None:
+        mark, state = (
+            (change.spam, CommentState.SPAM) if change.spam else (change.hold, change.hold_state)
+        )
+        if mark is not None:
             values.update(
-                state=CommentState.SPAM,
-                spam_score=change.spam.score,
-                spam_verdict=change.spam.verdict,
-                spam_reasons=change.spam.reasons,
+                state=state,
+                spam_score=mark.score,
+                spam_verdict=mark.verdict,
+                spam_reasons=mark.reasons,
             )
         return self._change(comment_id, values, event)
 

@@ -157,6 +157,10 @@ class TextChange:
     website: str | None
     modified: float | None
     spam: SpamMark | None = None  # set: the new text is spam, the comment goes to the spam queue
+    # set: the new text is in doubt (a suspect word, the site's hook): the comment
+    # waits for review (``pending``), or the site's hook rejects it (``deleted``)
+    hold: SpamMark | None = None
+    hold_state: CommentState = CommentState.PENDING
 
 
 @dataclass(frozen=True)
