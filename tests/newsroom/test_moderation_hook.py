@@ -197,6 +197,7 @@ def test_an_edit_is_asked_again_and_the_answer_applies(hooked: Moderator, hook: 
             f"/api/comments/{made['id']}", json={"text": text}, headers=auth
         )
         assert answer.status_code == 200, answer.text
+        assert answer.json()["state"] == "pending"  # a rejection is not told as such
     assert hook.calls[-1].body["comment"]["text"] == "Un avis insultant"
     held, rejected = _card(hooked, first["id"]), _card(hooked, second["id"])
     assert (held["state"], _codes(held)) == ("pending", ["hook_hold"])

@@ -20,7 +20,7 @@ from causerie.core import markup, threads, validation
 from causerie.core.comments import CommentInput, CommentService, Reader
 from causerie.core.errors import InvalidField
 from causerie.core.threads import public_comment
-from causerie.store.records import CommentState
+from causerie.store.records import CommentRecord, CommentState
 
 router = APIRouter(prefix="/api", tags=["comments"])
 
@@ -210,10 +210,7 @@ def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
     )
     comment, token = service.create(body.site, data, reader)
     window = service.site_settings(service.site(body.site)).edit_window_seconds
-    out: dict[str, Any] = public_comment(comment, service.secret)
-    if comment.state is CommentState.DELETED:
-        # Rejected by the site's moderation hook: like a spam verdict, not told as such.
-        out["state"] = CommentState.PENDING.value
+    out = _told_author(comment, service.secret)
     out.update(
         uri=validation.check_uri(body.uri),
         edit_token=token,
@@ -232,7 +229,16 @@ def edit_comment(
     """Change the text (and name or website) of one's own comment."""
     service = _service(request)
     comment = service.edit(comment_id, _bearer(authorization), body.text, body.author, body.website)
-    return JSONBody(public_comment(comment, service.secret))
+    return JSONBody(_told_author(comment, service.secret))
+
+
+def _told_author(comment: CommentRecord, secret: str) -> dict[str, Any]:
+    """The comment as its author is told of it after posting or editing."""
+    out: dict[str, Any] = public_comment(comment, secret)
+    if comment.state is CommentState.DELETED:
+        # Rejected by the site's moderation hook: like a spam verdict, not told as such.
+        out["state"] = CommentState.PENDING.value
+    return out
 
 
 @router.delete("/comments/{comment_id:int}", summary="Delete one's own comment within the window")
