@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons
+from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
@@ -100,7 +100,8 @@ class Filter:
         signals = text_signals(content, normalized)
         text_logit = self.model.text_logit(hashed)
         dense = float(self.model.dense_contributions(signals.values).sum())
-        context = tuple(context_reasons(sample))
+        author = self.model.author_logit(sample.author) if sample.author else 0.0
+        context = tuple(with_author_model(context_reasons(sample), sample, author))
         base = self.model.bias + text_logit + dense + sum(r.weight for r in context)
         return Analysis(normalized, hashed, signals, text_logit, base, context)
 
