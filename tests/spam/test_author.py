@@ -29,7 +29,9 @@ def test_author_model_learns_anchors_from_names() -> None:
     fitted = fit_author_model(ANCHORS + PEOPLE, [1] * len(ANCHORS) + [0] * len(PEOPLE))
     assert fitted is not None
     weights, bias = fitted
-    assert author_logit(weights, bias, "Online Games") > 0 > author_logit(weights, bias, "Tom Keller")
+    assert (
+        author_logit(weights, bias, "Online Games") > 0 > author_logit(weights, bias, "Tom Keller")
+    )
     assert fit_author_model(PEOPLE, [0] * len(PEOPLE)) is None  # one class: nothing to learn
 
 
@@ -77,6 +79,10 @@ def test_wordpress_rows_carry_blog_fields_and_latest_are_held_out() -> None:
     assert len(rows) > 1900 and all(r.label == 1 for r in rows)
     assert sum(bool(r.url) for r in rows) > 0.9 * len(rows) and all(r.title for r in rows)
     sample = ds.sample_of(rows[0])
-    assert (sample.author, sample.url, sample.article_title) == (rows[0].author, rows[0].url, rows[0].title)
+    assert (sample.author, sample.url, sample.article_title) == (
+        rows[0].author,
+        rows[0].url,
+        rows[0].title,
+    )
     test_part = [r for r in rows if r.part == ds.TEST]
     assert 300 < len(test_part) < 600

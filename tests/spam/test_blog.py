@@ -1,4 +1,4 @@
-"""Blog signals: author names, reference domains, relevance to the post, numbers that are not phones."""
+"""Blog signals: author names, reference domains, relevance to the post, hashes are not phones."""
 
 from __future__ import annotations
 

@@ -23,6 +23,8 @@ CONTEXT_CODES = [
     "reference_links",
     "on_topic",
     "off_topic",
+    "website_approved",
+    "website_reported",
     "email_disposable",
     "language_mismatch",
     "near_duplicate",

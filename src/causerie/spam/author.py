@@ -85,7 +85,7 @@ def author_logit(weights: npt.NDArray[np.float32], bias: float, name: str) -> fl
 def fit_author_model(
     names: Sequence[str], labels: Sequence[int]
 ) -> tuple[npt.NDArray[np.float32], float] | None:
-    """Fit on (name, is a spam anchor) pairs, each class weighing the same; None if one is missing."""
+    """Fit on (name, is an anchor) pairs, both classes weighing the same; None if one is missing."""
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
 

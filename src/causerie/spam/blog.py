@@ -21,14 +21,21 @@ something. The website field's mere presence is never evidence.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from causerie.spam import text as tx
 
+
+def _word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of a block of text."""
+    return frozenset(text.split())
+
+
 # Nouns and adjectives of commercial anchors, in English and French. A word
 # here is not spam by itself ("Sarah Price"): a *phrase* of several words that
 # contains them, shaped unlike a person's name, is.
-_COMMERCIAL = frozenset(
+_COMMERCIAL = _word_set(
     """
     best cheap cheapest buy online review reviews price prices sale sales discount deals deal
     coupon coupons shop shopping store stores service services repair repairs insurance loan
@@ -43,25 +50,26 @@ _COMMERCIAL = frozenset(
     achat acheter meilleur meilleure pas cher prix vente location devis serrurier plombier
     assurance crédit voyance rachat avocat agence boutique livraison promo soldes gratuit
     dépannage rénovation nettoyage
-    """.split()
+    """
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
 
 # Sites a reader links to in order to explain or prove something: their pages
 # are written by many hands or by an institution, not by the commenter.
-REFERENCE_DOMAINS = frozenset(
+REFERENCE_DOMAINS = _word_set(
     """
     wikipedia.org wikimedia.org wiktionary.org wikidata.org wikisource.org archive.org
     github.com gitlab.com bitbucket.org codeberg.org sourceforge.net framagit.org sr.ht
     pypi.org npmjs.com crates.io rubygems.org packagist.org pkg.go.dev hackage.haskell.org
     cran.r-project.org metacpan.org nuget.org hub.docker.com
     stackoverflow.com stackexchange.com superuser.com serverfault.com askubuntu.com
-    developer.mozilla.org python.org rust-lang.org kernel.org debian.org ubuntu.com fedoraproject.org
+    developer.mozilla.org python.org rust-lang.org kernel.org debian.org ubuntu.com
+    fedoraproject.org
     w3.org ietf.org rfc-editor.org whatwg.org unicode.org
     arxiv.org doi.org hal.science openedition.org persee.fr cairn.info ncbi.nlm.nih.gov
     openstreetmap.org europa.eu un.org who.int oecd.org
     legifrance.gouv.fr service-public.fr insee.fr bnf.fr
-    """.split()
+    """
 )
 # Public institutions and universities by suffix.
 REFERENCE_SUFFIXES = (
@@ -79,14 +87,14 @@ REFERENCE_SUFFIXES = (
 )
 
 # Words too common to say that a comment is about the post.
-_STOP = frozenset(
+_STOP = _word_set(
     """
     this that with have from your about what when where which there their they them been were
     will would could should just like very really also more some than then into only other
     such over these those here even much many most post article blog thanks thank great nice
     good cette sont avec pour dans plus mais nous vous leur leurs tout tous très bien merci
     article billet aussi comme fait faire être avoir était quand
-    """.split()
+    """
 )
 
 
@@ -123,18 +131,26 @@ def author_phrase(author: str) -> tuple[str, ...]:
     return ()
 
 
-def content_words(text: str) -> set[str]:
+def content_words(text: str, normalized: str | None = None) -> frozenset[str]:
     """Stems (first 6 letters) of the 4+-letter words of a text, stop words left out."""
-    return {w[:6] for w in tx.words(tx.normalize(text)) if len(w) >= 4 and w not in _STOP}
+    norm = tx.normalize(text) if normalized is None else normalized
+    return frozenset(w[:6] for w in tx.words(norm) if len(w) >= 4 and w not in _STOP)
 
 
-def topic_overlap(content: str, title: str, article: str) -> tuple[int, int] | None:
+@functools.lru_cache(maxsize=1024)
+def _post_words(title: str, article: str) -> frozenset[str]:
+    # Many comments share one post: its words are computed once.
+    return content_words(title + " " + article[:20000])
+
+
+def topic_overlap(
+    content: str, title: str, article: str, normalized: str | None = None
+) -> tuple[int, int] | None:
     """(shared content words with the post, content words of the comment), or None.
 
     ``None`` when the caller gave no title nor text for the post.
     """
     if not title.strip() and not article.strip():
         return None
-    mine = content_words(content)
-    theirs = content_words(title + " " + article[:20000])
-    return len(mine & theirs), len(mine)
+    mine = content_words(content, normalized)
+    return len(mine & _post_words(title, article)), len(mine)

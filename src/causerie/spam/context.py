@@ -124,9 +124,9 @@ def _links(sample: CommentSample) -> list[SpamReason]:
     return [SpamReason("reference_links", {"domain": domains[0]}, REFERENCE_LINKS_WEIGHT)]
 
 
-def _topic(sample: CommentSample) -> list[SpamReason]:
+def _topic(sample: CommentSample, normalized: str | None) -> list[SpamReason]:
     """Whether the comment talks about the post it is left under (when the caller knows it)."""
-    overlap = topic_overlap(sample.content, sample.article_title, sample.article_text)
+    overlap = topic_overlap(sample.content, sample.article_title, sample.article_text, normalized)
     if overlap is None:
         return []
     shared, mine = overlap
@@ -137,17 +137,24 @@ def _topic(sample: CommentSample) -> list[SpamReason]:
     return []
 
 
-def context_reasons(sample: CommentSample) -> list[SpamReason]:
-    """Every non-text signal that applies to this comment, with its hand-set weight."""
+def context_reasons(sample: CommentSample, normalized: str | None = None) -> list[SpamReason]:
+    """Every non-text signal that applies to this comment, with its hand-set weight.
+
+    ``normalized``: the content's normal form when the caller has it (saves a pass).
+    """
     return (
-        _behaviour(sample) + _author(sample) + _links(sample) + _topic(sample) + _language(sample)
+        _behaviour(sample)
+        + _author(sample)
+        + _links(sample)
+        + _topic(sample, normalized)
+        + _language(sample)
     )
 
 
 def with_author_model(
     reasons: list[SpamReason], sample: CommentSample, logit: float
 ) -> list[SpamReason]:
-    """Add the learned author-name push (``author_phrase``) unless a stronger author reason is there.
+    """Add the learned author-name push (``author_phrase``) unless a stronger author reason is in.
 
     Names never count as ham evidence: a negative logit adds nothing.
     """

@@ -236,6 +236,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "il ne dit rien de l'article sous lequel il est posté",
         "ar": "لا يقول شيئا عن المقال الذي نشر تحته",
     },
+    "website_approved": {
+        "en": "the author's website was approved before on this site ({domain})",
+        "fr": "le site de l'auteur a déjà été approuvé ici ({domain})",
+        "ar": "سبق أن قُبل موقع الكاتب في هذا الموقع ({domain})",
+    },
+    "website_reported": {
+        "en": "the author's website was marked as spam before on this site ({domain})",
+        "fr": "le site de l'auteur a déjà été signalé comme spam ici ({domain})",
+        "ar": "سبق أن صُنّف موقع الكاتب كمزعج في هذا الموقع ({domain})",
+    },
     "email_disposable": {
         "en": "disposable e-mail address ({domain})",
         "fr": "adresse e-mail jetable ({domain})",

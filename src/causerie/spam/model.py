@@ -69,7 +69,7 @@ class GlobalModel:
                 if "known_words" in arrays:
                     known = np.unpackbits(arrays["known_words"]).astype(bool)[:DIMENSIONS]
                 author = None
-                if "author_weights" in arrays:
+                if "author_weights" in arrays and arrays["author_weights"].size:
                     author = arrays["author_weights"].astype(np.float32)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
@@ -95,15 +95,16 @@ class GlobalModel:
         """Write the model as compressed float16 text weights plus JSON metadata."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = {
-            "text_weights": self.text_weights.astype(np.float16),
-            "dense_weights": self.dense_weights.astype(np.float32),
-            "update_scale": np.round(self.scale_vector() * 255).astype(np.uint8),
-            "known_words": np.packbits(self.known_vector()),
-        }
-        if self.author_weights is not None:
-            arrays["author_weights"] = self.author_weights.astype(np.float32)
-        np.savez_compressed(directory / "global.npz", **arrays)
+        # An empty author array stands for "no author model".
+        author = self.author_weights if self.author_weights is not None else np.zeros(0)
+        np.savez_compressed(
+            directory / "global.npz",
+            text_weights=self.text_weights.astype(np.float16),
+            dense_weights=self.dense_weights.astype(np.float32),
+            update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
+            known_words=np.packbits(self.known_vector()),
+            author_weights=author.astype(np.float32),
+        )
         meta = dict(self.meta)
         meta.update(
             author_bias=self.author_bias,
