@@ -15,6 +15,7 @@ The model is tiny (2^14 weights) and ships inside ``global.npz``.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Sequence
 
@@ -74,12 +75,20 @@ def author_features(name: str) -> tuple[list[int], list[float]]:
     return index, values
 
 
+@functools.lru_cache(maxsize=4096)
+def _feature_arrays(name: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+    # Cached: regulars and campaigns repeat their names, and the Python
+    # feature loop costs more than the dot product.
+    index, values = author_features(name)
+    return np.asarray(index, dtype=np.int64), np.asarray(values, dtype=np.float32)
+
+
 def author_logit(weights: npt.NDArray[np.float32], bias: float, name: str) -> float:
     """The author model's logit for a name (0.0 for an empty one)."""
-    index, values = author_features(name)
-    if not index:
+    index, values = _feature_arrays(name)
+    if not len(index):
         return 0.0
-    return float(weights[index] @ np.asarray(values, dtype=np.float32)) + bias
+    return float(weights[index] @ values) + bias
 
 
 def fit_author_model(
