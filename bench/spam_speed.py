@@ -1,4 +1,8 @@
-"""Speed and size of the spam filter: ``python bench/spam_speed.py [--full-memory]``.
+"""Speed and size of the spam filter: ``python bench/spam_speed.py [--full-memory] [--blog]``.
+
+``--blog``: blog comments with their author, website and post title (the
+written blog comments, plus the WordPress spam when ``../shared/data`` is
+there), so the author model, reference domains and topic overlap are timed.
 
 Prints model file size, load time, memory added, verdicts per second on one
 core and latency percentiles for typical comments. Figures, not assertions.
@@ -11,8 +15,12 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from causerie.spam.verdict import CommentSample
 
 ROOT = Path(__file__).resolve().parents[1]
 HAM = [
@@ -45,6 +53,15 @@ def comments() -> list[str]:
     return mix
 
 
+def blog_samples() -> list[CommentSample]:
+    """Blog comments with every field a blog sends."""
+    from causerie.spam import datasets as ds
+
+    rows = ds.blog_comments() + ds.wordpress(ROOT.parent / "shared" / "data")
+    random.Random(1).shuffle(rows)
+    return [ds.sample_of(r) for r in rows]
+
+
 def main() -> None:
     """Print the figures."""
     model_dir = ROOT / "src/causerie/spam/model"
@@ -57,6 +74,8 @@ def main() -> None:
     spam_filter = Filter.load()
     load_s = time.perf_counter() - started
     samples = [CommentSample(t) for t in comments()]
+    if "--blog" in sys.argv:
+        samples = blog_samples()
     if "--full-memory" in sys.argv:
         # A busy site: its near-duplicate memory holds the maximum of signatures.
         from causerie.spam.features import hash_text

@@ -290,6 +290,7 @@ def test_a_new_comment_is_classified_on_everything_and_stored_whole(
         seconds_to_submit=12.5,
         same_text_recent=0,
         author_rate_10min=0,
+        article_title="Le tram",  # the post the comment is about (generic praise is not)
     )
     stored = service.store.comment(first.json()["id"])
     assert stored is not None

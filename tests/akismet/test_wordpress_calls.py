@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from fastapi import FastAPI
 from starlette.testclient import TestClient
 
-from causerie.api.akismet import blog_languages, sample_of
+from causerie.api.akismet import blog_languages, permalink_title, sample_of
 from causerie.cli import main
 from causerie.core.apikeys import current_month, hash_key, shift_month
 from causerie.integrations.wordpress import mu_plugin
@@ -180,6 +180,19 @@ def test_blog_lang_takes_wordpress_locales() -> None:
     assert blog_languages("") == ()
     sample = sample_of({"blog_lang": "ar_SA, fr_FR", "comment_content": "x"}, "s", "secret")
     assert (sample.lang, sample.site_languages) == ("ar", ("ar", "fr"))
+
+
+def test_permalink_slug_is_the_post_title_for_the_filter() -> None:
+    assert permalink_title("https://blog.example/2017/02/capstone-proposal/") == "capstone proposal"
+    assert permalink_title("https://b.example/notes/mid_semester-reflection.html#c3") == (
+        "mid semester reflection"
+    )
+    # Numeric permalinks and one-word slugs say nothing about the post.
+    assert permalink_title("https://blog.example/?p=42") == ""
+    assert permalink_title("https://blog.example/2017/02/12/") == ""
+    assert permalink_title("https://blog.example/fin/") == ""
+    params = {"comment_content": "x", "permalink": "https://b.example/2017/02/lentil-soup/"}
+    assert sample_of(params, "s", "secret").article_title == "lentil soup"
 
 
 def test_cli_prints_the_mu_plugin_of_the_docs() -> None:

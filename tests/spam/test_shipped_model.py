@@ -51,3 +51,75 @@ def test_informal_comments_are_ham(shipped: Filter, text: str) -> None:
 )
 def test_blatant_spam_is_caught(shipped: Filter, text: str) -> None:
     assert shipped.check(CommentSample(text)).is_spam
+
+
+# Written for this test (not in any training file): what blog readers post.
+BLOG_HAM = [
+    CommentSample(
+        "I run a small open-source project on bird song recognition; if you want to join, "
+        "write to me at h.meyer@posteo.de",
+        author="Hanna Meyer",
+        article_title="Recognising bird songs with a phone",
+    ),
+    CommentSample(
+        "Our tx 9c1f6e0d2b4a8f3e5d7c9b1a3e5f7d9b2c4e6a8f0d2b4c6e8a0f2d4b6c8e0a2f got stuck "
+        "for a day with 3 sat/vB.",
+        author="Piotr",
+        article_title="Why Bitcoin fees spiked this week",
+    ),
+    CommentSample(
+        "Small correction: 0110011001 in binary is 409, the table says 411.",
+        author="Yara",
+        article_title="Binary numbers for beginners",
+    ),
+    CommentSample(
+        "This was fixed upstream in commit 3e2a9f1c7b5d4e6f8a0b2c4d6e8f0a1b3c5d7e9f, see "
+        "https://github.com/psf/requests/pull/6512",
+        author="Oscar",
+        url="https://gitlab.com/oscar",
+        article_title="A bug in requests retries",
+    ),
+    CommentSample(
+        "The package page https://pypi.org/project/numpy/ lists the wheels for ARM as well.",
+        author="Mei",
+        article_title="Installing numpy on a Raspberry Pi",
+    ),
+    CommentSample(
+        "Thanks, very helpful post!",
+        author="Julia",
+        url="https://julia-bakes.example",
+        article_title="Sourdough for beginners",
+    ),
+]
+BLOG_SPAM = [
+    CommentSample(
+        "I have been surfing online more than 3 hours today, yet I never found any "
+        "interesting article like yours. It is pretty worth enough for me.",
+        author="Garden Furniture Sale",
+        url="http://cheap-garden-sets.example",
+        article_title="Capstone Proposal",
+    ),
+    CommentSample(
+        "Hello there, I found your blog via Google while searching for a related topic, "
+        "your website came up, it looks great. I have bookmarked it.",
+        author="roof repair dallas",
+        url="http://dallas-roofing.example",
+        article_title="Mid Semester Reflection",
+    ),
+]
+
+
+@pytest.mark.parametrize("sample", BLOG_HAM, ids=lambda s: s.content[:30])
+def test_blog_readers_links_hashes_and_addresses_are_ham(shipped: Filter, sample: object) -> None:
+    assert isinstance(sample, CommentSample)
+    assert shipped.check(sample).verdict is Verdict.HAM
+
+
+@pytest.mark.parametrize("sample", BLOG_SPAM, ids=lambda s: s.author)
+def test_blog_spam_with_an_anchor_name_and_generic_praise_is_caught(
+    shipped: Filter, sample: object
+) -> None:
+    assert isinstance(sample, CommentSample)
+    verdict = shipped.check(sample)
+    assert verdict.is_spam
+    assert "author_phrase" in {r.code for r in verdict.reasons}

@@ -11,6 +11,7 @@ calls are ``api/akismet_account.py``.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from fastapi import APIRouter, Request
@@ -86,6 +87,24 @@ def _honeypot_filled(params: dict[str, str]) -> bool:
     return bool(params.get(WORDPRESS_HONEYPOT, "").strip())
 
 
+_SLUG_RE = re.compile(r"[^/?#]+")
+
+
+def permalink_title(permalink: str) -> str:
+    """The words of a permalink's last path segment: WordPress slugs are the post's title.
+
+    ``https://blog.example/2017/02/capstone-proposal/`` -> ``capstone proposal``; a
+    numeric or ``?p=42`` permalink gives nothing (no title is better than a wrong one).
+    """
+    path = permalink.split("://", 1)[-1].partition("/")[2].split("?", 1)[0].split("#", 1)[0]
+    segments = [s for s in _SLUG_RE.findall(path) if not s.isdigit()]
+    if not segments:
+        return ""
+    slug = segments[-1].rsplit(".", 1)[0] if "." in segments[-1] else segments[-1]
+    words = [w for w in re.split(r"[-_+]+", slug) if w and not w.isdigit()]
+    return " ".join(words) if len(words) >= 2 else ""
+
+
 def sample_of(params: dict[str, str], site: str, secret: str) -> CommentSample:
     """Map comment-check parameters onto what the filter looks at (no raw IP)."""
     languages = blog_languages(params.get("blog_lang", ""))
@@ -98,6 +117,7 @@ def sample_of(params: dict[str, str], site: str, secret: str) -> CommentSample:
         lang=languages[0] if languages else "",
         site=site,
         permalink=params.get("permalink", "")[:1024],
+        article_title=permalink_title(params.get("permalink", "")[:1024]),
         user_agent=params.get("user_agent", "")[:512],
         ip_hash=hash_ip(secret, user_ip) if user_ip else "",
         site_languages=languages,

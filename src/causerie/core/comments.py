@@ -227,6 +227,7 @@ class CommentService:
         reader_premod = self.standing(site, reader_keys(akey, ip_hash)) if self.standing else False
         activity = self.store.recent_activity(ip_hash, text, now)
         self._check_rate(ip_hash, activity.by_ip_last_minute)
+        title = validation.check_title(data.title)
         sample = CommentSample(
             content=text,
             author=author,
@@ -235,6 +236,8 @@ class CommentService:
             lang=reader.lang,
             site=site.name,
             permalink=uri,
+            # The post the comment is about: generic praise shares no word with it.
+            article_title=thread.title if thread and thread.title else title,
             user_agent=reader.user_agent,
             ip_hash=ip_hash or "",
             site_languages=conf.languages,
@@ -245,7 +248,6 @@ class CommentService:
         )
         verdict = self.spam.check(sample)
         html = markup.render(text)
-        title = validation.check_title(data.title)
         admitted = admit(
             verdict,
             conf,

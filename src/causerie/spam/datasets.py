@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from causerie.spam.text import ARABIC, normalize, script_counts
+from causerie.spam.verdict import CommentSample
 
 TRAIN, VALIDATION, TEST = "train", "validation", "test"
 _RETWEET_RE = re.compile(r"^rt @\w+: ?")
@@ -39,6 +40,17 @@ class Example:
     group: str = ""
     part: str = TRAIN
     author: str = ""
+    # Blog fields, where the source has them: the website field and the
+    # title of the post the comment was left under.
+    url: str = ""
+    title: str = ""
+
+
+def sample_of(row: Example, site: str = "default") -> CommentSample:
+    """The comment the filter sees for a row: text plus the author and blog fields it has."""
+    return CommentSample(
+        row.text, author=row.author, url=row.url, article_title=row.title, site=site
+    )
 
 
 def hash_part(text: str) -> str:
@@ -210,9 +222,58 @@ def instagram(root: Path) -> list[Example]:
     return dedupe(rows)
 
 
+# The WordPress queue is split by date, never by text: spun copies of one
+# template would otherwise sit on both sides. The latest comments are the
+# test part (never trained on, never tuned on); the days before them are the
+# validation part.
+WORDPRESS_VALIDATION_FROM = "2017-02-10"
+WORDPRESS_TEST_FROM = "2017-02-16"
+
+
+def wordpress_part(date: str) -> str:
+    """The part of a WordPress comment from its ISO date."""
+    if date >= WORDPRESS_TEST_FROM:
+        return TEST
+    return VALIDATION if date >= WORDPRESS_VALIDATION_FROM else TRAIN
+
+
+def wordpress(root: Path) -> list[Example]:
+    """Blog spam from one WordPress moderation queue (spam only), with author, website and post."""
+    path = root / "wordpress-blog-spam" / "wordpress_blog_spam_train.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [
+            Example(
+                r["content"], int(r["label"] == "spam"), "wordpress", r["lang"],
+                wordpress_part(r["date"]), r["author"], r["url"], r["post"],
+            )
+            for r in csv.DictReader(f)
+        ]  # fmt: skip
+    return dedupe(rows)
+
+
+def blog_comments(path: Path | None = None) -> list[Example]:
+    """Legitimate blog comments written for the project, with their blog fields; hash split.
+
+    Provenance is in the file's ``#`` header: every row was written, none copied.
+    """
+    path = path or PROJECT_DATA / "blog_comments.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    rows = [
+        Example(
+            r["content"], int(r["label"] == "spam"), "blog_written", r["kind"], TRAIN,
+            r["author"], r["url"], r["post"],
+        )
+        for r in csv.DictReader(lines)
+    ]  # fmt: skip
+    return _with_hash_parts(rows)
+
+
 def load_all(root: Path) -> list[Example]:
     """Every public data set under ``root`` (YouTube rows keep part=train)."""
-    loaders = (youtube, sms, arabic_tweets, arabic_low_quality, allocine, myc, instagram)
+    loaders = (youtube, sms, arabic_tweets, arabic_low_quality, allocine, myc, instagram, wordpress)
     return [row for load in loaders for row in load(root)]
 
 

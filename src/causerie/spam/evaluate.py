@@ -20,7 +20,6 @@ from causerie.spam.csv_eval import Confusion
 from causerie.spam.filter import Filter
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.train import shipped_rows
-from causerie.spam.verdict import CommentSample
 
 
 def score_rows(model: GlobalModel, rows: Sequence[ds.Example]) -> Confusion:
@@ -30,7 +29,7 @@ def score_rows(model: GlobalModel, rows: Sequence[ds.Example]) -> Confusion:
     spam_filter = Filter(model, remember_spam=False)
     counts = Confusion()
     for row in rows:
-        sample = CommentSample(row.text, author=row.author)
+        sample = ds.sample_of(row)
         started = time.perf_counter()
         verdict = spam_filter.check(sample)
         counts.seconds += time.perf_counter() - started

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons
+from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
+from causerie.spam.reputation import DomainReputation
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
@@ -81,6 +82,8 @@ class Filter:
         self.remember_spam = remember_spam
         self._clock = clock
         self._sites: dict[str, SiteLayer] = {}
+        # Per site: what its moderators decided about each website domain.
+        self._domains: dict[str, DomainReputation] = {}
         self._last_id = 0
         self._last_sync = -math.inf
         self._lock = threading.RLock()
@@ -100,7 +103,8 @@ class Filter:
         signals = text_signals(content, normalized)
         text_logit = self.model.text_logit(hashed)
         dense = float(self.model.dense_contributions(signals.values).sum())
-        context = tuple(context_reasons(sample))
+        author = self.model.author_logit(sample.author) if sample.author else 0.0
+        context = tuple(with_author_model(context_reasons(sample, normalized), sample, author))
         base = self.model.bias + text_logit + dense + sum(r.weight for r in context)
         return Analysis(normalized, hashed, signals, text_logit, base, context)
 
@@ -109,6 +113,10 @@ class Filter:
         self._maybe_sync()
         analysis = self.analyse(sample)
         site_reasons, signature = self._site_reasons(sample.site, analysis)
+        reputation = self._domains.get(sample.site)
+        if reputation is not None and sample.url:
+            with self._lock:
+                site_reasons += reputation.reasons(sample)
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
@@ -203,6 +211,8 @@ class Filter:
             return
         analysis = self.analyse(example.sample)
         layer = self._site(example.site)
+        domains = self._domains.setdefault(example.site, DomainReputation())
+        domains.learn(example.sample, example.is_spam)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
         total = current + layer.logit(analysis.hashed, analysis.text_logit)

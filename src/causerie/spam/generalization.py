@@ -52,7 +52,6 @@ from causerie.spam.train import (
     shipped_rows,
     train_on,
 )
-from causerie.spam.verdict import CommentSample
 
 _WRITTEN_UNITS = {
     "french_train": "french_written",
@@ -61,6 +60,7 @@ _WRITTEN_UNITS = {
     "french_train_extra": "french_written",
     "english_train": "english_written",
     "arabic_train": "arabic_written",
+    "blog_written": "blog_written",
 }
 BASELINE_C = 10.0
 STREAM_SEED = 20261130
@@ -170,7 +170,7 @@ def stream(model: GlobalModel, rows: Sequence[ds.Example]) -> tuple[Confusion, C
     before, after = Confusion(), Confusion()
     for position, i in enumerate(order):
         row = rows[i]
-        sample = CommentSample(row.text, author=row.author, site="stream")
+        sample = ds.sample_of(row, site="stream")
         called = learning.check(sample).is_spam
         if position >= half:
             after.add(bool(row.label), called)
@@ -182,7 +182,7 @@ def stream(model: GlobalModel, rows: Sequence[ds.Example]) -> tuple[Confusion, C
 
 def _score(model: GlobalModel, rows: Sequence[ds.Example]) -> list[bool]:
     spam_filter = Filter(model, remember_spam=False)
-    return [spam_filter.check(CommentSample(r.text, author=r.author)).is_spam for r in rows]
+    return [spam_filter.check(ds.sample_of(r)).is_spam for r in rows]
 
 
 def evaluate_unit(

@@ -211,6 +211,41 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "le site de l'auteur est sur un domaine utilisé par le spam ({domain})",
         "ar": "موقع الكاتب على نطاق يستخدمه المزعجون ({domain})",
     },
+    "author_phrase": {
+        "en": "the author's name is a keyword phrase, not a person's name ({words})",
+        "fr": "le nom de l'auteur est une expression commerciale, pas un nom de personne ({words})",
+        "ar": "اسم الكاتب عبارة ترويجية وليس اسم شخص ({words})",
+    },
+    "website_reference": {
+        "en": "the author's website is a reference site ({domain})",
+        "fr": "le site de l'auteur est un site de référence ({domain})",
+        "ar": "موقع الكاتب موقع مرجعي ({domain})",
+    },
+    "reference_links": {
+        "en": "its links point to reference sites ({domain})",
+        "fr": "ses liens mènent à des sites de référence ({domain})",
+        "ar": "روابطه تشير إلى مواقع مرجعية ({domain})",
+    },
+    "on_topic": {
+        "en": "it talks about the post ({count} words in common)",
+        "fr": "il parle de l'article ({count} mots en commun)",
+        "ar": "يتحدث عن موضوع المقال ({count} كلمات مشتركة)",
+    },
+    "off_topic": {
+        "en": "it says nothing about the post it is left under",
+        "fr": "il ne dit rien de l'article sous lequel il est posté",
+        "ar": "لا يقول شيئا عن المقال الذي نشر تحته",
+    },
+    "website_approved": {
+        "en": "the author's website was approved before on this site ({domain})",
+        "fr": "le site de l'auteur a déjà été approuvé ici ({domain})",
+        "ar": "سبق أن قُبل موقع الكاتب في هذا الموقع ({domain})",
+    },
+    "website_reported": {
+        "en": "the author's website was marked as spam before on this site ({domain})",
+        "fr": "le site de l'auteur a déjà été signalé comme spam ici ({domain})",
+        "ar": "سبق أن صُنّف موقع الكاتب كمزعج في هذا الموقع ({domain})",
+    },
     "email_disposable": {
         "en": "disposable e-mail address ({domain})",
         "fr": "adresse e-mail jetable ({domain})",

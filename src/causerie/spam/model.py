@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from causerie.spam.author import author_logit
 from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText, vocabulary_bucket
 from causerie.spam.signals import FEATURE_NAMES
 
@@ -48,6 +49,9 @@ class GlobalModel:
     # Bitmap of words seen in at least two training texts; a campaign's brand
     # and contact names are the words *not* in it.
     known_words: npt.NDArray[np.bool_] | None = None
+    # The author-name model (``author.py``): None when the model has none.
+    author_weights: npt.NDArray[np.float32] | None = None
+    author_bias: float = 0.0
 
     @classmethod
     def load(cls, directory: Path | str = MODEL_DIR) -> GlobalModel:
@@ -64,6 +68,9 @@ class GlobalModel:
                 known = None
                 if "known_words" in arrays:
                     known = np.unpackbits(arrays["known_words"]).astype(bool)[:DIMENSIONS]
+                author = None
+                if "author_weights" in arrays and arrays["author_weights"].size:
+                    author = arrays["author_weights"].astype(np.float32)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
         if (
@@ -80,21 +87,27 @@ class GlobalModel:
             meta=meta,
             update_scale=scale,
             known_words=known,
+            author_weights=author,
+            author_bias=float(meta.get("author_bias", 0.0)),
         )
 
     def save(self, directory: Path | str) -> None:
         """Write the model as compressed float16 text weights plus JSON metadata."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
+        # An empty author array stands for "no author model".
+        author = self.author_weights if self.author_weights is not None else np.zeros(0)
         np.savez_compressed(
             directory / "global.npz",
             text_weights=self.text_weights.astype(np.float16),
             dense_weights=self.dense_weights.astype(np.float32),
             update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
             known_words=np.packbits(self.known_vector()),
+            author_weights=author.astype(np.float32),
         )
         meta = dict(self.meta)
         meta.update(
+            author_bias=self.author_bias,
             bias=self.bias,
             spam_threshold=self.spam_threshold,
             discard_threshold=self.discard_threshold,
@@ -109,6 +122,12 @@ class GlobalModel:
         if len(hashed.indices) == 0:
             return 0.0
         return float(self.text_weights[hashed.indices] @ hashed.values)
+
+    def author_logit(self, name: str) -> float:
+        """How much the author name alone looks like an anchor keyword (0 without a model)."""
+        if self.author_weights is None or not name:
+            return 0.0
+        return author_logit(self.author_weights, self.author_bias, name)
 
     def dense_contributions(self, values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Per-signal push towards spam (weight x value), in ``FEATURE_NAMES`` order."""

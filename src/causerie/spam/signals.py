@@ -117,6 +117,26 @@ def _link_signals(raw: str, put: _Put) -> tuple[str, ...]:
     return urls
 
 
+_HEX_RE = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+
+
+def _is_phone(match: str) -> bool:
+    """False for a binary string (``0110100101``): only 0s and 1s, eight digits or more."""
+    digits = [c for c in match if c.isdigit()]
+    return not (len(digits) >= 8 and set(digits) <= {"0", "1"})
+
+
+def _is_wallet(match: str) -> bool:
+    """False for a hash, a checksum or a git SHA: base58 addresses mix both cases, hex does not.
+
+    An Ethereum address (``0x`` + 40 hex) is an address by its shape; a
+    legacy Bitcoin address that is all hex digits in one case is a hash.
+    """
+    if match.startswith("0x"):
+        return True
+    return _HEX_RE.fullmatch(match) is None
+
+
 class _Put:
     """Collects feature values and the params of the reasons they may become."""
 
@@ -133,14 +153,14 @@ class _Put:
 def _contact_signals(light: str, raw: str, put: _Put) -> None:
     # Cheap pre-checks skip the costlier patterns for most comments.
     digits = _DIGIT_RE.search(light) is not None
-    if digits and _PHONE_RE.search(light):
+    if digits and any(_is_phone(m.group(0)) for m in _PHONE_RE.finditer(light)):
         put("phone", 1.0)
     if "@" in light and _EMAIL_RE.search(light):
         put("email", 1.0)
     app = _MESSAGING_RE.search(light)
     if app:
         put("messaging", 1.0, app=app.group(0).strip(" :/"))
-    if digits and _WALLET_RE.search(raw):
+    if digits and any(_is_wallet(m.group(0)) for m in _WALLET_RE.finditer(raw)):
         put("crypto_wallet", 1.0)
     money = _MONEY_RE.search(light) if digits else None
     if money:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from causerie.spam import datasets as ds
+from causerie.spam.author import NAME_SPAM_SOURCES, fit_author_model
 from causerie.spam.features import DIMENSIONS, hash_text, vocabulary_bucket
 from causerie.spam.model import GlobalModel
 from causerie.spam.signals import FEATURE_INDEX, FEATURE_NAMES, text_signals
@@ -242,8 +243,28 @@ def shipped_rows(root: Path) -> list[ds.Example]:
         replace(r, part=ds.VALIDATION if ds.hash_part(r.text) == ds.VALIDATION else ds.TRAIN)
         for r in ds.dedupe(r for r in rows if r.source == "youtube")
     ]
-    project = ds.french_train() + ds.french_validation() + ds.written_training()
+    project = (
+        ds.french_train() + ds.french_validation() + ds.written_training() + ds.blog_comments()
+    )
     return [r for r in rows if r.source != "youtube"] + youtube + project
+
+
+def author_rows(rows: Sequence[ds.Example]) -> tuple[list[str], list[int]]:
+    """Distinct (name, label) pairs for the author model: blog spam names vs ham names.
+
+    Spam names come from sources whose spammers typed them in a blog's form;
+    the names of other spam (YouTube accounts) are left out, not called ham.
+    """
+    pairs: dict[tuple[str, int], str] = {}
+    for r in rows:
+        name = r.author.strip()
+        if not name:
+            continue
+        if r.label == 1 and r.source in NAME_SPAM_SOURCES:
+            pairs.setdefault((name.casefold(), 1), name)
+        elif r.label == 0:
+            pairs.setdefault((name.casefold(), 0), name)
+    return list(pairs.values()), [label for _, label in pairs]
 
 
 def train_on(
@@ -257,6 +278,9 @@ def train_on(
     val_idx = [i for i, r in enumerate(rows) if r.part == ds.VALIDATION]
     started = time.perf_counter()
     model = fit(matrix[train_idx], [rows[i] for i in train_idx], settings)
+    fitted = fit_author_model(*author_rows([rows[i] for i in train_idx]))
+    if fitted is not None:
+        model.author_weights, model.author_bias = fitted
     val_rows = [rows[i] for i in val_idx]
     spam_t, discard_t = choose_thresholds(
         scores(model, matrix[val_idx]), val_rows, settings.max_validation_fpr

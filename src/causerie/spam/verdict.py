@@ -59,6 +59,11 @@ class CommentSample:
     same_text_recent: int = 0
     author_rate_10min: int = 0
     comment_type: str = "comment"
+    # The post the comment is left under (the widget's thread title, the
+    # Akismet API's permalink page): lets the filter tell praise about *this*
+    # post from praise that fits any post.
+    article_title: str = ""
+    article_text: str = ""
 
 
 @dataclass(frozen=True)
