@@ -204,6 +204,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         secret=TEST_SECRET,
         comments_per_minute=0,
         spam_filter=False,
+        toxicity_filter=False,
         sqlite_synchronous="NORMAL",
         allowed_origins=("https://news.example",),
     )

@@ -20,6 +20,7 @@ from causerie.core import events, identity, markup, validation
 from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
+from causerie.core.toxicity import LESSONS
 from causerie.spam import CommentSample
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.reports import ReportStore
@@ -37,7 +38,7 @@ from causerie.store.records import (
 
 ACTIONS = (
     "approve", "delete", "spam", "not_spam", "pin", "unpin",
-    "keep", "reject", "feature", "unfeature",
+    "keep", "reject", "feature", "unfeature", "not_offensive", "offensive",
 )  # fmt: skip
 UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block", "thread_rules", "reader")
 # What a decision says of a comment's open reports: it is fine (kept), or they were right.
@@ -46,6 +47,8 @@ RESOLVES = {
     "not_spam": ReportStatus.KEPT,
     "keep": ReportStatus.KEPT,
     "feature": ReportStatus.KEPT,
+    "not_offensive": ReportStatus.KEPT,
+    "offensive": ReportStatus.UPHELD,
     "delete": ReportStatus.UPHELD,
     "spam": ReportStatus.UPHELD,
     "reject": ReportStatus.UPHELD,
@@ -177,8 +180,23 @@ class ModerationService:
                         "batch": batch,
                     }
                 )
+            offensive = LESSONS.get(action)
+            if offensive is not None:
+                self._teach_toxicity(site, comment, offensive)
+                decisions.append(
+                    {
+                        "kind": "toxicity",
+                        "site_id": site.id,
+                        "comment_id": comment.id,
+                        "filter_spam": comment.toxicity_flag is not None,
+                        "moderator_spam": offensive,
+                        "batch": batch,
+                    }
+                )
             before = {k: _plain(getattr(comment, k)) for k in values}
             entry = _entry(session, action, site, thread, comment.id, batch, before, learned)
+            if offensive is not None:
+                entry["detail"]["toxicity_learned"] = offensive
             resolved = self._resolve_reports(action, comment, now)
             if resolved:
                 entry["detail"].update(reopen=resolved, reports=len(resolved))
@@ -203,6 +221,12 @@ class ModerationService:
         conf = self.comments.site_settings(site)
         sample = learning_sample(comment, site.name, thread.uri, conf.languages)
         self.comments.spam.learn(sample, is_spam, source="moderator")
+
+    def _teach_toxicity(self, site: SiteRecord, comment: CommentRecord, offensive: bool) -> None:
+        """A moderator's "offensive" / "not offensive" teaches the site's toxicity model."""
+        if self.comments.toxicity is not None:
+            judge = self.comments.toxicity
+            judge.teach(comment.text, comment.lang, site.name, offensive, source="moderator")
 
     def edit(self, session: Session, comment_id: int, text: str) -> CommentRecord:
         """Change a comment's text (the author's name and data stay)."""
@@ -329,6 +353,9 @@ class ModerationService:
         if learned is not None:
             # The log is append-only: the opposite lesson cancels the mistaken one.
             self._learn(site, thread, comment, not learned)
+        taught = entry["detail"].get("toxicity_learned")
+        if taught is not None:
+            self._teach_toxicity(site, comment, not taught)
         self.comments.emit("moderated", site, thread, updated)
 
     def _restore(
@@ -485,7 +512,9 @@ def _decision(
         return {"state": CommentState.APPROVED}, False
     if action == "spam":
         return {"state": CommentState.SPAM}, True
-    if action in ("delete", "reject"):
+    if action == "not_offensive":  # teaches the toxicity model, not the spam filter
+        return {"state": CommentState.APPROVED}, None
+    if action in ("delete", "reject", "offensive"):
         return {"state": CommentState.DELETED}, None
     if action == "feature":
         # Featuring publishes, as Coral does: an editor's choice is meant to be read.

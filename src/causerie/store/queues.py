@@ -181,7 +181,7 @@ class ModerationQueues:
     def decisions_since(
         self, site_ids: Sequence[int] | None, since: float, kind: str = "spam"
     ) -> list[tuple[float, bool, bool]]:
-        """``(created, model said yes, moderator said yes)`` of one model's decisions since a time."""
+        """``(created, model said yes, moderator said yes)`` of one model's decisions."""
         d = decisions.c
         query = select(d.created, d.filter_spam, d.moderator_spam).where(
             d.created >= since, d.kind == kind
