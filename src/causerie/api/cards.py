@@ -19,6 +19,8 @@ from causerie.spam import SpamReason
 from causerie.spam.messages import CATALOG as SPAM_REASONS
 from causerie.spam.messages import reason_text
 from causerie.store.records import REPORT_REASONS, CommentRecord, QueueRow, ReportSummary
+from causerie.toxicity import Reason, reason_label
+from causerie.toxicity import reason_text as toxicity_text
 
 ADDRESS = "ip-"
 
@@ -74,7 +76,8 @@ def toxicity_view(c: CommentRecord, lang: str) -> dict[str, Any] | None:
         "reasons": [
             {
                 "code": r["code"],
-                "label": translate(f"toxicity.reason.{r['code']}", lang),
+                "label": reason_label(r["code"], lang),
+                "text": toxicity_text(Reason(r["code"], r["params"], r["weight"]), lang),
                 "weight": r["weight"],
             }
             for r in stored_reasons(c.toxicity_reasons)
