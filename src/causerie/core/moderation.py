@@ -226,7 +226,14 @@ class ModerationService:
         """A moderator's "offensive" / "not offensive" teaches the site's toxicity model."""
         if self.comments.toxicity is not None:
             judge = self.comments.toxicity
-            judge.teach(comment.text, comment.lang, site.name, offensive, source="moderator")
+            judge.teach(
+                comment.text,
+                comment.lang,
+                site.name,
+                offensive,
+                source="moderator",
+                author=comment.author,
+            )
 
     def edit(self, session: Session, comment_id: int, text: str) -> CommentRecord:
         """Change a comment's text (the author's name and data stay)."""

@@ -73,7 +73,9 @@ class ToxicityJudge(Protocol):
         """Score one comment with the site's learned layer, learning nothing."""
         ...
 
-    def teach(self, text: str, lang: str, site: str, offensive: bool, *, source: str) -> None:
+    def teach(
+        self, text: str, lang: str, site: str, offensive: bool, *, source: str, author: str = ""
+    ) -> None:
         """Teach the site's layer one trusted decision (moderator); others are ignored."""
         ...
 

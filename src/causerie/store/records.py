@@ -136,6 +136,10 @@ ERASED: dict[str, Any] = {
     "author_key": None,
     "notify": False,
     "identity_id": None,
+    # The toxicity model's reasons quote the text's words.
+    "toxicity_score": None,
+    "toxicity_reasons": None,
+    "toxicity_flag": None,
 }
 
 # Which fields of a learning sample can name a person (erased with them).

@@ -83,13 +83,16 @@ class SiteToxicity:
             reasons.append(Reason(code, {}, round(site_logit, 3)))
         return self.model.verdict(analysis, site_logit, reasons)
 
-    def teach(self, text: str, lang: str, site: str, offensive: bool, *, source: str) -> None:
+    def teach(
+        self, text: str, lang: str, site: str, offensive: bool, *, source: str, author: str = ""
+    ) -> None:
         """Teach the site's layer one trusted decision; other sources are ignored.
 
-        Only the text, its language and the site are logged: the lesson is about
-        wording, so no name, address or e-mail goes into the log.
+        The lesson is about wording: the log keeps the text, its language and the
+        site, and the author's name only so that erasing her comments finds the
+        lesson too (store/erasure.py matches text and name); no address, no e-mail.
         """
-        sample = CommentSample(content=text, lang=lang, site=site)
+        sample = CommentSample(content=text, author=author, lang=lang, site=site)
         self.layers.learn(sample, offensive, source=source)
 
     def site_decisions(self, site: str) -> int:
