@@ -21,7 +21,7 @@
         el("div", { class: "stat" }, el("dt", {}, t("overview.precision")), el("dd", { id: "precision" }, percent(data.precision))),
         el("div", { class: "stat" }, el("dt", {}, t("overview.recall")), el("dd", { id: "recall" }, percent(data.recall)))),
       el("p", {}, t("overview.explain", data.decisions)),
-      data.toxicity ? toxicityFigures(data.toxicity) : null,
+      ...(data.toxicity ? toxicityFigures(data.toxicity) : []),
       el("h2", {}, t("chart.title")),
       /* Focusable: on a phone it scrolls sideways, which the keyboard must reach too. */
       el("figure", { class: "chart", tabindex: "0", html: data.chart_svg }),
