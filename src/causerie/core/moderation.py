@@ -20,7 +20,7 @@ from causerie.core import events, identity, markup, validation
 from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
-from causerie.core.toxicity import LESSONS
+from causerie.core.toxicity import LESSONS, decision_row, teach
 from causerie.spam import CommentSample
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.reports import ReportStore
@@ -182,17 +182,8 @@ class ModerationService:
                 )
             offensive = LESSONS.get(action)
             if offensive is not None:
-                self._teach_toxicity(site, comment, offensive)
-                decisions.append(
-                    {
-                        "kind": "toxicity",
-                        "site_id": site.id,
-                        "comment_id": comment.id,
-                        "filter_spam": comment.toxicity_flag is not None,
-                        "moderator_spam": offensive,
-                        "batch": batch,
-                    }
-                )
+                teach(self.comments.toxicity, site.name, comment, offensive)
+                decisions.append(decision_row(site.id, comment, offensive, batch))
             before = {k: _plain(getattr(comment, k)) for k in values}
             entry = _entry(session, action, site, thread, comment.id, batch, before, learned)
             if offensive is not None:
@@ -221,19 +212,6 @@ class ModerationService:
         conf = self.comments.site_settings(site)
         sample = learning_sample(comment, site.name, thread.uri, conf.languages)
         self.comments.spam.learn(sample, is_spam, source="moderator")
-
-    def _teach_toxicity(self, site: SiteRecord, comment: CommentRecord, offensive: bool) -> None:
-        """A moderator's "offensive" / "not offensive" teaches the site's toxicity model."""
-        if self.comments.toxicity is not None:
-            judge = self.comments.toxicity
-            judge.teach(
-                comment.text,
-                comment.lang,
-                site.name,
-                offensive,
-                source="moderator",
-                author=comment.author,
-            )
 
     def edit(self, session: Session, comment_id: int, text: str) -> CommentRecord:
         """Change a comment's text (the author's name and data stay)."""
@@ -362,7 +340,7 @@ class ModerationService:
             self._learn(site, thread, comment, not learned)
         taught = entry["detail"].get("toxicity_learned")
         if taught is not None:
-            self._teach_toxicity(site, comment, not taught)
+            teach(self.comments.toxicity, site.name, comment, not taught)
         self.comments.emit("moderated", site, thread, updated)
 
     def _restore(

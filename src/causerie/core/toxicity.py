@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from causerie.core.sites import SiteSettings
-from causerie.store.records import CommentState, ToxicityMark
+from causerie.store.records import CommentRecord, CommentState, ToxicityMark
 
 # The Toxic queue's two decisions, and what each teaches the site's model (offensive?).
 LESSONS = {"not_offensive": False, "offensive": True}
@@ -117,6 +117,28 @@ def edited_state(mark: ToxicityMark | None, state: CommentState) -> ToxicityMark
         return mark
     moved = CommentState.SPAM if mark.flag == "reject" else CommentState.PENDING
     return ToxicityMark(mark.score, mark.reasons, mark.flag, moved)
+
+
+def teach(judge: ToxicityJudge | None, site: str, comment: CommentRecord, offensive: bool) -> None:
+    """A moderator's "offensive" / "not offensive" teaches the site's toxicity model."""
+    if judge is not None:
+        judge.teach(
+            comment.text, comment.lang, site, offensive, source="moderator", author=comment.author
+        )
+
+
+def decision_row(
+    site_id: int, comment: CommentRecord, offensive: bool, batch: str
+) -> dict[str, Any]:
+    """The decision behind the overview's toxicity figures (did the model flag it? was it?)."""
+    return {
+        "kind": "toxicity",
+        "site_id": site_id,
+        "comment_id": comment.id,
+        "filter_spam": comment.toxicity_flag is not None,
+        "moderator_spam": offensive,
+        "batch": batch,
+    }
 
 
 def reasons_json(reasons: Sequence[ToxicityReason]) -> str:
