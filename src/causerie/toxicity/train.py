@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +20,7 @@ import scipy.sparse as sp
 from causerie.spam.features import DIMENSIONS, hash_text, vocabulary_bucket
 from causerie.spam.text import normalize, words
 from causerie.toxicity.classifier import MAX_CHARS, dense_values
-from causerie.toxicity.datasets import Example
+from causerie.toxicity.datasets import Example, load_all
 from causerie.toxicity.lexicon import lexicon_hits
 from causerie.toxicity.model import DENSE_NAMES, ToxicityWeights
 
@@ -34,6 +35,10 @@ DENSE_SCALE = 3.0
 # a mean false-positive rate at most HOLD_MAX_FPR; reject = mean FPR at most REJECT_MAX_FPR.
 HOLD_MAX_FPR = 0.05
 REJECT_MAX_FPR = 0.01
+# Units whose clean class is not ordinary traffic (their READMEs): MLMA's
+# "normal" tweets were collected with hate keywords and mention the same slurs,
+# FTR's "clean" is only "not racist". They count for F1, not for the FPR cap.
+FPR_EXEMPT_UNITS = frozenset({"mlma_ar", "mlma_fr", "mlma_en", "ftr"})
 Log = Callable[[str], None]
 FloatVector = npt.NDArray[np.float64]
 
@@ -46,6 +51,9 @@ class TrainingSettings:
     dense_scale: float = DENSE_SCALE
     hold_max_fpr: float = HOLD_MAX_FPR
     reject_max_fpr: float = REJECT_MAX_FPR
+
+
+DEFAULT_SETTINGS = TrainingSettings()
 
 
 def featurize(texts: Sequence[str]) -> sp.csr_matrix:
@@ -129,18 +137,21 @@ def scores(weights: ToxicityWeights, matrix: sp.csr_matrix) -> FloatVector:
 def unit_rates(
     score: FloatVector, labels: npt.NDArray[np.int64], units: Sequence[str], threshold: float
 ) -> tuple[float, float]:
-    """Mean F1 and mean false-positive rate over the units, at one threshold."""
+    """Mean F1 over the units and mean false-positive rate over the ordinary ones."""
     f1s: list[float] = []
     fprs: list[float] = []
     unit_array = np.asarray(units)
-    for unit in dict.fromkeys(units):
+    names = list(dict.fromkeys(units))
+    ordinary = [u for u in names if u not in FPR_EXEMPT_UNITS] or names
+    for unit in names:
         mask = unit_array == unit
         called, truth = score[mask] >= threshold, labels[mask] == 1
         tp = int((called & truth).sum())
         fp = int((called & ~truth).sum())
         fn = int((~called & truth).sum())
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-        fprs.append(fp / max(int((~truth).sum()), 1))
+        if unit in ordinary:
+            fprs.append(fp / max(int((~truth).sum()), 1))
     return float(np.mean(f1s)), float(np.mean(fprs))
 
 
@@ -164,31 +175,51 @@ def choose_thresholds(
     return hold, max(reject, hold)
 
 
-def train_weights(
-    rows: Sequence[Example], settings: TrainingSettings = TrainingSettings(), log: Log = print
+def fit_with_thresholds(
+    matrix: sp.csr_matrix, rows: Sequence[Example], settings: TrainingSettings
 ) -> ToxicityWeights:
-    """Fit on each unit's training part, choose thresholds on its validation part."""
-    started = time.perf_counter()
+    """Fit on the rows' training parts, choose thresholds on their validation parts."""
+    is_val = np.asarray([r.validation for r in rows])
     fit_rows = [r for r in rows if not r.validation]
     val_rows = [r for r in rows if r.validation]
-    matrix = featurize([r.text for r in rows])
-    is_val = np.asarray([r.validation for r in rows])
     weights = fit(matrix[~is_val], fit_rows, settings)
     val_scores = scores(weights, matrix[is_val])
     labels = np.asarray([r.label for r in val_rows])
-    hold, reject = choose_thresholds(val_scores, labels, [r.unit for r in val_rows], settings)
+    units = [r.unit for r in val_rows]
+    hold, reject = choose_thresholds(val_scores, labels, units, settings)
     weights.hold_threshold, weights.reject_threshold = hold, reject
-    f1, fpr = unit_rates(val_scores, labels, [r.unit for r in val_rows], hold)
+    f1, fpr = unit_rates(val_scores, labels, units, hold)
     weights.meta["trained"] = {
         "rows": len(fit_rows),
         "validation_rows": len(val_rows),
-        "units": sorted({r.unit for r in rows}),
+        "units": sorted(set(units)),
         "c": settings.c,
+        "dense_scale": settings.dense_scale,
         "validation_mean_f1": round(f1, 4),
-        "validation_mean_fpr": round(fpr, 4),
+        "validation_mean_fpr_ordinary": round(fpr, 4),
     }
+    return weights
+
+
+def train_weights(
+    rows: Sequence[Example], settings: TrainingSettings = DEFAULT_SETTINGS, log: Log = print
+) -> ToxicityWeights:
+    """Featurize every row, fit, choose thresholds (see ``fit_with_thresholds``)."""
+    started = time.perf_counter()
+    weights = fit_with_thresholds(featurize([r.text for r in rows]), rows, settings)
+    info = weights.meta["trained"]
     log(
-        f"trained on {len(fit_rows)} rows in {time.perf_counter() - started:.0f} s; "
-        f"hold {hold:.2f} reject {reject:.2f}; validation mean F1 {f1:.3f}, FPR {fpr:.3f}"
+        f"trained on {info['rows']} rows in {time.perf_counter() - started:.0f} s; "
+        f"hold {weights.hold_threshold:.2f} reject {weights.reject_threshold:.2f}; "
+        f"validation mean F1 {info['validation_mean_f1']:.3f}, "
+        f"mean FPR (ordinary units) {info['validation_mean_fpr_ordinary']:.3f}"
     )
+    return weights
+
+
+def train_model(data_dir: Path, out: Path, log: Log = print) -> ToxicityWeights:
+    """Train from every unit of ``data_dir`` and write the model files to ``out``."""
+    weights = train_weights(load_all(data_dir), log=log)
+    weights.save(out)
+    log(f"wrote {out}/toxicity.npz and toxicity.json")
     return weights
