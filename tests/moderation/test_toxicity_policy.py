@@ -201,3 +201,15 @@ def test_the_policy_and_the_learning_hold_on_postgresql(
     desk.act("not_offensive", made["id"])
     assert made["id"] in public_ids(desk.client)
     assert _lessons(desk) == [("toxicity", False, "moderator")]
+
+
+def test_erasing_her_comment_erases_its_verdict_and_the_lesson_it_gave(desk: Moderator) -> None:
+    made = post(desk.client, INSULT, lang="fr")
+    desk.act("not_offensive", made["id"])
+    assert _lessons(desk) == [("toxicity", False, "moderator")]
+    # Her right to erasure, with the comment's edit token (docs/privacy.md).
+    gone = desk.client.post("/api/privacy/erase", json={"edit_token": made["edit_token"]})
+    assert gone.status_code == 200, gone.text
+    stored = desk.client.app.state.runtime.comments.store.comment(made["id"])  # type: ignore[attr-defined]
+    assert (stored.toxicity_score, stored.toxicity_reasons, stored.toxicity_flag) == (None,) * 3
+    assert _lessons(desk) == []
