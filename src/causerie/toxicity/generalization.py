@@ -26,6 +26,7 @@ from causerie.toxicity.datasets import FAMILY, UNITS, Example, load_all
 from causerie.toxicity.train import (
     DEFAULT_SETTINGS,
     TrainingSettings,
+    binary_metrics,
     choose_thresholds,
     featurize,
     fit_with_thresholds,
@@ -34,29 +35,11 @@ from causerie.toxicity.train import (
 )
 
 BASELINE_C = 10.0
+# Units reported per script too: MDOLD mixes Arabic script and Arabizi, and its
+# Latin-script rows carry the "zebi" keyword artefact (its README).
+SPLIT_BY_SCRIPT = ("mdold",)
 Metrics = dict[str, float | int]
 _STATE: dict[str, object] = {}
-
-
-def metrics(labels: npt.NDArray[np.int64], called: npt.NDArray[np.bool_]) -> Metrics:
-    """n, offensive, clean, precision, recall, F1, FPR of binary calls."""
-    truth = labels == 1
-    tp = int((called & truth).sum())
-    fp = int((called & ~truth).sum())
-    fn = int((~called & truth).sum())
-    tn = int((~called & ~truth).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "n": len(labels),
-        "offensive": tp + fn,
-        "clean": fp + tn,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "fpr": round(fp / (fp + tn), 4) if fp + tn else 0.0,
-    }
 
 
 @dataclass
@@ -129,17 +112,17 @@ def evaluate_unit(unit: str) -> UnitResult:
     result = UnitResult(
         unit,
         FAMILY[unit],
-        metrics(labels, ours >= weights.hold_threshold),
-        metrics(labels, base >= base_hold),
+        binary_metrics(labels, ours >= weights.hold_threshold),
+        binary_metrics(labels, base >= base_hold),
         {"ours": weights.hold_threshold, "baseline": base_hold},
     )
     scripts = np.asarray([rows[i].script for i in test])
-    if len(set(scripts.tolist())) > 1:
+    if unit in SPLIT_BY_SCRIPT:
         for script in sorted(set(scripts.tolist())):
             mask = scripts == script
             result.scripts[script] = {
-                "ours": metrics(labels[mask], ours[mask] >= weights.hold_threshold),
-                "baseline": metrics(labels[mask], base[mask] >= base_hold),
+                "ours": binary_metrics(labels[mask], ours[mask] >= weights.hold_threshold),
+                "baseline": binary_metrics(labels[mask], base[mask] >= base_hold),
             }
     return result
 
