@@ -95,6 +95,7 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
     )
     assert code == 0, out
     assert "| mlma_fr | french |" in out
+    assert "| french | mlma_fr |" in out
     (result,) = json.loads(report.read_text())
     assert result["unit"] == "mlma_fr" and result["ours"]["n"] == 8
     assert set(result["baseline"]) == set(result["ours"])

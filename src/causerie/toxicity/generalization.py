@@ -151,6 +151,26 @@ def markdown_table(results: Sequence[UnitResult]) -> list[str]:
     return lines
 
 
+def family_table(results: Sequence[UnitResult]) -> list[str]:
+    """Per language family, the mean over its held-out units of F1 and FPR (ours, baseline)."""
+    lines = [
+        "| family | units | ours mean F1 | mean FPR | baseline mean F1 | mean FPR |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for family in dict.fromkeys(r.family for r in results):
+        group = [r for r in results if r.family == family]
+
+        def mean(side: str, key: str, group: list[UnitResult] = group) -> float:
+            return float(np.mean([float(getattr(r, side)[key]) for r in group]))
+
+        lines.append(
+            f"| {family} | {', '.join(r.unit for r in group)} | {mean('ours', 'f1'):.3f} "
+            f"| {100 * mean('ours', 'fpr'):.1f}% | {mean('baseline', 'f1'):.3f} "
+            f"| {100 * mean('baseline', 'fpr'):.1f}% |"
+        )
+    return lines
+
+
 def prepare(root: Path, settings: TrainingSettings, log: Callable[[str], None]) -> None:
     """Load and featurize every row once (shared with the worker processes by fork)."""
     started = time.perf_counter()
@@ -177,12 +197,12 @@ def run(
     if jobs <= 1:
         for name in names:
             results.append(evaluate_unit(name))
-            log(markdown_table(results[-1:])[-1])
+            log(markdown_table(results[-1:])[2])
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             for result in pool.map(evaluate_unit, names):
                 results.append(result)
-                log(markdown_table([result])[-1])
+                log(markdown_table([result])[2])
     log(f"{len(results)} units in {time.perf_counter() - started:.0f} s")
     return results
