@@ -95,6 +95,7 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
     )
     assert code == 0, out
     assert "| mlma_fr | french |" in out
+    assert "| french | mlma_fr |" in out
     (result,) = json.loads(report.read_text())
     assert result["unit"] == "mlma_fr" and result["ours"]["n"] == 8
     assert set(result["baseline"]) == set(result["ours"])
@@ -103,3 +104,14 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
 def test_generalization_rejects_an_unknown_unit(tiny_data: Path) -> None:
     code, out = run("generalization", "--data", str(tiny_data), "--only", "nope")
     assert code != 0 and "unknown unit" in out
+
+
+def test_train_reports_the_held_out_test_part(tiny_data: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "model"
+    code, out = run("train", "--data", str(tiny_data), "--out", str(out_dir))
+    assert code == 0, out
+    assert "held-out test part" in out
+    meta = json.loads((out_dir / "toxicity.json").read_text())
+    tested = sum(int(m["n"]) for m in meta["test_part"].values())
+    assert tested == int(meta["trained"]["test_rows"])
+    assert meta["trained"]["rows"] + meta["trained"]["validation_rows"] + tested == 72

@@ -142,7 +142,7 @@ def generalization_command(
 ) -> None:
     """Leave-one-source-out: our model and a TF-IDF baseline on each unseen source."""
     from causerie.toxicity.datasets import UNITS
-    from causerie.toxicity.generalization import markdown_table, run
+    from causerie.toxicity.generalization import family_table, markdown_table, run
 
     _require_data(data_dir)
     unknown = [u for u in only if u not in UNITS]
@@ -151,7 +151,7 @@ def generalization_command(
             f"unknown unit(s) {', '.join(unknown)}; one of {', '.join(UNITS)}"
         )
     results = run(data_dir, only=only, jobs=jobs, log=click.echo)
-    for line in markdown_table(results):
+    for line in [*markdown_table(results), "", *family_table(results)]:
         click.echo(line)
     if json_out:
         payload = [r.__dict__ for r in results]

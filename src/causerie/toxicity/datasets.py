@@ -48,7 +48,10 @@ FAMILY = {
     "mlma_en": "english",
     "olid": "english",
 }
-VALIDATION_SHARE = 15  # percent of each unit used to choose thresholds, by text hash
+# Fixed parts of every unit, by text hash: validation (thresholds, settings),
+# test (the shipped model's held-out figures, never used for a choice), train.
+VALIDATION_SHARE = 15
+TEST_SHARE = 15
 
 
 @dataclass(frozen=True)
@@ -61,9 +64,19 @@ class Example:
     key: str  # the normalised text (deduplication and cross-unit leakage checks)
 
     @property
+    def bucket(self) -> int:
+        """Stable 0..99 hash of the normalised text: decides the row's part."""
+        return zlib.crc32(self.key.encode()) % 100
+
+    @property
     def validation(self) -> bool:
-        """Whether the row is in the fixed validation part of its unit (stable text hash)."""
-        return zlib.crc32(self.key.encode()) % 100 < VALIDATION_SHARE
+        """Whether the row is in the fixed validation part of its unit."""
+        return self.bucket < VALIDATION_SHARE
+
+    @property
+    def test(self) -> bool:
+        """Whether the row is in the fixed test part of its unit (unseen by the shipped model)."""
+        return VALIDATION_SHARE <= self.bucket < VALIDATION_SHARE + TEST_SHARE
 
     @property
     def script(self) -> str:

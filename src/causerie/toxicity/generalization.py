@@ -26,6 +26,7 @@ from causerie.toxicity.datasets import FAMILY, UNITS, Example, load_all
 from causerie.toxicity.train import (
     DEFAULT_SETTINGS,
     TrainingSettings,
+    binary_metrics,
     choose_thresholds,
     featurize,
     fit_with_thresholds,
@@ -34,29 +35,11 @@ from causerie.toxicity.train import (
 )
 
 BASELINE_C = 10.0
+# Units reported per script too: MDOLD mixes Arabic script and Arabizi, and its
+# Latin-script rows carry the "zebi" keyword artefact (its README).
+SPLIT_BY_SCRIPT = ("mdold",)
 Metrics = dict[str, float | int]
 _STATE: dict[str, object] = {}
-
-
-def metrics(labels: npt.NDArray[np.int64], called: npt.NDArray[np.bool_]) -> Metrics:
-    """n, offensive, clean, precision, recall, F1, FPR of binary calls."""
-    truth = labels == 1
-    tp = int((called & truth).sum())
-    fp = int((called & ~truth).sum())
-    fn = int((~called & truth).sum())
-    tn = int((~called & ~truth).sum())
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {
-        "n": len(labels),
-        "offensive": tp + fn,
-        "clean": fp + tn,
-        "precision": round(precision, 4),
-        "recall": round(recall, 4),
-        "f1": round(f1, 4),
-        "fpr": round(fp / (fp + tn), 4) if fp + tn else 0.0,
-    }
 
 
 @dataclass
@@ -129,17 +112,17 @@ def evaluate_unit(unit: str) -> UnitResult:
     result = UnitResult(
         unit,
         FAMILY[unit],
-        metrics(labels, ours >= weights.hold_threshold),
-        metrics(labels, base >= base_hold),
+        binary_metrics(labels, ours >= weights.hold_threshold),
+        binary_metrics(labels, base >= base_hold),
         {"ours": weights.hold_threshold, "baseline": base_hold},
     )
     scripts = np.asarray([rows[i].script for i in test])
-    if len(set(scripts.tolist())) > 1:
+    if unit in SPLIT_BY_SCRIPT:
         for script in sorted(set(scripts.tolist())):
             mask = scripts == script
             result.scripts[script] = {
-                "ours": metrics(labels[mask], ours[mask] >= weights.hold_threshold),
-                "baseline": metrics(labels[mask], base[mask] >= base_hold),
+                "ours": binary_metrics(labels[mask], ours[mask] >= weights.hold_threshold),
+                "baseline": binary_metrics(labels[mask], base[mask] >= base_hold),
             }
     return result
 
@@ -165,6 +148,26 @@ def markdown_table(results: Sequence[UnitResult]) -> list[str]:
                 f"| {name} | {r.family} | {ours['n']:,} | {ours['offensive']:,} "
                 f"| {_cell(ours)} | {_cell(base)} |"
             )
+    return lines
+
+
+def family_table(results: Sequence[UnitResult]) -> list[str]:
+    """Per language family, the mean over its held-out units of F1 and FPR (ours, baseline)."""
+    lines = [
+        "| family | units | ours mean F1 | mean FPR | baseline mean F1 | mean FPR |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for family in dict.fromkeys(r.family for r in results):
+        group = [r for r in results if r.family == family]
+
+        def mean(side: str, key: str, group: list[UnitResult] = group) -> float:
+            return float(np.mean([float(getattr(r, side)[key]) for r in group]))
+
+        lines.append(
+            f"| {family} | {', '.join(r.unit for r in group)} | {mean('ours', 'f1'):.3f} "
+            f"| {100 * mean('ours', 'fpr'):.1f}% | {mean('baseline', 'f1'):.3f} "
+            f"| {100 * mean('baseline', 'fpr'):.1f}% |"
+        )
     return lines
 
 
@@ -194,12 +197,12 @@ def run(
     if jobs <= 1:
         for name in names:
             results.append(evaluate_unit(name))
-            log(markdown_table(results[-1:])[-1])
+            log(markdown_table(results[-1:])[2])
     else:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(jobs, mp_context=context) as pool:
             for result in pool.map(evaluate_unit, names):
                 results.append(result)
-                log(markdown_table([result])[-1])
+                log(markdown_table([result])[2])
     log(f"{len(results)} units in {time.perf_counter() - started:.0f} s")
     return results

@@ -62,6 +62,8 @@ def featurize(texts: Sequence[str]) -> sp.csr_matrix:
     indices: list[npt.NDArray[np.int64]] = []
     values: list[npt.NDArray[np.float32]] = []
     offset = np.arange(len(DENSE_NAMES), dtype=np.int64) + DIMENSIONS
+    if not texts:
+        return sp.csr_matrix((0, DIMENSIONS + len(DENSE_NAMES)), dtype=np.float32)
     for text in texts:
         content = text[:MAX_CHARS]
         hashed = hash_text(normalize(content))
@@ -217,9 +219,60 @@ def train_weights(
     return weights
 
 
+def test_figures(
+    weights: ToxicityWeights, rows: Sequence[Example]
+) -> dict[str, dict[str, float | int]]:
+    """Per unit, precision/recall/F1/FPR at the hold threshold on the rows given (test parts)."""
+    if not rows:
+        return {}
+    matrix = featurize([r.text for r in rows])
+    called = scores(weights, matrix) >= weights.hold_threshold
+    labels = np.asarray([r.label for r in rows])
+    units = np.asarray([r.unit for r in rows])
+    out: dict[str, dict[str, float | int]] = {}
+    for unit in dict.fromkeys(units.tolist()):
+        mask = units == unit
+        out[unit] = binary_metrics(labels[mask], called[mask])
+    return out
+
+
+def binary_metrics(
+    labels: npt.NDArray[np.int64], called: npt.NDArray[np.bool_]
+) -> dict[str, float | int]:
+    """n, offensive, clean, precision, recall, F1, FPR of binary calls."""
+    truth = labels == 1
+    tp = int((called & truth).sum())
+    fp = int((called & ~truth).sum())
+    fn = int((~called & truth).sum())
+    tn = int((~called & ~truth).sum())
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {
+        "n": len(labels),
+        "offensive": tp + fn,
+        "clean": fp + tn,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "fpr": round(fp / (fp + tn), 4) if fp + tn else 0.0,
+    }
+
+
 def train_model(data_dir: Path, out: Path, log: Log = print) -> ToxicityWeights:
-    """Train from every unit of ``data_dir`` and write the model files to ``out``."""
-    weights = train_weights(load_all(data_dir), log=log)
+    """Train on every unit's train part, report its test part, write the model to ``out``."""
+    rows = load_all(data_dir)
+    weights = train_weights([r for r in rows if not r.test], log=log)
+    tested = [r for r in rows if r.test]
+    figures = test_figures(weights, tested)
+    weights.meta["test_part"] = figures
+    weights.meta["trained"]["test_rows"] = len(tested)
+    log("held-out test part of each unit (never used for a choice):")
+    for unit, m in figures.items():
+        log(
+            f"  {unit:<8} n={m['n']:5d} offensive={m['offensive']:5d}  P {m['precision']:.3f}  "
+            f"R {m['recall']:.3f}  F1 {m['f1']:.3f}  FPR {100 * float(m['fpr']):.1f}%"
+        )
     weights.save(out)
     log(f"wrote {out}/toxicity.npz and toxicity.json")
     return weights
