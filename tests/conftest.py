@@ -285,6 +285,8 @@ def start_server(
         "CAUSERIE_SECRET": TEST_SECRET,
         "CAUSERIE_COMMENTS_PER_MINUTE": "0",
         "CAUSERIE_LOG_LEVEL": "warning",
+        # A test that turns the spam model off wants no model: the toxicity one follows.
+        "CAUSERIE_TOXICITY_FILTER": env_overrides.get("CAUSERIE_SPAM_FILTER", "true"),
         **env_overrides,
     }
     cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]
