@@ -9,7 +9,7 @@ policy (off, flag, hold, reject) and the admin API checks it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +18,9 @@ from starlette.testclient import TestClient
 
 from causerie.store import schema as t
 from causerie.toxicity.sites import SiteToxicity
+from tests.conftest import free_port
 from tests.moderation.conftest import Moderator, add_user, login, post, public_ids
+from tests.newsroom.hook_receiver import Hook, serve
 
 INSULT = "Espèce de sale con, ferme ta gueule, t'es qu'un abruti."
 CLEAN = "Merci pour cet article très clair sur le tramway."
@@ -213,3 +215,29 @@ def test_erasing_her_comment_erases_its_verdict_and_the_lesson_it_gave(desk: Mod
     stored = desk.client.app.state.runtime.comments.store.comment(made["id"])  # type: ignore[attr-defined]
     assert (stored.toxicity_score, stored.toxicity_reasons, stored.toxicity_flag) == (None,) * 3
     assert _lessons(desk) == []
+
+
+HOOK_SECRET = "hook-secret-0123456789abcdef"
+
+
+@pytest.fixture
+def hook() -> Iterator[Hook]:
+    """A real moderation hook on loopback (tests/newsroom/hook_receiver.py)."""
+    yield from serve(Hook(free_port(), HOOK_SECRET))
+
+
+def test_a_hold_the_external_hook_publishes_stays_marked_in_the_queue(
+    desk: Moderator, hook: Hook
+) -> None:
+    settings = {
+        "moderation_hook_url": hook.url,
+        "moderation_hook_secret": HOOK_SECRET,
+        "moderation_hook_allow_private": True,
+    }
+    assert desk.send("PUT", "/sites/default/settings", settings).status_code == 200
+    hook.script.append((200, {"action": "approve", "reason": "satire"}, 0.0))
+    made = post(desk.client, INSULT, lang="fr")
+    assert made["state"] == "approved"  # a hold is Causerie's doubt: the hook may publish
+    assert [(c["id"], c["toxicity"]["flag"]) for c in _toxic(desk)] == [(made["id"], "flag")]
+    (call,) = hook.calls
+    assert "toxicity_hold" in [r["code"] for r in call.body["causerie"]["reasons"]]

@@ -27,7 +27,7 @@ from causerie.core.errors import (
 from causerie.core.moderation_hook import CommentDraft, ExternalModeration
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
-from causerie.core.toxicity import ToxicityJudge, assess, edited_state
+from causerie.core.toxicity import ToxicityJudge, assess, edited_state, settled_flag
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
@@ -286,7 +286,7 @@ class CommentService:
             identity_id=signed_in.id if signed_in else None,
             toxicity_score=toxic.score if toxic else None,
             toxicity_reasons=toxic.reasons if toxic else None,
-            toxicity_flag=toxic.flag if toxic else None,
+            toxicity_flag=settled_flag(toxic, admitted.state),
         )
         event = self.event(site.id, events.CREATED)
         comment = self.store.insert_comment(site.id, uri, title, new, event)

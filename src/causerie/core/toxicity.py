@@ -111,6 +111,13 @@ def assess(
     return ToxicityMark(round(found.score, 4), reasons_json(found.reasons), flag)
 
 
+def settled_flag(mark: ToxicityMark | None, state: CommentState) -> str | None:
+    """The flag a new comment keeps: a hold that an external hook published is only a mark."""
+    if mark is None:
+        return None
+    return "flag" if mark.flag == "hold" and state is CommentState.APPROVED else mark.flag
+
+
 def edited_state(mark: ToxicityMark | None, state: CommentState) -> ToxicityMark | None:
     """An edit's mark, moving a published comment back to review when the new text is held."""
     if mark is None or state is not CommentState.APPROVED or mark.flag not in ("hold", "reject"):
