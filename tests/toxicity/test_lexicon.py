@@ -11,7 +11,9 @@ from causerie.toxicity.lexicon import lexicon_hits
     ("text", "category"),
     [
         ("انت حمار", "insult"),
-        ("والكلاب ديالكم", "insult"),
+        ("هاد المكلخ", "insult"),
+        ("يا كلب", "insult"),
+        ("espèce de voleur", "insult"),
         ("hada mkelkh", "insult"),
         ("quel abruti", "insult"),
         ("what a moron", "insult"),
@@ -42,6 +44,11 @@ def test_finds_each_category(text: str, category: str) -> None:
         "Les musulmans et les juifs de la ville ont célébré ensemble",
         "salam 3likom, mrehba bikom",
         "A cocktail recipe from Scunthorpe",
+        # Animals, crimes and roles named plainly are no insult (only when said to someone).
+        "Les voleurs ont été arrêtés par la police",
+        "الكلاب الضالة في الحي خطر على الأطفال",
+        "خدمة العملاء في البنك",
+        "Pig farmers protest the new rules",
     ],
 )
 def test_ordinary_comments_have_no_hit(text: str) -> None:

@@ -30,28 +30,37 @@ from causerie.spam.text import normalize, words
 CATEGORIES = ("insult", "vulgarity", "hate_group", "personal_attack")
 
 _INSULT = """
-حمار حمير حمارة بغل بغال كلب كلاب كليب خنزير خنازير حيوان حيوانات بهيمه بهايم بهائم حلوف حلالف حلايف
 مكلخ مكلخين مسخوط مساخيط بوزبال زبل زباله حثاله شمكار شماكريه مداوخ مدوخ هبيل مهبول مهابل بليد
 تافه تافهين جاهل جهله جهال غبي اغبياء احمق حمقى حقير حقراء سافل سفله سفلة منحط وضيع نذل انذال خسيس
-لعين ملعون ملاعين قذر قذره وسخ موسخ خامج معفن معفنين جبان جبناء منافق منافقين منافقون كذاب كذابين
-دجال لص لصوص حرامي حراميه شفار شفاره شفارين خاين خاينين خونه خائن عميل عملاء مرتزق مرتزقه ذباب
-ساقط ساقطه رخيص منحطين عاهه مريض_نفسي بلطجي بلطجيه صعلوك
-hmar 7mar hmir 7mir hmara 7mara bghel bghal kelb klb kleb klab khanzir khanzira 7allouf hallouf
-7alouf halouf 7aywan hayawan 7ayawan bhima mkelkh mkalakh mklkh mkhlkh msakhet mskhot mskhout
-bouzbal bouzebal zbel chmkar chemkar chmakri mdawekh mhbol mhboul mhbool hbil hbila bllid
-kedab kaddab keddab khayn khayen khaye2n chfar chefar cheffar shfar m3fn m3afen m3efen wsekh
+لعين ملعون ملاعين قذر قذره وسخ موسخ خامج معفن معفنين جبان جبناء دجال ساقط ساقطه منحطين بلطجي بلطجيه
+صعلوك
+mkelkh mkalakh mklkh mkhlkh msakhet mskhot mskhout bouzbal bouzebal zbel chmkar chemkar chmakri
+mdawekh mhbol mhboul mhbool hbil hbila bllid m3fn m3afen m3efen wsekh
 con conne connard connards connasse cretin cretins debile debiles idiot idiote idiots
 imbecile imbeciles abruti abrutis abrutie andouille bouffon bouffons guignol guignols minable
-minables ordure ordures raclure salaud salauds salopard saloperie enflure pourriture pourri vermine
-dechet dechets tocard tocards blaireau blaireaux cassos baltringue teube golmon attarde attardes
-demeure tare tares cingle gogol boloss batard batards enfoire enfoires fumier charogne escroc
-escrocs voleur voleurs traitre traitres lache laches hypocrite hypocrites incompetent incompetents
-ignare ignares inculte stupide stupides crevard
-idiot idiots stupid moron morons moronic imbecile dumb dumbass fool fools foolish loser losers
-clown clowns scum scumbag scumbags trash garbage pathetic retard retards retarded jerk jerks creep
-pig pigs liar liars hypocrite hypocrites traitor traitors coward cowards lunatic psycho degenerate
-degenerates lowlife cretin dimwit halfwit nitwit douche douchebag dipshit ignorant incompetent
-clueless brainless worthless vile disgusting
+minables ordure ordures raclure salaud salauds salopard saloperie enflure pourriture vermine
+tocard tocards blaireau blaireaux cassos baltringue teube golmon attarde attardes
+demeure tare tares cingle gogol boloss batard batards enfoire enfoires fumier charogne crevard
+idiot idiots stupid moron morons moronic imbecile dumb dumbass fool fools loser losers
+scum scumbag scumbags pathetic retard retards retarded jerk jerks lowlife cretin dimwit halfwit
+nitwit douche douchebag dipshit brainless worthless
+"""
+
+# Words that insult only when said to someone ("nta hmar", "you pig", "espèce de voleur"):
+# on their own they are animals, crimes and roles that news comments name plainly
+# ("les voleurs ont été arrêtés", "الكلاب الضالة", "خدمة العملاء").
+_INSULT_ADDRESSED = """
+حمار حمير حمارة بغل بغال كلب كلاب كليب خنزير خنازير حيوان حيوانات بهيمه بهايم بهائم حلوف حلالف حلايف
+منافق منافقين منافقون كذاب كذابين لص لصوص حرامي حراميه شفار شفاره شفارين خاين خاينين خونه خائن
+مرتزق مرتزقه ذباب رخيص عاهه مريض_نفسي
+hmar 7mar hmir 7mir hmara 7mara bghel bghal kelb klb kleb klab khanzir khanzira 7allouf hallouf
+7alouf halouf 7aywan hayawan 7ayawan bhima kedab kaddab keddab khayn khayen khaye2n chfar chefar
+cheffar shfar
+pourri dechet dechets escroc escrocs voleur voleurs traitre traitres lache laches hypocrite
+hypocrites incompetent incompetents ignare ignares inculte stupide stupides clown clowns
+fool foolish clown clowns trash garbage creep pig pigs liar liars hypocrite hypocrites traitor
+traitors coward cowards lunatic psycho degenerate degenerates ignorant incompetent clueless vile
+disgusting
 """
 
 _VULGARITY = """
@@ -125,7 +134,13 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
     """Normalised words and prefixes per category (built once, on first use)."""
     exact: dict[str, frozenset[str]] = {}
     starts: dict[str, tuple[str, ...]] = {}
-    for name, block in (("insult", _INSULT), ("vulgarity", _VULGARITY), ("hate", _HATE_GROUP)):
+    blocks = (
+        ("insult", _INSULT),
+        ("addressed", _INSULT_ADDRESSED),
+        ("vulgarity", _VULGARITY),
+        ("hate", _HATE_GROUP),
+    )
+    for name, block in blocks:
         entries = [
             fold(e.replace("_", " ")) + ("*" if e.endswith("*") else "") for e in block.split()
         ]
@@ -180,16 +195,23 @@ def lexicon_hits(text: str, *, folded: str | None = None) -> dict[str, list[str]
     tokens = plain.split()
     hits: dict[str, list[str]] = {}
     positions: list[int] = []
+    addressed: list[int] = []
     for i, token in enumerate(tokens):
         for name, key in (("insult", "insult"), ("vulgarity", "vulgarity"), ("hate_group", "hate")):
             if _match(token, exact[key], starts[key]):
                 hits.setdefault(name, []).append(token)
                 if name != "hate_group":
                     positions.append(i)
+        if _match(token, exact["addressed"], starts["addressed"]):
+            addressed.append(i)
+    said = _addressed_insults(tokens, addressed)
+    if said:
+        # An animal, crime or role word said to someone is an insult too.
+        hits.setdefault("insult", []).extend(a.split()[-1] for a in said)
     for found in _PHRASES_RE["hate"].finditer(plain):
         hits.setdefault("hate_group", []).append(found.group(0).strip())
     attacks = [m.group(0).strip() for m in _PHRASES_RE["curse"].finditer(plain)]
-    attacks += _addressed_insults(tokens, positions)
+    attacks += _addressed_insults(tokens, sorted(set(positions) | set(addressed)))
     if attacks:
         hits["personal_attack"] = list(dict.fromkeys(attacks))
     return hits
