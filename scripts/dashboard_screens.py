@@ -99,6 +99,7 @@ SCREENS = (
     Screen("queue", _queue("pending")),
     Screen("reported", _queue("reported")),
     Screen("spam", _queue("spam")),
+    Screen("toxic", _queue("toxic")),
     Screen("reader", _reader),
     Screen("help", _help),
     Screen("articles", _go("#/threads")),

@@ -139,6 +139,27 @@ COMMENTS = [
         None,
     ),
 ]
+# Insults the shipped toxicity model holds for review (the site's default policy).
+TOXIC = [
+    (
+        "insulte",
+        "tram",
+        "Zakaria",
+        "",
+        "198.51.100.60",
+        "Espèce d'abruti, ferme-la, t'es qu'un sale con qui n'a jamais pris le tram.",
+        None,
+    ),
+    (
+        "darija",
+        "pluie",
+        "سعيد",
+        "",
+        "198.51.100.61",
+        "سكت آ الحمار، ولد الحرام، ما فاهم والو",
+        None,
+    ),
+]
 APPROVE = ["karim", "samira1", "rachid", "fatima", "nadia"]
 LATER = ["samira2"]  # posted once her first comment is published: no longer held
 REPORTS = [
@@ -213,4 +234,6 @@ def seed(url: str, email: str, password: str, site: str) -> dict[str, int]:
             answer.raise_for_status()
         act("feature", FEATURE)
         act("spam", CONFIRMED)  # a moderator confirms the filter: the overview's precision
+        for row in TOXIC:  # held by the toxicity model: the To-check queue
+            _post(http, url, site, ids, row)
     return ids

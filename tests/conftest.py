@@ -204,6 +204,7 @@ def test_settings(database_url: str, **overrides: Any) -> Settings:
         secret=TEST_SECRET,
         comments_per_minute=0,
         spam_filter=False,
+        toxicity_filter=False,
         sqlite_synchronous="NORMAL",
         allowed_origins=("https://news.example",),
     )
@@ -284,6 +285,8 @@ def start_server(
         "CAUSERIE_SECRET": TEST_SECRET,
         "CAUSERIE_COMMENTS_PER_MINUTE": "0",
         "CAUSERIE_LOG_LEVEL": "warning",
+        # A test that turns the spam model off wants no model: the toxicity one follows.
+        "CAUSERIE_TOXICITY_FILTER": env_overrides.get("CAUSERIE_SPAM_FILTER", "true"),
         **env_overrides,
     }
     cmd = [sys.executable, "-m", "causerie", "serve", "--host", "127.0.0.1", "--port", str(port)]

@@ -46,6 +46,7 @@ from causerie.core.readers import ReaderService
 from causerie.core.reports import ReportService
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
 from causerie.core.thread_desk import ThreadDesk
+from causerie.core.toxicity import ToxicityJudge
 from causerie.core.webhook_cache import WebhookCache
 from causerie.core.webhooks import WEBHOOK, WebhookService
 from causerie.importers.jobs import ImportJobs
@@ -120,6 +121,8 @@ class Runtime:
     secret: str
     stores: Stores
     spam: SpamFilter
+    # The toxicity model with its site layers (None: CAUSERIE_TOXICITY_FILTER=false).
+    toxicity: ToxicityJudge | None
     rate_limiter: RateLimiter
     mailer: SmtpMailer
     events: EventHub
@@ -186,6 +189,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
     stores.comments.ensure_site(DEFAULT_SITE)
     spam = _spam_filter(settings, stores.learning) if spam_filter else PassThroughFilter()
+    toxicity = _toxicity_judge(settings, engine) if spam_filter else None
     limiter = _rate_limiter(settings)
     comments = CommentService(
         settings=settings,
@@ -193,6 +197,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         secret=secret,
         spam=spam,
         rate_limiter=limiter if settings.redis_url else None,
+        toxicity=toxicity,
     )
     events: EventHub = LocalHub()
     comments.listeners.append(live_listener(events, secret))
@@ -237,6 +242,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
         secret=secret,
         stores=stores,
         spam=spam,
+        toxicity=toxicity,
         rate_limiter=limiter,
         mailer=mailer,
         events=events,
@@ -339,6 +345,18 @@ def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:
         return PassThroughFilter()
     loaded: SpamFilter = Filter.load(log=learning)
     return loaded
+
+
+def _toxicity_judge(settings: Settings, engine: Engine) -> ToxicityJudge | None:
+    """The shipped toxicity model, each site's layer learning from its own log namespace."""
+    if not settings.toxicity_filter:
+        return None
+    try:
+        from causerie.toxicity.sites import SiteToxicity
+    except ImportError:
+        log.warning("toxicity model not available; comments are not scored for insults")
+        return None
+    return SiteToxicity.load(log=SqlLearningLog(engine, model="toxicity"))
 
 
 def _rate_limiter(settings: Settings) -> RateLimiter:

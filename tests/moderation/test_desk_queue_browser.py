@@ -70,6 +70,7 @@ def test_the_desk_opens_where_comments_wait_and_its_counts_follow_each_action(
     assert set(_counts(page)) == {
         "pending",
         "reported",
+        "toxic",
         "spam",
         "unmoderated",
         "all",

@@ -373,6 +373,9 @@ def test_an_exported_comment_holds_every_stored_field(make_sqlite_client: MakeCl
     )
     set_comment_columns(privacy.store.engine, mine["id"], modified=NOW, likes=2, dislikes=1)
     set_comment_columns(privacy.store.engine, mine["id"], spam_reasons='[{"code": "x"}]')
+    insult = '[{"code": "insult", "params": {"words": "con"}, "weight": 1.5}]'
+    toxicity = {"toxicity_score": 0.93, "toxicity_flag": "hold", "toxicity_reasons": insult}
+    set_comment_columns(privacy.store.engine, mine["id"], **toxicity)
     c = privacy.store.comment(mine["id"])
     assert c is not None
     (exported,) = privacy.export(SAMIRA.upper())["comments"]
@@ -398,6 +401,9 @@ def test_an_exported_comment_holds_every_stored_field(make_sqlite_client: MakeCl
         "spam_score": c.spam_score,
         "spam_verdict": "ham",
         "spam_reasons": [{"code": "x"}],
+        "toxicity_score": 0.93,
+        "toxicity_flag": "hold",
+        "toxicity_reasons": [{"code": "insult", "params": {"words": "con"}, "weight": 1.5}],
     }
     set_comment_columns(privacy.store.engine, mine["id"], spam_reasons="")
     assert privacy.export(SAMIRA)["comments"][0]["spam_reasons"] == []

@@ -242,6 +242,7 @@ def test_queues_split_held_reported_unmoderated_and_featured(
         "approved": 3,
         "deleted": 0,
         "featured": 1,
+        "toxic": 0,
         "all": 6,
     }
     other = comments.ensure_site("autre")

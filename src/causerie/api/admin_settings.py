@@ -19,7 +19,7 @@ from causerie.core.moderation import ModerationService
 from causerie.core.oidc import PRESETS
 from causerie.core.overview import DAY, overview_data
 from causerie.core.readers import METHODS
-from causerie.core.sites import CLOSE_FROM, REPORT_ACTIONS, WHO_MAY_COMMENT
+from causerie.core.sites import CLOSE_FROM, REPORT_ACTIONS, TOXICITY_POLICIES, WHO_MAY_COMMENT
 
 router = APIRouter(tags=["moderation"])
 
@@ -58,6 +58,10 @@ EDITABLE: dict[str, tuple[type, int, int]] = {
     "moderation_hook_secret": (str, 0, 300),
     "moderation_hook_timeout_ms": (int, 100, 5000),
     "moderation_hook_allow_private": (bool, 0, 0),
+    # The toxicity model (docs/moderation.md): what its verdict does, from which score (%).
+    "toxicity_policy": (str, 0, 0),
+    "toxicity_threshold": (int, 0, 99),
+    "toxicity_reject_threshold": (int, 0, 100),
 }
 # Settings with a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -66,6 +70,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "oidc_preset": ("", *PRESETS),
     "report_action": REPORT_ACTIONS,
     "auto_close_from": CLOSE_FROM,
+    "toxicity_policy": TOXICITY_POLICIES,
 }
 # Written, never read back: the dashboard shows only whether one is set.
 SECRETS = ("oidc_client_secret", "sso_secret", "moderation_hook_secret")
@@ -105,6 +110,11 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
     if merged.get("moderation_hook_url") and not merged.get("moderation_hook_secret"):
         # An unsigned call could be forged by anyone who learns the address.
         raise InvalidField("field_invalid", field="moderation_hook_secret")
+    hold = merged.get("toxicity_threshold", 0)
+    reject = merged.get("toxicity_reject_threshold", 0)
+    if hold and reject and reject <= hold:
+        # Refusing below the hold threshold would refuse what it should only hold.
+        raise InvalidField("toxicity_thresholds", field="toxicity_reject_threshold")
     service.change_site_settings(session, site, merged, sorted(clean))
     web_of(request).origin_policy.refresh()
     return JSONBody(_site_settings_view(service, name, session))

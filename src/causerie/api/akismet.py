@@ -34,6 +34,8 @@ from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
 
 MAX_CONTENT = 20_000
 THANKS = "Thanks for making the web a better place."
+# The toxicity model's score in [0, 1] on comment-check (docs/akismet.md).
+TOXICITY_HEADER = "X-Causerie-Toxicity"
 SPAM_TRIGGERS = frozenset({"akismet-guaranteed-spam", "viagra-test-123"})
 # Parameters with a meaning of their own, which cannot name the honeypot field.
 KNOWN_FIELDS = frozenset(
@@ -173,7 +175,25 @@ def comment_check(request: Request, parsed: Parsed) -> Response:
     headers = {"X-akismet-guid": secrets.token_hex(16)}
     if verdict is Verdict.DISCARD:
         headers["X-akismet-pro-tip"] = "discard"
+    toxicity = _toxicity_header(request, params, answer.site_name)
+    if toxicity is not None:
+        headers[TOXICITY_HEADER] = toxicity
     return text_answer("true" if is_spam else "false", headers)
+
+
+def _toxicity_header(request: Request, params: dict[str, str], site: str) -> str | None:
+    """The toxicity model's score of the comment (``0.9312``); None when no model is loaded.
+
+    An extra header only: Akismet clients read the body and their own headers,
+    so their answers are unchanged; a site that wants the score reads this one.
+    """
+    judge = runtime_of(request).toxicity
+    content = params.get("comment_content", "")[:MAX_CONTENT]
+    if judge is None or not content.strip():
+        return None
+    languages = blog_languages(params.get("blog_lang", ""))
+    found = judge.judge(content, languages[0] if languages else "", site)
+    return f"{found.score:.4f}"
 
 
 def _submit(request: Request, parsed: AkismetRequest, is_spam: bool) -> Response:

@@ -14,10 +14,13 @@ from typing import Any
 from causerie.core.i18n import catalog, translate
 from causerie.core.sites import SiteSettings
 from causerie.core.threads import iso
+from causerie.core.toxicity import stored_reasons
 from causerie.spam import SpamReason
 from causerie.spam.messages import CATALOG as SPAM_REASONS
 from causerie.spam.messages import reason_text
-from causerie.store.records import REPORT_REASONS, QueueRow, ReportSummary
+from causerie.store.records import REPORT_REASONS, CommentRecord, QueueRow, ReportSummary
+from causerie.toxicity import Reason, reason_label
+from causerie.toxicity import reason_text as toxicity_text
 
 ADDRESS = "ip-"
 
@@ -63,6 +66,25 @@ def report_view(summary: ReportSummary | None, lang: str) -> dict[str, Any] | No
     }
 
 
+def toxicity_view(c: CommentRecord, lang: str) -> dict[str, Any] | None:
+    """The toxicity model's verdict on a card: score, policy outcome, reasons in words."""
+    if c.toxicity_score is None:
+        return None
+    return {
+        "score": c.toxicity_score,
+        "flag": c.toxicity_flag,
+        "reasons": [
+            {
+                "code": r["code"],
+                "label": reason_label(r["code"], lang),
+                "text": toxicity_text(Reason(r["code"], r["params"], r["weight"]), lang),
+                "weight": r["weight"],
+            }
+            for r in stored_reasons(c.toxicity_reasons)
+        ],
+    }
+
+
 def site_link(conf: SiteSettings, uri: str) -> str | None:
     """The article's address: the uri when absolute, else on the site's first allowed origin."""
     if uri.startswith(("https://", "http://")):
@@ -100,4 +122,5 @@ def card_extras(
         "featured": c.featured,
         "reviewed": iso(c.reviewed),
         "hidden_by_reports": hidden,
+        "toxicity": toxicity_view(c, lang),
     }

@@ -30,7 +30,7 @@ from causerie.core.threads import iso
 router = APIRouter(prefix="/api/admin", tags=["moderation"])
 
 # The queues a moderator works through, in order: the desk opens on the first non-empty.
-DESK_ORDER = ("pending", "reported", "spam", "unmoderated")
+DESK_ORDER = ("pending", "reported", "toxic", "spam", "unmoderated")
 
 
 @router.get("/queues", summary="Live counts of every moderation queue")

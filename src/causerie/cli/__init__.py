@@ -5,7 +5,8 @@ both run :func:`main`. Each module holds one group (``key``, ``user``,
 ``outbox``, ``privacy``…) or a few top-level commands that belong together
 (``serve`` and ``init``; ``import`` and ``export``); ``common.py`` holds what
 they share (``--config``, settings, the database). ``causerie spam`` lives with
-the filter, in ``causerie/spam/cli.py``.
+the filter, in ``causerie/spam/cli.py``, and ``causerie toxicity`` with the toxicity
+model, in ``causerie/toxicity/cli.py``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from causerie.cli.server import init, serve
 from causerie.cli.users import user
 from causerie.cli.wordpress import wordpress
 from causerie.spam.cli import spam
+from causerie.toxicity.cli import toxicity
 
 __all__ = ["main"]
 
@@ -34,7 +36,7 @@ def main() -> None:
     """Causerie: self-hosted comments with a multilingual spam filter."""
 
 
-for command in (serve, init, db, spam, key, user, wordpress, outbox):
+for command in (serve, init, db, spam, toxicity, key, user, wordpress, outbox):
     main.add_command(command)
 for command in (*PRIVACY_COMMANDS, *IMPORT_COMMANDS):
     main.add_command(command)

@@ -2,8 +2,10 @@
 
 Three layers, in this order (docs/moderation.md):
 
-1. **final refusals** — the filter's spam or discard verdict, a banned word: ``spam``;
-2. **Causerie's own doubt** — a suspect word, a first comment under ``hold_first``: held;
+1. **final refusals** — the filter's spam or discard verdict, a banned word, a toxicity
+   score above the site's rejection threshold: ``spam``;
+2. **Causerie's own doubt** — a suspect word, a toxicity score above the site's hold
+   threshold, a first comment under ``hold_first``: held;
 3. **moderators' rules** — the site's ``hold_all``, the thread's or the reader's
    pre-moderation: held, whatever an external moderation hook says.
 
@@ -20,7 +22,7 @@ from typing import Any
 from causerie.core.sites import SiteSettings
 from causerie.core.words import first_match
 from causerie.spam import SpamVerdict, Verdict
-from causerie.store.records import CommentState, ThreadRecord
+from causerie.store.records import CommentState, ThreadRecord, ToxicityMark
 
 Reason = dict[str, Any]  # {"code", "params", "weight"}, as the filter's reasons are stored
 
@@ -46,6 +48,7 @@ def admit(
     thread: ThreadRecord | None,
     reader_premod: bool,
     is_first: Callable[[], bool],
+    toxicity: ToxicityMark | None = None,
 ) -> Admission:
     """Decide a new comment's state (``is_first`` is asked only under ``hold_first``)."""
     if verdict.verdict is not Verdict.HAM:
@@ -53,6 +56,10 @@ def admit(
     banned = first_match(text, conf.reject_words)
     if banned is not None:
         return Admission(CommentState.SPAM, [reason("word_rejected", word=banned)])
+    toxic = toxicity.flag if toxicity is not None else None
+    percent = round(toxicity.score * 100) if toxicity is not None else 0
+    if toxic == "reject":
+        return Admission(CommentState.SPAM, [reason("toxicity_reject", percent=percent)])
     rules = [
         reason(code)
         for code, applies in (
@@ -66,6 +73,8 @@ def admit(
     suspect = first_match(text, conf.hold_words)
     if suspect is not None:
         doubts.append(reason("word_held", word=suspect))
+    if toxic == "hold":
+        doubts.append(reason("toxicity_hold", percent=percent))
     if not rules and not doubts and conf.moderation == "hold_first" and is_first():
         doubts.append(reason("first_comment"))
     if rules or doubts:

@@ -27,6 +27,7 @@ from causerie.core.errors import (
 from causerie.core.moderation_hook import CommentDraft, ExternalModeration
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
+from causerie.core.toxicity import ToxicityJudge, assess, edited_state, settled_flag
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
@@ -118,6 +119,8 @@ class CommentService:
     standing: Standing | None = None
     # A site's external moderation hook (core/moderation_hook.py), for sites that set one.
     hook: ExternalModeration | None = None
+    # The toxicity model with each site's learned layer (core/toxicity.py); None: not loaded.
+    toxicity: ToxicityJudge | None = None
 
     # -- helpers --------------------------------------------------------------
 
@@ -247,6 +250,7 @@ class CommentService:
             author_rate_10min=activity.by_ip_last_10_minutes,
         )
         verdict = self.spam.check(sample)
+        toxic = assess(self.toxicity, conf, text, reader.lang, site.name)
         html = markup.render(text)
         admitted = admit(
             verdict,
@@ -255,6 +259,7 @@ class CommentService:
             thread,
             reader_premod,
             lambda: not self.store.author_has_approved(site.id, akey),
+            toxic,
         )
         if self.hook is not None and conf.moderation_hook_url:
             draft = CommentDraft(
@@ -281,6 +286,9 @@ class CommentService:
             author_key=akey,
             notify=bool(data.notify and email),
             identity_id=signed_in.id if signed_in else None,
+            toxicity_score=toxic.score if toxic else None,
+            toxicity_reasons=toxic.reasons if toxic else None,
+            toxicity_flag=settled_flag(toxic, admitted.state),
         )
         event = self.event(site.id, events.CREATED)
         comment = self.store.insert_comment(site.id, uri, title, new, event)
@@ -403,6 +411,10 @@ class CommentService:
             round(verdict.score, 4), verdict.verdict.value, reasons_json(verdict, admitted.reasons)
         )
         moved = admitted.state is not comment.state
+        # A held comment stays held; a published one edited into insults goes back to review.
+        toxic = edited_state(
+            assess(self.toxicity, conf, new_text, comment.lang, site.name), comment.state
+        )
         change = TextChange(
             text=new_text,
             html=html,
@@ -412,6 +424,7 @@ class CommentService:
             spam=mark if moved and admitted.state is CommentState.SPAM else None,
             hold=mark if moved and admitted.state is not CommentState.SPAM else None,
             hold_state=admitted.state,
+            toxicity=toxic,
         )
         updated = self.store.replace_text(
             comment_id, change, self.event(site.id, events.SPAM if change.spam else events.EDITED)

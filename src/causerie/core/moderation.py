@@ -20,6 +20,7 @@ from causerie.core import events, identity, markup, validation
 from causerie.core.accounts import Session
 from causerie.core.comments import CommentService, Reader
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
+from causerie.core.toxicity import LESSONS, decision_row, teach
 from causerie.spam import CommentSample
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.reports import ReportStore
@@ -37,7 +38,7 @@ from causerie.store.records import (
 
 ACTIONS = (
     "approve", "delete", "spam", "not_spam", "pin", "unpin",
-    "keep", "reject", "feature", "unfeature",
+    "keep", "reject", "feature", "unfeature", "not_offensive", "offensive",
 )  # fmt: skip
 UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block", "thread_rules", "reader")
 # What a decision says of a comment's open reports: it is fine (kept), or they were right.
@@ -46,6 +47,8 @@ RESOLVES = {
     "not_spam": ReportStatus.KEPT,
     "keep": ReportStatus.KEPT,
     "feature": ReportStatus.KEPT,
+    "not_offensive": ReportStatus.KEPT,
+    "offensive": ReportStatus.UPHELD,
     "delete": ReportStatus.UPHELD,
     "spam": ReportStatus.UPHELD,
     "reject": ReportStatus.UPHELD,
@@ -177,8 +180,14 @@ class ModerationService:
                         "batch": batch,
                     }
                 )
+            offensive = LESSONS.get(action)
+            if offensive is not None:
+                teach(self.comments.toxicity, site.name, comment, offensive)
+                decisions.append(decision_row(site.id, comment, offensive, batch))
             before = {k: _plain(getattr(comment, k)) for k in values}
             entry = _entry(session, action, site, thread, comment.id, batch, before, learned)
+            if offensive is not None:
+                entry["detail"]["toxicity_learned"] = offensive
             resolved = self._resolve_reports(action, comment, now)
             if resolved:
                 entry["detail"].update(reopen=resolved, reports=len(resolved))
@@ -329,6 +338,9 @@ class ModerationService:
         if learned is not None:
             # The log is append-only: the opposite lesson cancels the mistaken one.
             self._learn(site, thread, comment, not learned)
+        taught = entry["detail"].get("toxicity_learned")
+        if taught is not None:
+            teach(self.comments.toxicity, site.name, comment, not taught)
         self.comments.emit("moderated", site, thread, updated)
 
     def _restore(
@@ -485,7 +497,9 @@ def _decision(
         return {"state": CommentState.APPROVED}, False
     if action == "spam":
         return {"state": CommentState.SPAM}, True
-    if action in ("delete", "reject"):
+    if action == "not_offensive":  # teaches the toxicity model, not the spam filter
+        return {"state": CommentState.APPROVED}, None
+    if action in ("delete", "reject", "offensive"):
         return {"state": CommentState.DELETED}, None
     if action == "feature":
         # Featuring publishes, as Coral does: an editor's choice is meant to be read.

@@ -2,7 +2,9 @@
 
 Precision and recall come from moderators' decisions: a comment the filter
 called spam and a moderator confirmed is a true positive, one a moderator
-approved is a false positive, spam a moderator caught by hand a miss.
+approved is a false positive, spam a moderator caught by hand a miss. The
+toxicity model's figures come the same way from "offensive" / "not offensive"
+(a flagged or held comment called offensive is a true positive).
 """
 
 from __future__ import annotations
@@ -42,8 +44,25 @@ def overview_data(service: ModerationService, session: Session, site: str | None
             bucket["missed"] += int(moderator_spam and not filter_spam)
             bucket["false_positives"] += int(filter_spam and not moderator_spam)
     return {
+        "toxicity": _toxicity(service, site_ids, since),
         "counts": service.store.state_counts(site_ids),
         "days": [{"date": _date(d), **v} for d, v in days.items()],
+        "decisions": {"true_positives": tp, "false_positives": fp, "false_negatives": fn},
+        "precision": round(tp / (tp + fp), 4) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else None,
+    }
+
+
+def _toxicity(
+    service: ModerationService, site_ids: list[int] | None, since: float
+) -> dict[str, Any]:
+    """The toxicity model's precision and recall from "offensive" / "not offensive" decisions."""
+    tp = fp = fn = 0
+    for _, flagged, offensive in service.store.decisions_since(site_ids, since, "toxicity"):
+        tp += int(flagged and offensive)
+        fp += int(flagged and not offensive)
+        fn += int(offensive and not flagged)
+    return {
         "decisions": {"true_positives": tp, "false_positives": fp, "false_negatives": fn},
         "precision": round(tp / (tp + fp), 4) if tp + fp else None,
         "recall": round(tp / (tp + fn), 4) if tp + fn else None,

@@ -394,6 +394,10 @@ def _comment_data(c: CommentRecord, site: str, uri: str) -> dict[str, Any]:
         "spam_score": c.spam_score,
         "spam_verdict": c.spam_verdict,
         "spam_reasons": json.loads(c.spam_reasons or "[]"),
+        # The toxicity model's verdict on her text (None: never scored).
+        "toxicity_score": c.toxicity_score,
+        "toxicity_flag": c.toxicity_flag,
+        "toxicity_reasons": json.loads(c.toxicity_reasons or "[]"),
     }
 
 

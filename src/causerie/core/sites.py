@@ -14,6 +14,8 @@ DEFAULT_SITE = "default"
 WHO_MAY_COMMENT = ("anyone", "signed_in", "subscribers")
 REPORT_ACTIONS = ("hide", "queue")
 CLOSE_FROM = ("first_comment", "article")
+# What the toxicity model's verdict does on a site (docs/moderation.md, "Insults and hate").
+TOXICITY_POLICIES = ("off", "flag", "hold", "reject")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,13 @@ class SiteSettings:
     moderation_hook_secret: str = ""
     moderation_hook_timeout_ms: int = 1000
     moderation_hook_allow_private: bool = False
+    # The toxicity model: off, flag (published, marked in the Toxic queue), hold (pending
+    # above the threshold) or reject (held above the threshold, refused above the higher
+    # one). Thresholds are per cent of the model's score; 0: the model's own (chosen at
+    # training time, docs/toxicity.md).
+    toxicity_policy: str = "hold"
+    toxicity_threshold: int = 0
+    toxicity_reject_threshold: int = 0
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -108,4 +117,6 @@ class SiteSettings:
             raise CauserieError("field_invalid", field="report_action")
         if clean.get("auto_close_from", self.auto_close_from) not in CLOSE_FROM:
             raise CauserieError("field_invalid", field="auto_close_from")
+        if clean.get("toxicity_policy", self.toxicity_policy) not in TOXICITY_POLICIES:
+            raise CauserieError("field_invalid", field="toxicity_policy")
         return dataclasses.replace(self, **clean)

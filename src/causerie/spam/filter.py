@@ -13,7 +13,6 @@ context weights + the site's bounded correction + near-duplicate boost).
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,12 +21,13 @@ from typing import Any
 
 from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
+from causerie.spam.layers import SiteLayers
 from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.reputation import DomainReputation
 from causerie.spam.signals import TextSignals, text_signals
-from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLimits, SiteLayer
+from causerie.spam.site import NEAR_DUPLICATE_FROM, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
@@ -80,13 +80,17 @@ class Filter:
         self.max_reasons = max_reasons
         # Off for evaluation: remembering verdicts would be learning from the test.
         self.remember_spam = remember_spam
-        self._clock = clock
-        self._sites: dict[str, SiteLayer] = {}
         # Per site: what its moderators decided about each website domain.
         self._domains: dict[str, DomainReputation] = {}
-        self._last_id = 0
-        self._last_sync = -math.inf
-        self._lock = threading.RLock()
+        # The site layers and their replay of the log, shared with the toxicity model.
+        self._layers = SiteLayers(
+            self.log, self._apply, self.limits, refresh_interval=refresh_interval, clock=clock
+        )
+        self._lock = self._layers.lock
+
+    @property
+    def _sites(self) -> dict[str, SiteLayer]:
+        return self._layers.sites
 
     @classmethod
     def load(
@@ -176,41 +180,20 @@ class Filter:
 
     def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
         """Teach the site's layer from a trusted decision; other sources are ignored."""
-        if source not in TRUSTED_SOURCES:
-            return
-        self.log.append(sample.site, is_spam, sample, source)
-        self.sync()
+        self._layers.learn(sample, is_spam, source=source)
 
     def sync(self) -> int:
         """Replay log entries this process has not seen yet; return how many."""
-        applied = 0
-        with self._lock:
-            while True:
-                batch = self.log.since(self._last_id)
-                for example in batch:
-                    self._apply(example)
-                    self._last_id = max(self._last_id, example.id)
-                applied += len(batch)
-                if len(batch) < 1000:
-                    break
-            self._last_sync = self._clock()
-        return applied
+        return self._layers.sync()
 
     def _maybe_sync(self) -> None:
-        if self._clock() - self._last_sync >= self.refresh_interval:
-            self.sync()
+        self._layers.maybe_sync()
 
     def _site(self, site: str) -> SiteLayer:
-        layer = self._sites.get(site)
-        if layer is None:
-            layer = self._sites[site] = SiteLayer(self.limits)
-        return layer
+        return self._layers.layer(site)
 
-    def _apply(self, example: LearnedExample) -> None:
-        if example.source not in TRUSTED_SOURCES:
-            return
+    def _apply(self, layer: SiteLayer, example: LearnedExample) -> None:
         analysis = self.analyse(example.sample)
-        layer = self._site(example.site)
         domains = self._domains.setdefault(example.site, DomainReputation())
         domains.learn(example.sample, example.is_spam)
         # Context (speed, honeypot) is left out: the lesson is about the text.
@@ -229,9 +212,7 @@ class Filter:
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""
-        with self._lock:
-            layer = self._sites.get(site)
-            return layer.decisions if layer else 0
+        return self._layers.decisions(site)
 
 
 __all__ = ["HONEYPOT_WEIGHT", "Analysis", "Filter"]

@@ -6,9 +6,10 @@ fill the ``{placeholders}``. Unknown languages fall back to English.
 
 from __future__ import annotations
 
+from causerie.spam.explain import LANGUAGES, render
 from causerie.spam.verdict import SpamReason
 
-LANGUAGES = ("en", "fr", "ar")
+__all__ = ["CATALOG", "LANGUAGES", "reason_text"]
 
 CATALOG: dict[str, dict[str, str]] = {
     "link_count": {
@@ -261,12 +262,4 @@ CATALOG: dict[str, dict[str, str]] = {
 
 def reason_text(reason: SpamReason, lang: str = "en") -> str:
     """One reason as a short sentence in ``lang`` (fr, en or ar; else English)."""
-    entry = CATALOG.get(reason.code)
-    if entry is None:
-        return reason.code
-    template = entry.get(lang.split("-")[0].lower(), entry["en"])
-    try:
-        return template.format(**reason.params)
-    except (KeyError, IndexError, ValueError):
-        # A missing param should not break a moderation page: show the bare sentence.
-        return template.split("(")[0].replace("{", "").replace("}", "").strip()
+    return render(CATALOG, reason, lang)

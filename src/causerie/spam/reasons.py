@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from causerie.spam.features import word_bucket
+from causerie.spam.explain import strongest_words
 from causerie.spam.model import GlobalModel
 from causerie.spam.signals import FEATURE_INDEX
-from causerie.spam.text import words
 from causerie.spam.verdict import SpamReason, Verdict
 
 if TYPE_CHECKING:
@@ -20,13 +19,7 @@ MIN_WEIGHT = 0.3
 
 def spammy_words(model: GlobalModel, normalized: str, limit: int = 3) -> list[str]:
     """The words of the text the global model finds most typical of spam."""
-    unique = sorted({w for w in words(normalized) if len(w) > 1})
-    if not unique:
-        return []
-    # One gather for all words: indexing numpy once per word costs more.
-    weights = model.text_weights[[word_bucket(w) for w in unique]].tolist()
-    ranked = sorted((-s, w) for s, w in zip(weights, unique, strict=True) if s > 0)
-    return [w for _, w in ranked[:limit]]
+    return strongest_words(model.text_weights, normalized, limit)
 
 
 def _text_reasons(model: GlobalModel, analysis: Analysis) -> list[SpamReason]:

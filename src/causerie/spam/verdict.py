@@ -9,9 +9,10 @@ filter answers with a :class:`SpamVerdict`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
+
+from causerie.spam.explain import Reason
 
 
 class Verdict(enum.StrEnum):
@@ -22,18 +23,9 @@ class Verdict(enum.StrEnum):
     DISCARD = "discard"
 
 
-@dataclass(frozen=True)
-class SpamReason:
-    """One human-readable reason behind a verdict.
-
-    ``code`` is a stable identifier (``"link_shortener"``); ``params`` fill the
-    sentence of the message catalog (``{"count": 3}``); ``weight`` is how much
-    this reason pushed the score (positive towards spam).
-    """
-
-    code: str
-    params: Mapping[str, str | int | float] = field(default_factory=dict)
-    weight: float = 0.0
+# One reason behind a verdict: the class is shared with the toxicity model
+# (causerie.spam.explain), so that both explain themselves the same way.
+SpamReason = Reason
 
 
 @dataclass(frozen=True)

@@ -154,7 +154,11 @@ class SqlCommentStore(SiteRows, CommentPages):
     def replace_text(
         self, comment_id: int, change: TextChange, event: str | None = None
     ) -> CommentRecord | None:
-        """Store an edit: new text and author fields, to the spam or pending queue if marked so."""
+        """Store an edit: new text and author fields, to the spam or pending queue if marked so.
+
+        A toxicity mark may move the comment too (the domain says where); a spam
+        or hold mark wins.
+        """
         values: dict[str, Any] = {
             "text": change.text,
             "text_hash": text_hash(change.text) if change.text else None,
@@ -163,6 +167,14 @@ class SqlCommentStore(SiteRows, CommentPages):
             "website": change.website,
             "modified": change.modified,
         }
+        if change.toxicity is not None:
+            values.update(
+                toxicity_score=change.toxicity.score,
+                toxicity_reasons=change.toxicity.reasons,
+                toxicity_flag=change.toxicity.flag,
+            )
+            if change.toxicity.state is not None:
+                values["state"] = change.toxicity.state
         mark, state = (
             (change.spam, CommentState.SPAM) if change.spam else (change.hold, change.hold_state)
         )

@@ -133,7 +133,7 @@ def _sqlite_engine(url: str, synchronous: str) -> Engine:
 
 # The newest migration. A server whose database is already there never imports
 # Alembic (~10 MB per worker); tests check this matches the migrations folder.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 # The PostgreSQL advisory lock every Causerie process takes to migrate ("Caus" in ASCII).
 MIGRATION_LOCK = 0x43617573
 

@@ -60,9 +60,11 @@ PUBLISH_CACHE_KB = 65_536
 # Set at publish, not copied: ids and threading; and ``identity_id``, since an
 # imported comment has no signed-in reader of this server (it stays NULL); the
 # newsroom desk's marks start afresh (not featured, no open report, not reviewed).
+# An imported comment was moderated where it came from: no toxicity verdict is made up for it.
 _NOT_COPIED = (
     "id", "thread_id", "parent_id", "root_id", "identity_id",
     "featured_at", "reports_open", "reviewed",
+    "toxicity_score", "toxicity_reasons", "toxicity_flag",
 )  # fmt: skip
 _COPIED = [c.name for c in t.comments.c if c.name not in _NOT_COPIED]
 

@@ -1,8 +1,11 @@
-"""The spam filter's learning log, kept in the comment database.
+"""The learning log of the spam filter and the toxicity model, kept in the comment database.
 
-Every trusted spam / not-spam decision is one row; every server process
-replays the rows it has not seen, so all processes learn the same thing and
-a restart loses nothing.
+Every trusted decision is one row of ``spam_learning`` (spam / not spam, or
+offensive / not offensive), tagged with the model it teaches (``model``:
+``"spam"`` or ``"toxicity"``); every server process replays the rows of its
+model it has not seen, so all processes learn the same thing and a restart
+loses nothing. One table for both models: erasure and a reader's data export
+reach every lesson through it.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ _SAMPLE_FIELDS = {f.name for f in dataclasses.fields(CommentSample)}
 class SqlLearningLog:
     """:class:`causerie.spam.state.LearningLog` on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, model: str = "spam") -> None:
         self.engine = engine
+        self.model = model
 
     def append(self, site: str, is_spam: bool, sample: CommentSample, source: str) -> int:
         """Record one decision and return its id."""
@@ -37,6 +41,7 @@ class SqlLearningLog:
                     insert(spam_learning)
                     .values(
                         site=site,
+                        model=self.model,
                         is_spam=is_spam,
                         sample=json.dumps(data, ensure_ascii=False),
                         source=source,
@@ -50,7 +55,7 @@ class SqlLearningLog:
         """Decisions with an id above ``after_id``, oldest first."""
         query = (
             select(spam_learning)
-            .where(spam_learning.c.id > after_id)
+            .where(spam_learning.c.id > after_id, spam_learning.c.model == self.model)
             .order_by(spam_learning.c.id)
             .limit(limit)
         )

@@ -12,7 +12,8 @@ One row of each table looks like::
     blocks      id=3 site_id=2 kind='email'|'ip_range'|'ip_hash' value='spam@x.example'
                 note='' created=… expires=… created_by='ines@news.example'
     decisions   id=5 site_id=2 comment_id=42 filter_spam=False moderator_spam=True
-                batch='b3f…' created=…   (one per spam / not-spam decision)
+                batch='b3f…' kind='spam' created=…   (one per spam / not-spam decision;
+                kind='toxicity': filter_spam = the model flagged it, moderator_spam = offensive)
 
 The queue and statistics queries over ``comments`` are its base
 :class:`~causerie.store.queues.ModerationQueues` (``store/queues.py``), so that
@@ -179,7 +180,7 @@ class SqlModerationStore(ModerationQueues):
         return [_audit_row(r._mapping) for r in rows]
 
     def mark_undone(self, batch: str) -> None:
-        """Flag a batch as undone and forget its spam decisions."""
+        """Flag a batch as undone and forget its decisions (spam and toxicity)."""
         with self._write() as conn:
             conn.execute(update(audit_log).where(audit_log.c.batch == batch).values(undone=True))
             conn.execute(delete(decisions).where(decisions.c.batch == batch))
@@ -196,10 +197,12 @@ class SqlModerationStore(ModerationQueues):
         return [_audit_row(r._mapping) for r in rows]
 
     def add_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Record moderators' spam / not-spam decisions (for precision and recall)."""
+        """Record moderators' decisions on a model's verdict (``kind``: spam, toxicity)."""
         if rows:
             with self._write() as conn:
-                conn.execute(insert(decisions), [{"created": time.time(), **r} for r in rows])
+                conn.execute(
+                    insert(decisions), [{"created": time.time(), "kind": "spam", **r} for r in rows]
+                )
 
     # -- blocks ---------------------------------------------------------------
 

@@ -8,6 +8,7 @@ over the comments (``records.Queue``)::
     reported     reports_open > 0, published or hidden by reports
     unmoderated  published or pending, reviewed IS NULL, not the site's own reply
     featured     featured_at IS NOT NULL and published
+    toxic        flagged or held by the toxicity model (published or pending), reviewed IS NULL
     all          every comment, whatever its state
     spam, approved, deleted   the state alone
 
@@ -178,11 +179,13 @@ class ModerationQueues:
             return [(float(r.created), r.spam_verdict != "ham") for r in conn.execute(query)]
 
     def decisions_since(
-        self, site_ids: Sequence[int] | None, since: float
+        self, site_ids: Sequence[int] | None, since: float, kind: str = "spam"
     ) -> list[tuple[float, bool, bool]]:
-        """``(created, filter_spam, moderator_spam)`` of moderators' decisions since a time."""
+        """``(created, model said yes, moderator said yes)`` of one model's decisions."""
         d = decisions.c
-        query = select(d.created, d.filter_spam, d.moderator_spam).where(d.created >= since)
+        query = select(d.created, d.filter_spam, d.moderator_spam).where(
+            d.created >= since, d.kind == kind
+        )
         if site_ids is not None:
             query = query.where(d.site_id.in_(list(site_ids)))
         with self.engine.connect() as conn:
@@ -222,6 +225,9 @@ def _queue_clause(queue: CommentState | Queue) -> ColumnElement[bool]:
         return and_(c.reports_open > 0, c.state.in_(VISIBLE_OR_HELD))
     if name == Queue.UNMODERATED:
         return and_(c.reviewed.is_(None), c.state.in_(VISIBLE_OR_HELD), c.by_site.is_(False))
+    if name == Queue.TOXIC:
+        held = and_(c.toxicity_flag.is_not(None), c.state.in_(VISIBLE_OR_HELD))
+        return and_(held, c.reviewed.is_(None))
     if name == Queue.FEATURED:
         return and_(c.featured_at.is_not(None), c.state == CommentState.APPROVED)
     if name == Queue.ALL:

@@ -82,6 +82,11 @@ class CommentRecord:
     featured_at: float | None = None
     reports_open: int = 0
     reviewed: float | None = None
+    # The toxicity model's score (None: not scored), its reasons (JSON), and the
+    # site policy's outcome: None (below the threshold), "flag", "hold" or "reject".
+    toxicity_score: float | None = None
+    toxicity_reasons: str | None = None
+    toxicity_flag: str | None = None
 
     @property
     def featured(self) -> bool:
@@ -112,6 +117,9 @@ class NewComment:
     notify: bool = False
     by_site: bool = False
     identity_id: int | None = None
+    toxicity_score: float | None = None
+    toxicity_reasons: str | None = None
+    toxicity_flag: str | None = None
 
 
 # What an erased comment keeps: its place in the thread, nothing about its author.
@@ -128,6 +136,10 @@ ERASED: dict[str, Any] = {
     "author_key": None,
     "notify": False,
     "identity_id": None,
+    # The toxicity model's reasons quote the text's words.
+    "toxicity_score": None,
+    "toxicity_reasons": None,
+    "toxicity_flag": None,
 }
 
 # Which fields of a learning sample can name a person (erased with them).
@@ -148,6 +160,16 @@ class SpamMark:
 
 
 @dataclass(frozen=True)
+class ToxicityMark:
+    """The toxicity model's verdict stored with a comment (new, or edited)."""
+
+    score: float
+    reasons: str  # JSON list of {"code", "weight"}
+    flag: str | None  # None, "flag", "hold" or "reject" (the site's policy)
+    state: CommentState | None = None  # an edit: where the policy moves the comment
+
+
+@dataclass(frozen=True)
 class TextChange:
     """A comment's new text and author fields (an edit by its author or a moderator)."""
 
@@ -161,6 +183,9 @@ class TextChange:
     # waits for review (``pending``), or the site's hook rejects it (``deleted``)
     hold: SpamMark | None = None
     hold_state: CommentState = CommentState.PENDING
+    # Set: the new text was scored for toxicity; a "hold" takes a published comment back
+    # to pending, a "reject" to the spam state (a spam or hold mark above wins).
+    toxicity: ToxicityMark | None = None
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,7 @@ class Queue(enum.StrEnum):
     APPROVED = "approved"
     DELETED = "deleted"  # also called "rejected"
     FEATURED = "featured"
+    TOXIC = "toxic"  # flagged or held by the toxicity model, no human decision yet
     ALL = "all"  # every comment, whatever its state: search across queues
 
 

@@ -23,6 +23,7 @@ One row of ``comments`` looks like::
     text='Merci pour *cet* article' html='<p>Merci pour <em>cet</em> article</p>'
     created=1764403200.5 modified=None likes=3 dislikes=0
     spam_score=0.02 spam_reasons='[]' ip_prefix='203.0.113.0/24' ip_hash='9f…'
+    toxicity_score=0.91 toxicity_reasons='[{"code": "insult", "weight": 2.1}]' toxicity_flag='hold'
 
 Times are UNIX seconds (float, UTC): sortable, compact and identical on
 SQLite and PostgreSQL. ``root_id`` is the top-level ancestor, so that one
@@ -126,6 +127,13 @@ comments = Table(
     Column("spam_score", Float, nullable=False, default=0.0),
     Column("spam_verdict", String(16), nullable=False, default="ham"),
     Column("spam_reasons", Text, nullable=False, default="[]"),
+    # The toxicity model's verdict (docs/moderation.md, "Insults and hate"): its score
+    # (NULL: not scored, the site's policy is off), its reasons as JSON
+    # ``[{"code": "insult", "weight": 1.8}]``, and what the site's policy made of it:
+    # NULL (below the threshold), 'flag' (published, marked), 'hold', 'reject'.
+    Column("toxicity_score", Float, nullable=True),
+    Column("toxicity_reasons", Text, nullable=True),
+    Column("toxicity_flag", String(8), nullable=True),
     # Keyed hash of the full address (rate limits, votes, spam velocity) and
     # its minimised form (/24, /48) for moderators; the raw address is never kept.
     Column("ip_hash", String(64), nullable=True),
@@ -156,6 +164,8 @@ comments = Table(
     # A thread's featured comments; the Reported queue (most comments have no open report).
     Index("ix_comments_thread_id_featured_at", "thread_id", "featured_at"),
     Index("ix_comments_reports_open", "reports_open"),
+    # The Toxic queue (most comments carry no flag).
+    Index("ix_comments_toxicity_flag", "toxicity_flag"),
 )
 
 votes = Table(
@@ -178,6 +188,9 @@ spam_learning = Table(
     Column("sample", Text, nullable=False),
     Column("source", String(32), nullable=False),
     Column("created", Float, nullable=False),
+    # Which model the decision teaches: "spam" (is_spam: spam) or "toxicity"
+    # (is_spam: offensive). Each model replays its own rows (store/learning.py).
+    Column("model", String(16), nullable=False, default="spam", server_default="spam"),
 )
 
 
@@ -297,6 +310,9 @@ decisions = Table(
     Column("filter_spam", Boolean, nullable=False),
     Column("moderator_spam", Boolean, nullable=False),
     Column("batch", String(32), nullable=True),
+    # Which model the decision judges: "spam", or "toxicity" (filter_spam: the model
+    # called it offensive; moderator_spam: the moderator did).
+    Column("kind", String(16), nullable=False, default="spam", server_default="spam"),
     Column("created", Float, nullable=False),
     Index("ix_decisions_site_id_created", "site_id", "created"),
 )

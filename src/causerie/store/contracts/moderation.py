@@ -61,7 +61,7 @@ class ModerationStore(Protocol):
         """Audit entries, newest first (of these sites only, when given)."""
 
     def add_decisions(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Record moderators' spam / not-spam decisions (for precision and recall)."""
+        """Record moderators' decisions on a model's verdict (``kind``: spam, toxicity)."""
 
     # -- blocks ----------------------------------------------------------------
 
@@ -105,6 +105,6 @@ class ModerationStore(Protocol):
         """``(created, filter called it spam)`` of every comment received since a time."""
 
     def decisions_since(
-        self, site_ids: Sequence[int] | None, since: float
+        self, site_ids: Sequence[int] | None, since: float, kind: str = "spam"
     ) -> list[tuple[float, bool, bool]]:
-        """``(created, filter_spam, moderator_spam)`` of moderators' decisions since a time."""
+        """``(created, model said yes, moderator said yes)`` of one model's decisions."""

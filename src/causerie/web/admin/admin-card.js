@@ -7,11 +7,13 @@
   const A = window.CauserieAdmin;
   const el = A.el;
   const t = A.t;
-  const KEYS = { approve: "a", reject: "d", spam: "s", not_spam: "n", keep: "c", feature: "f", unfeature: "f" };
+  const KEYS = { approve: "a", reject: "d", spam: "s", not_spam: "n", keep: "c", feature: "f", unfeature: "f", not_offensive: "o", offensive: "t" };
 
   /* The decisions a comment offers, most likely first. */
   function decisions(c) {
     const out = [];
+    /* The toxicity model flagged, held or refused it: the two lessons come first. */
+    if (toxic(c)) out.push("not_offensive", "offensive");
     if (c.reports && c.reports.open > 0) out.push("keep");
     if (c.state === "pending" || c.state === "deleted") out.push("approve");
     if (c.state === "spam") out.push("not_spam");
@@ -25,8 +27,12 @@
      what was held, keep what readers reported. Elsewhere no button is favoured. */
   function expected(c) {
     if (c.reports && c.reports.open > 0) return "keep";
+    if (toxic(c)) return null; /* offensive or not: the moderator's call, none favoured */
     return c.state === "pending" ? "approve" : null;
   }
+
+  /* Flagged by the toxicity model and still waiting for a human (reviewed: decided). */
+  const toxic = (c) => Boolean(c.toxicity && c.toxicity.flag && !c.reviewed && c.state !== "deleted");
 
   const badge = (key, kind) => el("span", { class: "badge" + (kind ? " " + kind : "") }, t(key));
 
@@ -48,6 +54,7 @@
       ident(c),
       parent(c),
       chips(c),
+      toxicity(c),
       reports(c),
       A.readerHtml(c.html),
       actions(c));
@@ -87,13 +94,26 @@
     if (c.spam_verdict !== "ham" || c.state === "spam") {
       items.push(el("li", { class: "chip score", "data-code": "spam_score" }, t("comment.score", { score: Math.round(c.spam_score * 100) })));
     }
-    const reasons = [...(c.reasons || [])].sort((x, y) => (y.weight || 0) - (x.weight || 0));
+    /* The toxicity model's own reasons have their line (toxicity below). */
+    const own = (r) => c.toxicity && r.code.startsWith("toxicity_");
+    const reasons = [...(c.reasons || [])].filter((r) => !own(r)).sort((x, y) => (y.weight || 0) - (x.weight || 0));
     /* Coloured by the way each reason pushed (towards holding it, or towards publishing). */
     for (const r of reasons) {
       const way = r.weight > 0 ? " against" : r.weight < 0 ? " for" : "";
       items.push(el("li", { class: "chip" + way, "data-code": r.code, dir: "auto" }, r.text));
     }
     return items.length ? el("ul", { class: "chips reasons", "aria-label": t("comment.reasons") }, items) : null;
+  }
+
+  /* The toxicity model's verdict: its score and what it found, as chips. */
+  function toxicity(c) {
+    const x = c.toxicity;
+    if (!x || !x.flag) return null;
+    const score = el("li", { class: "chip score toxic", "data-code": "toxicity_score" },
+      t("card.toxicity." + x.flag, { score: A.number(Math.round(x.score * 100)) }));
+    const found = (x.reasons || []).map((r) =>
+      el("li", { class: "chip toxic" + (r.weight < 0 ? " for" : ""), "data-code": r.code, dir: "auto", title: r.text || null }, r.label));
+    return el("ul", { class: "chips toxicity", "aria-label": t("card.toxicity_reasons") }, score, found);
   }
 
   function reports(c) {

@@ -13,7 +13,7 @@
   const FILTERS = ["author", "email", "ip"];
   const Q = (A.queue = { queue: null, offset: 0, limit: 50, items: [], index: 0, search: {}, thread: null, reader: null });
   /* What each decision makes of a comment (pin, unpin, unfeature change no state). */
-  const RESULT = { approve: "approved", not_spam: "approved", keep: "approved", feature: "approved", spam: "spam", reject: "deleted" };
+  const RESULT = { approve: "approved", not_spam: "approved", keep: "approved", feature: "approved", spam: "spam", reject: "deleted", not_offensive: "approved", offensive: "deleted" };
   /* Queues a comment leaves on any decision: they hold what no human has decided on. */
   const UNDECIDED = ["pending", "reported", "toxic", "unmoderated"];
 
@@ -21,6 +21,7 @@
     ["queue", "j k", "help.move"], ["queue", "a", "help.approve"], ["queue", "d", "help.reject"],
     ["queue", "s", "help.spam"], ["queue", "n", "help.not_spam"], ["queue", "c", "help.keep"],
     ["queue", "f", "help.feature"], ["queue", "e", "help.edit"], ["queue", "r", "help.reply"],
+    ["queue", "o", "help.not_offensive"], ["queue", "t", "help.offensive"],
     ["queue", "h", "help.history"], ["queue", "x", "help.select"], ["queue", "u", "help.undo"],
     ["queue", "/", "help.search"], ["queue", "1 … 9", "help.tabs"]);
 
@@ -164,7 +165,8 @@
 
   Q.bulkBar = function () {
     const act = (action) => () => Q.act(action, Q.selected());
-    const actions = Q.queue === "reported" ? ["keep", "reject", "spam"] : Q.queue === "spam" ? ["not_spam", "reject"] : ["approve", "reject", "spam", "not_spam"];
+    const actions = Q.queue === "reported" ? ["keep", "reject", "spam"] : Q.queue === "spam" ? ["not_spam", "reject"]
+      : Q.queue === "toxic" ? ["not_offensive", "offensive"] : ["approve", "reject", "spam", "not_spam"];
     return el("div", { class: "bulk", role: "group", "aria-label": t("bulk.label") },
       el("input", { type: "checkbox", id: "select-all", onchange: (e) => Q.selectAll(e.target.checked) }),
       el("label", { for: "select-all" }, t("bulk.select_all")),
@@ -268,7 +270,7 @@
     else A.say(t("card.unavailable"));
   }
 
-  const KEYED = { a: "approve", d: "reject", s: "spam", n: "not_spam", c: "keep" };
+  const KEYED = { a: "approve", d: "reject", s: "spam", n: "not_spam", c: "keep", o: "not_offensive", t: "offensive" };
   A.keys.queue = function (key) {
     const node = Q.nodes()[Q.index];
     const c = node && Q.item(Number(node.dataset.id));

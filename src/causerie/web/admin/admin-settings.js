@@ -13,6 +13,10 @@
       ["moderation", "select", ["publish", "hold_first", "hold_all"]],
       ["hold_words", "lines"],
       ["reject_words", "lines"]]],
+    ["toxicity", [
+      ["toxicity_policy", "select", ["off", "flag", "hold", "reject"], "option.toxicity_policy."],
+      ["toxicity_threshold", "number", { min: 0, max: 99 }],
+      ["toxicity_reject_threshold", "number", { min: 0, max: 100 }]]],
     ["reports", [
       ["report_threshold", "number", { min: 1, max: 100 }],
       ["report_action", "select", ["hide", "queue"], "option.report_action."]]],

@@ -21,11 +21,21 @@
         el("div", { class: "stat" }, el("dt", {}, t("overview.precision")), el("dd", { id: "precision" }, percent(data.precision))),
         el("div", { class: "stat" }, el("dt", {}, t("overview.recall")), el("dd", { id: "recall" }, percent(data.recall)))),
       el("p", {}, t("overview.explain", data.decisions)),
+      ...(data.toxicity ? toxicityFigures(data.toxicity) : []),
       el("h2", {}, t("chart.title")),
       /* Focusable: on a phone it scrolls sideways, which the keyboard must reach too. */
       el("figure", { class: "chart", tabindex: "0", html: data.chart_svg }),
       chartTable(data.days));
   };
+
+  /* The toxicity model, judged like the spam filter: by the moderators' decisions. */
+  function toxicityFigures(x) {
+    return [el("h2", {}, t("overview.toxicity")),
+      el("dl", { class: "stats" },
+        el("div", { class: "stat" }, el("dt", {}, t("overview.precision")), el("dd", { id: "toxicity-precision" }, percent(x.precision))),
+        el("div", { class: "stat" }, el("dt", {}, t("overview.recall")), el("dd", { id: "toxicity-recall" }, percent(x.recall)))),
+      el("p", {}, t("overview.toxicity_explain", x.decisions))];
+  }
 
   /* The chart's figures as a table, for whoever does not read the picture. */
   function chartTable(days) {

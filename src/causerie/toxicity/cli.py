@@ -1,0 +1,158 @@
+"""``causerie toxicity …``: check, evaluate, train and measure the toxicity model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from causerie.toxicity.classifier import ToxicityModel
+
+DEFAULT_DATA = Path("../shared/data")
+# A new folder by default: a retrained model never overwrites the shipped one unasked.
+DEFAULT_OUT = Path("toxicity-model")
+_MODEL_OPTION = click.option(
+    "--model", "model_dir", type=click.Path(path_type=Path), help="Model directory."
+)
+_DATA_OPTION = click.option(
+    "--data",
+    "data_dir",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_DATA,
+    show_default=True,
+    help="Folder of the public data sets (toxicity-*).",
+)
+
+
+def _load(model_dir: Path | None) -> ToxicityModel:
+    # Imported here so that ``causerie --help`` does not pay for numpy.
+    from causerie.toxicity.classifier import ToxicityModel
+    from causerie.toxicity.model import MODEL_DIR, ToxicityModelError
+
+    try:
+        return ToxicityModel.load(model_dir or MODEL_DIR)
+    except ToxicityModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _require_data(data_dir: Path) -> None:
+    if not (data_dir / "toxicity-omcd").is_dir():
+        raise click.ClickException(
+            f"{data_dir}: no toxicity data sets there (toxicity-omcd, …). Their public origins "
+            "are listed in docs/toxicity.md."
+        )
+
+
+@click.group(name="toxicity")
+def toxicity() -> None:
+    """Check, evaluate and train the toxicity model (insults, vulgarity, hate, attacks)."""
+
+
+@toxicity.command()
+@click.argument("text")
+@click.option("--lang", default="en", help="Language of the reasons (en, fr, ar).")
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict as JSON.")
+@_MODEL_OPTION
+def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
+    """Print the score, the decision and the reasons for one comment TEXT."""
+    from causerie.toxicity.messages import reason_text
+
+    model = _load(model_dir)
+    verdict = model.check(text, lang)
+    decision = (
+        "reject"
+        if verdict.score >= model.reject_threshold
+        else "hold"
+        if verdict.offensive
+        else "publish"
+    )
+    reasons = [reason_text(r, lang) for r in verdict.reasons]
+    if as_json:
+        payload = {
+            "score": round(verdict.score, 4),
+            "offensive": verdict.offensive,
+            "decision": decision,
+            "reasons": [
+                {"code": r.code, "params": dict(r.params), "weight": r.weight, "text": t}
+                for r, t in zip(verdict.reasons, reasons, strict=True)
+            ],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False))
+        return
+    label = "offensive" if verdict.offensive else "clean"
+    click.echo(f"{label} (score {verdict.score:.3f}, {decision})")
+    for line in reasons:
+        click.echo(f"  - {line}")
+
+
+@toxicity.command(name="eval")
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@_MODEL_OPTION
+@click.option("--threshold", type=float, help="Offensive from this score (default: the model's).")
+def eval_command(csv_file: Path, model_dir: Path | None, threshold: float | None) -> None:
+    """Score a labelled CSV (content,label with offensive/clean) without learning."""
+    from causerie.toxicity.csv_eval import EvalInputError, evaluate_csv, summary
+
+    model = _load(model_dir)
+    try:
+        counts, errors = evaluate_csv(csv_file, model, threshold)
+    except EvalInputError as exc:
+        raise click.ClickException(str(exc)) from exc
+    metrics = summary(counts)
+    click.echo(
+        f"{csv_file}: {metrics['n']} comments ({metrics['offensive']} offensive, "
+        f"{metrics['clean']} clean)"
+    )
+    click.echo(f"  offensive caught {counts.tp:6d}   offensive missed {counts.fn:6d}")
+    click.echo(f"  clean wrongly    {counts.fp:6d}   clean kept       {counts.tn:6d}")
+    for name in ("precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"):
+        click.echo(f"  {name:<12} {metrics[name]}")
+    for line, truth, score in errors[:10]:
+        click.echo(f"  line {line}: {'offensive' if truth else 'clean'} scored {score:.3f}")
+    click.echo(json.dumps(metrics, separators=(",", ":")))
+
+
+@toxicity.command()
+@_DATA_OPTION
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Where to write toxicity.npz and toxicity.json (copy them to the package to ship them).",
+)
+def train(data_dir: Path, out: Path) -> None:
+    """Train the toxicity model from the public data sets (reproducible)."""
+    from causerie.toxicity.train import train_model
+
+    _require_data(data_dir)
+    train_model(data_dir, out, log=click.echo)
+
+
+@toxicity.command(name="generalization")
+@_DATA_OPTION
+@click.option("--only", multiple=True, help="Evaluate only this unit (repeatable).")
+@click.option("--jobs", type=int, default=1, show_default=True, help="Units trained at once.")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+def generalization_command(
+    data_dir: Path, only: tuple[str, ...], jobs: int, json_out: Path | None
+) -> None:
+    """Leave-one-source-out: our model and a TF-IDF baseline on each unseen source."""
+    from causerie.toxicity.datasets import UNITS
+    from causerie.toxicity.generalization import family_table, markdown_table, run
+
+    _require_data(data_dir)
+    unknown = [u for u in only if u not in UNITS]
+    if unknown:
+        raise click.ClickException(
+            f"unknown unit(s) {', '.join(unknown)}; one of {', '.join(UNITS)}"
+        )
+    results = run(data_dir, only=only, jobs=jobs, log=click.echo)
+    for line in [*markdown_table(results), "", *family_table(results)]:
+        click.echo(line)
+    if json_out:
+        payload = [r.__dict__ for r in results]
+        json_out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")

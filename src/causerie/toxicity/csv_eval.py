@@ -1,0 +1,91 @@
+"""``causerie toxicity eval FILE.csv``: score a labelled CSV with the shipped model.
+
+Input (header row)::
+
+    content,label[,lang]
+    "t'es qu'un sale con",offensive
+    "Merci pour cet article",clean
+
+The model never learns from what it evaluates. The report ends with one line
+of JSON, like ``causerie spam eval``: ``{"n", "offensive", "clean",
+"precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"}``
+(``fpr`` = clean rows called offensive ÷ all clean rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from causerie.spam.csv_eval import Confusion, EvalInputError
+from causerie.toxicity.classifier import ToxicityModel
+
+REQUIRED = ("content", "label")
+LABELS = {"offensive": True, "clean": False}
+
+__all__ = ["EvalInputError", "evaluate_csv", "read_rows", "summary"]
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, str, str, bool]]:
+    """Rows of a labelled CSV as (line, content, lang, is_offensive); raises EvalInputError."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.DictReader(f)
+            header = [h.strip().lower() for h in reader.fieldnames or []]
+            missing = [c for c in REQUIRED if c not in header]
+            if missing:
+                raise EvalInputError(
+                    f"{path}: missing column(s) {', '.join(missing)} in the header row"
+                )
+            reader.fieldnames = header
+            for row in reader:
+                label = (row.get("label") or "").strip().lower()
+                if label not in LABELS:
+                    raise EvalInputError(
+                        f"{path}:{reader.line_num}: label must be offensive or clean, not {label!r}"
+                    )
+                yield (
+                    reader.line_num,
+                    row.get("content") or "",
+                    row.get("lang") or "",
+                    LABELS[label],
+                )
+    except FileNotFoundError as exc:
+        raise EvalInputError(f"{path}: no such file") from exc
+    except UnicodeDecodeError as exc:
+        raise EvalInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    except (csv.Error, IsADirectoryError, PermissionError) as exc:
+        raise EvalInputError(f"{path}: cannot read as CSV ({exc})") from exc
+
+
+def evaluate_csv(
+    path: Path, model: ToxicityModel, threshold: float | None = None
+) -> tuple[Confusion, list[tuple[int, bool, float]]]:
+    """Classify every row; return the counts and the misclassified (line, truth, score)."""
+    cut = model.hold_threshold if threshold is None else threshold
+    counts = Confusion()
+    errors: list[tuple[int, bool, float]] = []
+    rows = list(read_rows(path))
+    if not rows:
+        raise EvalInputError(f"{path}: no data rows")
+    for line, content, lang, truth in rows:
+        started = time.perf_counter()
+        verdict = model.check(content, lang or None)
+        counts.seconds += time.perf_counter() - started
+        called = verdict.score >= cut
+        counts.add(truth, called)
+        if truth != called:
+            errors.append((line, truth, verdict.score))
+    return counts, errors
+
+
+def summary(counts: Confusion) -> dict[str, float | int]:
+    """The contract's numbers, with the toxicity names for the two classes."""
+    metrics = counts.metrics()
+    out: dict[str, float | int] = {"n": metrics["n"]}
+    out["offensive"] = metrics["spam"]
+    out["clean"] = metrics["ham"]
+    out.update({k: v for k, v in metrics.items() if k not in ("n", "spam", "ham")})
+    return out
