@@ -88,6 +88,8 @@ class Settings:
     # "FULL" makes each accepted comment survive a power cut, not only a crash.
     sqlite_synchronous: str = "FULL"
     spam_filter: bool = True
+    # Hold the third copy of a new template from 2+ authors (docs/spam.md, waves).
+    spam_waves: bool = True
     # Days after which spam verdicts of kind `discard` are purged.
     discard_retention_days: int = 7
     # Privacy (docs/privacy.md): days before e-mail, IP hash/prefix and user agent

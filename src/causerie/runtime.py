@@ -337,7 +337,11 @@ def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:
     except ImportError:
         log.warning("spam filter not available; every comment follows the moderation mode")
         return PassThroughFilter()
-    loaded: SpamFilter = Filter.load(log=learning)
+    from causerie.spam.waves import WaveDetector
+
+    # Waves are counted per process (docs/deployment.md); decisions reach all.
+    waves = WaveDetector() if settings.spam_waves else None
+    loaded: SpamFilter = Filter.load(log=learning, waves=waves)
     return loaded
 
 

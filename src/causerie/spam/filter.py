@@ -30,6 +30,7 @@ from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLim
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
+from causerie.spam.waves import NOT_A_WAVE, WaveCheck, WaveDetector, author_hash, variant_hash
 
 # Only the start of a very long comment is read: cost grows with length, and
 # no training text was longer than ~2,200 characters.
@@ -46,6 +47,13 @@ class Analysis:
     text_logit: float
     base_logit: float
     context: tuple[SpamReason, ...]
+
+
+def wave_reason(wave: WaveCheck) -> SpamReason:
+    """The reason shown for a comment held as part of a campaign wave."""
+    if wave.marked:
+        return SpamReason("wave_marked", {"count": wave.copies}, 10.0)
+    return SpamReason("wave", {"count": wave.copies, "authors": wave.authors}, 10.0)
 
 
 def _sigmoid(x: float) -> float:
@@ -67,6 +75,8 @@ class Filter:
         max_reasons: int = 3,
         remember_spam: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        waves: WaveDetector | None = None,
+        wave_clock: Callable[[], float] = time.time,
     ) -> None:
         self.model = model
         self.log: LearningLog = log if log is not None else MemoryLearningLog()
@@ -80,6 +90,9 @@ class Filter:
         # Off for evaluation: remembering verdicts would be learning from the test.
         self.remember_spam = remember_spam
         self._clock = clock
+        # Campaign waves of the whole instance (None: off, e.g. in evaluations).
+        self.waves = waves
+        self._wave_clock = wave_clock
         self._sites: dict[str, SiteLayer] = {}
         self._last_id = 0
         self._last_sync = -math.inf
@@ -112,6 +125,12 @@ class Filter:
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
+        wave = self._wave(sample, analysis, score)
+        if wave.held:
+            site_reasons.append(wave_reason(wave))
+            if verdict is Verdict.HAM:
+                # Held for a moderator, never discarded on repetition alone.
+                verdict, score = Verdict.SPAM, max(score, self._threshold(sample))
         # Remember blatant spam on its own evidence, so edited copies are caught
         # too. Only blatant: remembering every spam verdict would also remember
         # the filter's own false positives and push their look-alikes over.
@@ -156,15 +175,31 @@ class Filter:
                     reasons.append(SpamReason("near_duplicate", params, boost))
         return reasons, signature
 
+    def _wave(self, sample: CommentSample, analysis: Analysis, score: float) -> WaveCheck:
+        if self.waves is None:
+            return NOT_A_WAVE
+        signature = self.waves.signature(analysis.normalized)
+        if signature is None:
+            return NOT_A_WAVE
+        who = author_hash(sample.author, sample.email, sample.ip_hash)
+        with self._lock:
+            now = self._wave_clock()
+            variant = variant_hash(analysis.normalized)
+            return self.waves.observe(signature, who, now, variant, score)
+
     def rare_words(self, normalized: str) -> set[str]:
         """Words of 4+ letters the global model (almost) never saw in training."""
         known = self.model.is_known_word
         return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
+    def _threshold(self, sample: CommentSample) -> float:
+        # A site's own sensitivity (core.sites) wins over the model's threshold.
+        return sample.spam_threshold if sample.spam_threshold is not None else self.spam_threshold
+
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:
             return Verdict.DISCARD
-        return Verdict.SPAM if score >= self.spam_threshold else Verdict.HAM
+        return Verdict.SPAM if score >= self._threshold(sample) else Verdict.HAM
 
     def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
         """Teach the site's layer from a trusted decision; other sources are ignored."""
@@ -202,6 +237,10 @@ class Filter:
         if example.source not in TRUSTED_SOURCES:
             return
         analysis = self.analyse(example.sample)
+        if self.waves is not None:
+            # One decision marks the whole wave, on every site of the instance.
+            signature = self.waves.signature(analysis.normalized)
+            self.waves.mark(signature, example.is_spam, example.created)
         layer = self._site(example.site)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)

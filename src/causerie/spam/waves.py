@@ -1,0 +1,293 @@
+"""Campaign waves: the same template posted again and again, caught without a moderator.
+
+Real spam comes in waves: one template with a different handle, phone number,
+emoji or wallet, from many names, within hours, often under several articles
+and on several sites of the same instance. The model may not know its words;
+the repetition itself is the evidence.
+
+Every comment long enough to be a template is reduced to a MinHash signature
+of its *masked* text (links, e-mails, numbers, wallets, emoji and punctuation
+replaced or dropped), then looked up by locality-sensitive hashing (16 bands
+of 4 rows) among the clusters of the window. A comment is held as a ``wave``
+when its cluster, counting it, has at least ``min_copies`` copies from at
+least ``min_authors`` distinct authors. A moderator's "spam" on one copy
+marks the cluster, so every later copy is held however few there were; a
+"not spam" marks it as a legitimate repeat that is never held.
+
+Short or low-content texts ("Merci !", "+1", "Bravo", a bare petition link)
+are never clustered: readers legitimately repeat them.
+
+What is kept, per instance and per process (see docs/deployment.md): at most
+``capacity`` clusters, each one signature (64 numbers of 32 bits, not
+reversible to the text), a copy count, first/last times, a mark, and up to
+``max_author_hashes`` 32-bit hashes of authors and of exact wordings, only to
+count distinct ones.
+No text, name, address or IP is stored.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import re
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from causerie.spam.features import IndexArray
+from causerie.spam.memory import PERMUTATIONS, Signature, minhash
+
+_LINK_RE = re.compile(r"httplink \S+")
+_EMAIL_RE = re.compile(r"\S+@\S+")
+_TOKEN_RE = re.compile(r"[^\W_]+")
+_DIGITS_RE = re.compile(r"\d+")
+_PRIME = np.uint64(0x100000001B3)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+_SHINGLE = 5
+BANDS = 16
+ROWS = PERMUTATIONS // BANDS
+
+
+class Mark(enum.StrEnum):
+    """What a moderator said about one copy of a cluster (if anything)."""
+
+    NONE = "none"
+    SPAM = "spam"
+    HAM = "ham"
+
+
+@dataclass(frozen=True)
+class WaveSettings:
+    """When a repeated text becomes a wave, and how much is remembered."""
+
+    min_copies: int = 3
+    min_authors: int = 2
+    # Distinct wordings (before masking) among the copies: a wave varies its
+    # handle, number, emoji or link; the very same text again and again is a
+    # double post or a forward, which the same-text rule already weighs.
+    min_variants: int = 2
+    # Content words (3+ letters, distinct, masks excluded) a text needs to be
+    # clustered at all: below this, a repeat is a reader's "Merci !".
+    min_words: int = 8
+    similarity: float = 0.5
+    # Repetition turns doubt into a hold; it does not overrule a model that is
+    # sure a text is genuine (score below this: prayers, greetings, quotes that
+    # many readers write). A moderator's "spam" mark holds whatever the score.
+    min_score: float = 0.05
+    window_seconds: float = 72 * 3600.0
+    # A moderator's mark outlives the window: campaigns come back.
+    mark_seconds: float = 14 * 24 * 3600.0
+    capacity: int = 20_000
+    max_author_hashes: int = 8
+
+
+@dataclass
+class Cluster:
+    """One template seen recently: a signature, counts and times, nothing else."""
+
+    signature: Signature
+    first_seen: float
+    last_seen: float
+    copies: int = 0
+    authors: set[int] = field(default_factory=set)
+    variants: set[int] = field(default_factory=set)
+    mark: Mark = Mark.NONE
+    marked_at: float = 0.0
+    held: int = 0
+
+
+@dataclass(frozen=True)
+class WaveCheck:
+    """What the detector says about one comment."""
+
+    held: bool
+    copies: int = 0
+    authors: int = 0
+    marked: bool = False
+
+
+NOT_A_WAVE = WaveCheck(False)
+
+
+def masked_tokens(normalized: str) -> list[str]:
+    """The tokens of a normalised text with its variable parts masked."""
+    text = _LINK_RE.sub(" 1link ", normalized) if "httplink" in normalized else normalized
+    if "@" in text:
+        text = _EMAIL_RE.sub(" 1mail ", text)
+    out: list[str] = []
+    for token in _TOKEN_RE.findall(text):
+        if any(ch.isdigit() for ch in token):
+            # A wallet or a long handle-with-digits: one mask; else numbers become 0.
+            token = "1code" if len(token) >= 20 else _DIGITS_RE.sub("0", token)
+        out.append(token)
+    return out
+
+
+def content_words(tokens: list[str]) -> int:
+    """Distinct tokens of three letters or more that are not masks or numbers."""
+    return len({t for t in tokens if len(t) >= 3 and t.isalpha()})
+
+
+def shingles(tokens: list[str]) -> IndexArray:
+    """Hashes of the character 5-grams of the masked text (unique)."""
+    joined = " ".join(tokens)
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    count = len(codes) - _SHINGLE + 1
+    if count <= 0:
+        return np.zeros(0, dtype=np.int64)
+    h = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(_SHINGLE):
+            h *= _PRIME
+            h += codes[k : k + count]
+        h ^= h >> np.uint64(33)
+        h *= _MIX
+        h ^= h >> np.uint64(33)
+    h >>= np.uint64(2)
+    return np.unique(h).view(np.int64)
+
+
+def template_signature(normalized: str, min_words: int) -> Signature | None:
+    """The MinHash of a comment's template, or None when it is too short to be one."""
+    tokens = masked_tokens(normalized)
+    if content_words(tokens) < min_words:
+        return None
+    return minhash(shingles(tokens))
+
+
+def author_hash(author: str, email: str, ip_hash: str) -> int | None:
+    """A 32-bit hash of who wrote a comment, or None when nothing identifies them."""
+    key = f"{author.strip().casefold()}|{email.strip().casefold()}|{ip_hash}"
+    return zlib.crc32(key.encode()) if key != "||" else None
+
+
+def variant_hash(normalized: str) -> int:
+    """A 32-bit hash of a comment's exact (normalised) wording, to count variants."""
+    return zlib.crc32(normalized.encode())
+
+
+def _band_keys(signature: Signature) -> list[bytes]:
+    raw = signature.astype(np.uint32).tobytes()
+    size = ROWS * 4
+    return [bytes((b,)) + raw[b * size : (b + 1) * size] for b in range(BANDS)]
+
+
+class WaveDetector:
+    """Clusters of recent templates for one instance (all its sites), in this process."""
+
+    def __init__(self, settings: WaveSettings | None = None) -> None:
+        self.settings = settings or WaveSettings()
+        self._clusters: OrderedDict[int, Cluster] = OrderedDict()
+        self._bands: dict[bytes, int] = {}
+        self._ids = itertools.count(1)
+        self._anonymous = itertools.count(1 << 40)
+
+    def __len__(self) -> int:
+        return len(self._clusters)
+
+    def signature(self, normalized: str) -> Signature | None:
+        """The template signature of a normalised text (None: never a wave)."""
+        return template_signature(normalized, self.settings.min_words)
+
+    def observe(
+        self,
+        signature: Signature | None,
+        author: int | None,
+        now: float,
+        variant: int = 0,
+        score: float = 1.0,
+    ) -> WaveCheck:
+        """Count one new comment in its cluster and say whether it is held.
+
+        ``variant`` is a hash of the comment's exact wording (:func:`variant_hash`),
+        ``score`` the model's own score for it.
+        """
+        if signature is None:
+            return NOT_A_WAVE
+        cluster = self._find(signature, now)
+        if cluster is None:
+            cluster = self._create(signature, now)
+        cluster.copies += 1
+        cluster.last_seen = now
+        who = author if author is not None else next(self._anonymous)
+        if len(cluster.authors) < self.settings.max_author_hashes:
+            cluster.authors.add(who)
+        if len(cluster.variants) < self.settings.max_author_hashes:
+            cluster.variants.add(variant)
+        check = self._judge(cluster, score)
+        cluster.held += check.held
+        return check
+
+    def clusters_held(self) -> int:
+        """How many remembered clusters held at least one comment (for reports)."""
+        return sum(1 for c in self._clusters.values() if c.held)
+
+    def mark(self, signature: Signature | None, is_spam: bool, now: float) -> None:
+        """A moderator's decision on one copy: the whole cluster is spam (or a legit repeat)."""
+        if signature is None:
+            return
+        cluster = self._find(signature, now) or self._create(signature, now)
+        cluster.mark = Mark.SPAM if is_spam else Mark.HAM
+        cluster.marked_at = now
+
+    def _judge(self, cluster: Cluster, score: float) -> WaveCheck:
+        s = self.settings
+        authors = len(cluster.authors)
+        if cluster.mark is Mark.HAM:
+            return WaveCheck(False, cluster.copies, authors)
+        if cluster.mark is Mark.SPAM:
+            return WaveCheck(True, cluster.copies, authors, marked=True)
+        held = (
+            score >= s.min_score
+            and cluster.copies >= s.min_copies
+            and authors >= s.min_authors
+            and len(cluster.variants) >= s.min_variants
+        )
+        return WaveCheck(held, cluster.copies, authors)
+
+    def _find(self, signature: Signature, now: float) -> Cluster | None:
+        """The live cluster this signature belongs to (an expired one is restarted)."""
+        best: tuple[float, int] | None = None
+        for key in _band_keys(signature):
+            cid = self._bands.get(key)
+            cluster = self._clusters.get(cid) if cid is not None else None
+            if cid is None or cluster is None:
+                continue
+            similarity = float((cluster.signature == signature).mean())
+            if similarity >= self.settings.similarity and (best is None or similarity > best[0]):
+                best = (similarity, cid)
+        if best is None:
+            return None
+        cluster = self._clusters[best[1]]
+        # Least recently seen clusters are evicted first, not merely the oldest.
+        self._clusters.move_to_end(best[1])
+        self._expire(cluster, now)
+        return cluster
+
+    def _expire(self, cluster: Cluster, now: float) -> None:
+        s = self.settings
+        if cluster.mark is not Mark.NONE and now - cluster.marked_at > s.mark_seconds:
+            cluster.mark = Mark.NONE
+        if now - cluster.last_seen > s.window_seconds:
+            # A template seen again after the window starts counting afresh.
+            cluster.copies, cluster.first_seen = 0, now
+            cluster.authors.clear()
+            cluster.variants.clear()
+
+    def _create(self, signature: Signature, now: float) -> Cluster:
+        while len(self._clusters) >= self.settings.capacity:
+            self._evict()
+        cid = next(self._ids)
+        cluster = Cluster(signature.copy(), now, now)
+        self._clusters[cid] = cluster
+        for key in _band_keys(signature):
+            self._bands[key] = cid
+        return cluster
+
+    def _evict(self) -> None:
+        cid, oldest = self._clusters.popitem(last=False)
+        for key in _band_keys(oldest.signature):
+            if self._bands.get(key) == cid:
+                del self._bands[key]
