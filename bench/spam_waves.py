@@ -145,6 +145,15 @@ def replay(rows: list[Row], spam_filter: Filter, now: list[float]) -> dict[str, 
     return out
 
 
+def run_set(rows: list[Row]) -> tuple[dict[str, int], int, WaveDetector]:
+    """One set through a fresh filter and detector (one instance), on the rows' own clock."""
+    now = [1.0e9]
+    waves = WaveDetector()
+    spam_filter = Filter.load(remember_spam=False, waves=waves, wave_clock=lambda: now[0])
+    counts = replay(rows, spam_filter, now)
+    return counts, waves.clusters_held(), waves
+
+
 def main() -> None:
     """Print one line per set and a Markdown table."""
     parser = argparse.ArgumentParser()
@@ -160,17 +169,14 @@ def main() -> None:
             print(f"{name}: absent, skipped")
             continue
         rows = list(reader(args.data))
-        now = [1.0e9]
-        waves = WaveDetector()
-        spam_filter = Filter.load(remember_spam=False, waves=waves, wave_clock=lambda: now[0])
-        counts = replay(rows, spam_filter, now)
-        clusters = waves.clusters_held()
+        counts, clusters, waves = run_set(rows)
         print(name, counts, f"clusters={len(waves)} waves_holding={clusters}")
         lines.append(
             f"| {name} | {counts['ham']:,} | {counts['ham_wave_dev']} / "
             f"{counts['ham_wave'] - counts['ham_wave_dev']} | {counts['spam']:,} "
             f"| {counts['spam_wave']:,} ({counts['spam_wave'] - counts['spam_wave_dev']:,} of "
-            f"{counts['spam'] - counts['spam_dev']:,}) | {counts['spam_wave_only']:,} | {clusters} |"
+            f"{counts['spam'] - counts['spam_dev']:,}) | {counts['spam_wave_only']:,} "
+            f"| {clusters} |"
         )
     print("\n".join(lines))
 

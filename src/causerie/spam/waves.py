@@ -40,7 +40,10 @@ from causerie.spam.features import IndexArray
 from causerie.spam.memory import PERMUTATIONS, Signature, minhash
 
 _LINK_RE = re.compile(r"httplink \S+")
-_EMAIL_RE = re.compile(r"\S+@\S+")
+# normalize() has already turned an address's domain into "httplink domain".
+_EMAIL_RE = re.compile(r"\S+@\s*(?:httplink\s+)?\S+")
+LINK, MAIL, CODE = "qqlinkqq", "qqmailqq", "qqcodeqq"
+MASKS = frozenset({LINK, MAIL, CODE})
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _DIGITS_RE = re.compile(r"\d+")
 _PRIME = np.uint64(0x100000001B3)
@@ -113,21 +116,21 @@ NOT_A_WAVE = WaveCheck(False)
 
 def masked_tokens(normalized: str) -> list[str]:
     """The tokens of a normalised text with its variable parts masked."""
-    text = _LINK_RE.sub(" 1link ", normalized) if "httplink" in normalized else normalized
-    if "@" in text:
-        text = _EMAIL_RE.sub(" 1mail ", text)
+    text = _EMAIL_RE.sub(f" {MAIL} ", normalized) if "@" in normalized else normalized
+    if "httplink" in text:
+        text = _LINK_RE.sub(f" {LINK} ", text)
     out: list[str] = []
     for token in _TOKEN_RE.findall(text):
         if any(ch.isdigit() for ch in token):
             # A wallet or a long handle-with-digits: one mask; else numbers become 0.
-            token = "1code" if len(token) >= 20 else _DIGITS_RE.sub("0", token)
+            token = CODE if len(token) >= 20 else _DIGITS_RE.sub("0", token)
         out.append(token)
     return out
 
 
 def content_words(tokens: list[str]) -> int:
     """Distinct tokens of three letters or more that are not masks or numbers."""
-    return len({t for t in tokens if len(t) >= 3 and t.isalpha()})
+    return len({t for t in tokens if len(t) >= 3 and t.isalpha() and t not in MASKS})
 
 
 def shingles(tokens: list[str]) -> IndexArray:
