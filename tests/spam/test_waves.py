@@ -142,7 +142,7 @@ def test_memory_is_bounded_and_keeps_no_text() -> None:
     kinds = {f.name: f.type for f in dataclasses.fields(Cluster)}
     assert "str" not in " ".join(str(t) for t in kinds.values())
     for cluster in detector._clusters.values():
-        assert cluster.signature.dtype == np.uint64
+        assert cluster.signature.dtype == np.uint32
 
 
 def _filter(model: GlobalModel, log: MemoryLearningLog, now: list[float]) -> Filter:

@@ -35,6 +35,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from causerie.spam.features import IndexArray
 from causerie.spam.memory import PERMUTATIONS, Signature, minhash
@@ -82,20 +83,22 @@ class WaveSettings:
     window_seconds: float = 72 * 3600.0
     # A moderator's mark outlives the window: campaigns come back.
     mark_seconds: float = 14 * 24 * 3600.0
-    capacity: int = 20_000
+    # About 2.7 KB per cluster (mostly the band index): 10,000 cost ~27 MB a process.
+    capacity: int = 10_000
     max_author_hashes: int = 8
 
 
-@dataclass
+@dataclass(slots=True)
 class Cluster:
     """One template seen recently: a signature, counts and times, nothing else."""
 
-    signature: Signature
+    signature: npt.NDArray[np.uint32]
     first_seen: float
     last_seen: float
     copies: int = 0
-    authors: set[int] = field(default_factory=set)
-    variants: set[int] = field(default_factory=set)
+    # Small lists, not sets: a set costs 216 bytes empty, and there are thousands.
+    authors: list[int] = field(default_factory=list)
+    variants: list[int] = field(default_factory=list)
     mark: Mark = Mark.NONE
     marked_at: float = 0.0
     held: int = 0
@@ -149,7 +152,8 @@ def shingles(tokens: list[str]) -> IndexArray:
         h *= _MIX
         h ^= h >> np.uint64(33)
     h >>= np.uint64(2)
-    return np.unique(h).view(np.int64)
+    # Repeats are harmless to a MinHash (a minimum is a minimum): no unique().
+    return h.view(np.int64)
 
 
 def template_signature(normalized: str, min_words: int) -> Signature | None:
@@ -171,10 +175,16 @@ def variant_hash(normalized: str) -> int:
     return zlib.crc32(normalized.encode())
 
 
-def _band_keys(signature: Signature) -> list[bytes]:
-    raw = signature.astype(np.uint32).tobytes()
-    size = ROWS * 4
-    return [bytes((b,)) + raw[b * size : (b + 1) * size] for b in range(BANDS)]
+_BAND_MIX = np.random.default_rng(20261207).integers(1, 1 << 62, ROWS, dtype=np.uint64) | 1
+_BAND_IDS = np.arange(BANDS, dtype=np.uint64) << np.uint64(58)
+
+
+def _band_keys(signature: npt.NDArray[np.uint64] | npt.NDArray[np.uint32]) -> list[int]:
+    """One integer per band of 4 rows (the band's number in the top bits)."""
+    with np.errstate(over="ignore"):
+        mixed = (signature.reshape(BANDS, ROWS) * _BAND_MIX).sum(axis=1)
+    keys: list[int] = ((mixed >> np.uint64(6)) | _BAND_IDS).tolist()
+    return keys
 
 
 class WaveDetector:
@@ -183,7 +193,7 @@ class WaveDetector:
     def __init__(self, settings: WaveSettings | None = None) -> None:
         self.settings = settings or WaveSettings()
         self._clusters: OrderedDict[int, Cluster] = OrderedDict()
-        self._bands: dict[bytes, int] = {}
+        self._bands: dict[int, int] = {}
         self._ids = itertools.count(1)
         self._anonymous = itertools.count(1 << 40)
 
@@ -215,10 +225,11 @@ class WaveDetector:
         cluster.copies += 1
         cluster.last_seen = now
         who = author if author is not None else next(self._anonymous)
-        if len(cluster.authors) < self.settings.max_author_hashes:
-            cluster.authors.add(who)
-        if len(cluster.variants) < self.settings.max_author_hashes:
-            cluster.variants.add(variant)
+        limit = self.settings.max_author_hashes
+        if len(cluster.authors) < limit and who not in cluster.authors:
+            cluster.authors.append(who)
+        if len(cluster.variants) < limit and variant not in cluster.variants:
+            cluster.variants.append(variant)
         check = self._judge(cluster, score)
         cluster.held += check.held
         return check
@@ -283,7 +294,7 @@ class WaveDetector:
         while len(self._clusters) >= self.settings.capacity:
             self._evict()
         cid = next(self._ids)
-        cluster = Cluster(signature.copy(), now, now)
+        cluster = Cluster(signature.astype(np.uint32), now, now)
         self._clusters[cid] = cluster
         for key in _band_keys(signature):
             self._bands[key] = cid
