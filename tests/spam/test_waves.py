@@ -187,11 +187,12 @@ def test_one_decision_marks_the_wave_in_every_process(tiny_model: GlobalModel) -
     assert "wave_marked" in {r.code for r in later.reasons}
 
 
-def test_a_site_threshold_is_honoured(tiny_model: GlobalModel) -> None:
+def test_a_sites_sensitivity_is_honoured(tiny_model: GlobalModel) -> None:
     spam_filter = Filter(tiny_model, MemoryLearningLog())
     sample = CommentSample("Gagnez de l'argent facile, écrivez-moi vite pour le bonus")
     score = spam_filter.check(sample).score
-    strict = spam_filter.check(dataclasses.replace(sample, spam_threshold=score - 0.01))
-    relaxed = spam_filter.check(dataclasses.replace(sample, spam_threshold=min(score + 0.01, 0.99)))
-    assert strict.verdict is Verdict.SPAM or score - 0.01 >= spam_filter.discard_threshold
-    assert relaxed.verdict is Verdict.HAM
+    assert 0.06 < score < spam_filter.discard_threshold
+    below, above = repr(round(score - 0.01, 4)), repr(round(min(score + 0.01, 0.99), 4))
+    strict = spam_filter.check(dataclasses.replace(sample, spam_sensitivity=below))
+    relaxed = spam_filter.check(dataclasses.replace(sample, spam_sensitivity=above))
+    assert strict.verdict is Verdict.SPAM and relaxed.verdict is Verdict.HAM

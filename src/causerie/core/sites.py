@@ -8,6 +8,7 @@ from typing import Any
 
 from causerie.config import MODERATION_MODES, Settings
 from causerie.core.errors import CauserieError
+from causerie.spam.sensitivity import parse_sensitivity
 from causerie.store.records import SiteRecord
 
 DEFAULT_SITE = "default"
@@ -59,6 +60,9 @@ class SiteSettings:
     moderation_hook_secret: str = ""
     moderation_hook_timeout_ms: int = 1000
     moderation_hook_allow_private: bool = False
+    # The spam filter's sensitivity on this site: "strict", "balanced", "relaxed" or a
+    # threshold such as "0.7" (causerie.spam.sensitivity; docs/spam.md).
+    spam_sensitivity: str = "balanced"
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -108,4 +112,6 @@ class SiteSettings:
             raise CauserieError("field_invalid", field="report_action")
         if clean.get("auto_close_from", self.auto_close_from) not in CLOSE_FROM:
             raise CauserieError("field_invalid", field="auto_close_from")
+        if parse_sensitivity(clean.get("spam_sensitivity", self.spam_sensitivity)) is None:
+            raise CauserieError("field_invalid", field="spam_sensitivity")
         return dataclasses.replace(self, **clean)

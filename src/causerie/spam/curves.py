@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -49,9 +48,6 @@ LANGUAGE_OF_SOURCE = {
     "myc": "ar",
     "allocine": "fr",
 }
-# A site's sensitivity as a shift of the model's threshold in logit units:
-# "strict" holds more (lower threshold), "relaxed" holds less.
-SENSITIVITY_SHIFT = {"strict": -1.5, "balanced": 0.0, "relaxed": 1.5}
 
 
 @dataclass(frozen=True)
@@ -72,15 +68,6 @@ def language_of(row: ds.Example) -> str:
         return known
     counts = script_counts(row.text)
     return "ar" if counts.get(ARABIC, 0) * 2 > sum(counts.values()) else "en"
-
-
-def threshold_for(sensitivity: str | float, model_threshold: float) -> float:
-    """The score from which a site holds a comment: a preset name or a number."""
-    if isinstance(sensitivity, int | float):
-        return float(sensitivity)
-    shift = SENSITIVITY_SHIFT[sensitivity]
-    logit = math.log(model_threshold / (1.0 - model_threshold)) + shift
-    return round(1.0 / (1.0 + math.exp(-logit)), 4)
 
 
 def _point(threshold: float, preds: Sequence[Prediction]) -> dict[str, float]:

@@ -25,6 +25,7 @@ from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
+from causerie.spam.sensitivity import threshold_for
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
@@ -193,8 +194,10 @@ class Filter:
         return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
     def _threshold(self, sample: CommentSample) -> float:
-        # A site's own sensitivity (core.sites) wins over the model's threshold.
-        return sample.spam_threshold if sample.spam_threshold is not None else self.spam_threshold
+        # A site's own sensitivity (core.sites) moves or replaces the model's threshold.
+        if not sample.spam_sensitivity:
+            return self.spam_threshold
+        return threshold_for(sample.spam_sensitivity, self.spam_threshold)
 
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:

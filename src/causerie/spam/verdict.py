@@ -59,8 +59,8 @@ class CommentSample:
     same_text_recent: int = 0
     author_rate_10min: int = 0
     comment_type: str = "comment"
-    # The site's own threshold (its spam sensitivity); None: the model's.
-    spam_threshold: float | None = None
+    # The site's spam sensitivity (causerie.spam.sensitivity); "": the model's threshold.
+    spam_sensitivity: str = ""
 
 
 @dataclass(frozen=True)
