@@ -40,7 +40,7 @@
     const select = el("select", { id: "set-spam_sensitivity", name: "spam_sensitivity", "aria-describedby": "set-spam_sensitivity-hint" },
       choices.map((c) => el("option", { value: c, selected: c === preset },
         t("option.spam_sensitivity." + c) + (c === "custom" ? "" : " (" + SCORE.format(data.presets[c]) + ")"))));
-    const number = el("input", { id: "set-spam_threshold", name: "spam_threshold", type: "number", dir: "ltr", min: "0.05", max: "0.99", step: "0.01",
+    const number = el("input", { id: "set-spam_threshold", name: "spam_threshold", type: "number", dir: "ltr", min: "0.05", max: "0.99", step: "any",
       value: String(data.threshold) });
     return [
       el("div", { class: "field" }, el("label", { for: "set-spam_sensitivity" }, t("settings.spam_sensitivity")), select,
