@@ -290,6 +290,7 @@ def test_a_new_comment_is_classified_on_everything_and_stored_whole(
         seconds_to_submit=12.5,
         same_text_recent=0,
         author_rate_10min=0,
+        spam_sensitivity="balanced",
     )
     stored = service.store.comment(first.json()["id"])
     assert stored is not None
@@ -379,6 +380,7 @@ def test_an_edit_is_checked_as_the_comment_it_becomes(make_sqlite_client: MakeCl
         url="https://lina.example",
         site="default",
         site_languages=("fr",),
+        spam_sensitivity="balanced",
     )
     stored = store.comment(comment["id"])
     assert stored is not None and stored.state.value == "spam"
