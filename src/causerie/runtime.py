@@ -339,9 +339,20 @@ def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:
         return PassThroughFilter()
     from causerie.spam.waves import WaveDetector
 
-    # Waves are counted per process (docs/deployment.md); decisions reach all.
+    # Each process counts waves; with Redis it also counts the others' copies
+    # (docs/deployment.md). Moderators' marks reach all through the learning log.
     waves = WaveDetector() if settings.spam_waves else None
-    loaded: SpamFilter = Filter.load(log=learning, waves=waves)
+    feed = None
+    if waves is not None and settings.redis_url:
+        import redis
+
+        from causerie.spam.wave_feed import RedisWaveFeed
+
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=0.05, socket_connect_timeout=0.5
+        )
+        feed = RedisWaveFeed(client)
+    loaded: SpamFilter = Filter.load(log=learning, waves=waves, wave_feed=feed)
     return loaded
 
 

@@ -31,7 +31,14 @@ from causerie.spam.site import NEAR_DUPLICATE_FROM, TRUSTED_SOURCES, LearningLim
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
-from causerie.spam.waves import NOT_A_WAVE, WaveCheck, WaveDetector, author_hash, variant_hash
+from causerie.spam.waves import (
+    NOT_A_WAVE,
+    WaveCheck,
+    WaveDetector,
+    WaveFeed,
+    author_hash,
+    variant_hash,
+)
 
 # Only the start of a very long comment is read: cost grows with length, and
 # no training text was longer than ~2,200 characters.
@@ -78,6 +85,7 @@ class Filter:
         clock: Callable[[], float] = time.monotonic,
         waves: WaveDetector | None = None,
         wave_clock: Callable[[], float] = time.time,
+        wave_feed: WaveFeed | None = None,
     ) -> None:
         self.model = model
         self.log: LearningLog = log if log is not None else MemoryLearningLog()
@@ -94,6 +102,8 @@ class Filter:
         # Campaign waves of the whole instance (None: off, e.g. in evaluations).
         self.waves = waves
         self._wave_clock = wave_clock
+        # Other processes' observations (Redis), so that each counts every copy.
+        self.wave_feed = wave_feed
         self._sites: dict[str, SiteLayer] = {}
         self._last_id = 0
         self._last_sync = -math.inf
@@ -183,10 +193,15 @@ class Filter:
         if signature is None:
             return NOT_A_WAVE
         who = author_hash(sample.author, sample.email, sample.ip_hash)
+        now = self._wave_clock()
+        variant = variant_hash(analysis.normalized)
         with self._lock:
-            now = self._wave_clock()
-            variant = variant_hash(analysis.normalized)
-            return self.waves.observe(signature, who, now, variant, score)
+            if self.wave_feed is not None:
+                self.wave_feed.pull(self.waves)
+            check = self.waves.observe(signature, who, now, variant, score)
+        if self.wave_feed is not None:
+            self.wave_feed.publish(signature, who, now, variant)
+        return check
 
     def rare_words(self, normalized: str) -> set[str]:
         """Words of 4+ letters the global model (almost) never saw in training."""

@@ -33,6 +33,7 @@ import re
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -115,6 +116,18 @@ class WaveCheck:
 
 
 NOT_A_WAVE = WaveCheck(False)
+
+
+class WaveFeed(Protocol):
+    """Observations shared between server processes (``wave_feed.RedisWaveFeed``)."""
+
+    def publish(self, signature: Signature, author: int | None, now: float, variant: int) -> None:
+        """Tell the other processes about one comment this process observed."""
+        ...
+
+    def pull(self, detector: WaveDetector) -> int:
+        """Count the other processes' new observations in ``detector``; how many."""
+        ...
 
 
 def masked_tokens(normalized: str) -> list[str]:

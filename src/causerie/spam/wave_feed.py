@@ -1,0 +1,108 @@
+"""Campaign waves counted across server processes, through a Redis stream.
+
+Each process keeps its own :class:`~causerie.spam.waves.WaveDetector`; alone,
+behind a balancer spreading comments over N processes, a wave would be held
+only from about its (2N+1)-th copy. With Redis, every process appends what it
+observed (signature, author and wording hashes, time: no text, no name) to
+one capped stream and, at most every ``interval`` seconds, replays what the
+others appended into its own detector, so every process counts every copy.
+
+A missing or failing Redis costs nothing but the sharing: the process goes
+on counting alone and tries again later.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from causerie.spam.memory import Signature
+from causerie.spam.waves import WaveDetector
+
+log = logging.getLogger(__name__)
+
+STREAM = "causerie:spam:waves"
+# About a busy day of long comments; older observations are outside any window anyway.
+MAX_ENTRIES = 50_000
+RETRY_AFTER = 5.0
+
+
+class RedisWaveFeed:
+    """Publish this process's observations and replay the other processes' ones."""
+
+    def __init__(
+        self,
+        client: Any,
+        stream: str = STREAM,
+        interval: float = 0.2,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.stream = stream
+        self.interval = interval
+        self._clock = clock
+        self._me = secrets.token_hex(6)
+        self._last_id = "$"
+        self._next_pull = 0.0
+        self._down_until = 0.0
+
+    def publish(self, signature: Signature, author: int | None, now: float, variant: int) -> None:
+        """Append one observation (nothing personal: hashes and a signature)."""
+        if self._clock() < self._down_until:
+            return
+        fields = {
+            "p": self._me,
+            "s": signature.astype(np.uint32).tobytes(),
+            "a": -1 if author is None else author,
+            "t": repr(now),
+            "v": variant,
+        }
+        try:
+            self.client.xadd(self.stream, fields, maxlen=MAX_ENTRIES, approximate=True)
+        except Exception as exc:  # any Redis failure: count alone for a while
+            self._pause(exc)
+
+    def pull(self, detector: WaveDetector) -> int:
+        """Replay the other processes' new observations into ``detector``; how many."""
+        now = self._clock()
+        if now < self._next_pull or now < self._down_until:
+            return 0
+        self._next_pull = now + self.interval
+        try:
+            if self._last_id == "$":
+                # First call: start from the end, older copies are another process's past.
+                latest = self.client.xrevrange(self.stream, count=1)
+                self._last_id = latest[0][0] if latest else "0-0"
+                return 0
+            answer = self.client.xread({self.stream: self._last_id}, count=1000)
+        except Exception as exc:  # any Redis failure: count alone for a while
+            self._pause(exc)
+            return 0
+        applied = 0
+        for _, entries in answer or ():
+            for entry_id, fields in entries:
+                self._last_id = entry_id
+                applied += self._apply(detector, fields)
+        return applied
+
+    def _apply(self, detector: WaveDetector, fields: dict[bytes, bytes]) -> int:
+        if fields.get(b"p", b"").decode() == self._me:
+            return 0
+        raw = fields.get(b"s", b"")
+        if len(raw) != 64 * 4:
+            return 0
+        signature = np.frombuffer(raw, dtype=np.uint32).astype(np.uint64)
+        author = int(fields.get(b"a", b"-1"))
+        when = float(fields.get(b"t", b"0"))
+        # The other process already judged that copy; here it is only counted.
+        detector.observe(signature, None if author < 0 else author, when, int(fields[b"v"]), 0.0)
+        return 1
+
+    def _pause(self, exc: Exception) -> None:
+        log.warning("wave sharing through Redis paused: %s", exc)
+        self._down_until = self._clock() + RETRY_AFTER
