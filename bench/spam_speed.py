@@ -1,7 +1,8 @@
 """Speed and size of the spam filter: ``python bench/spam_speed.py [--full-memory] [--waves]``.
 
 ``--waves`` turns the campaign-wave detector on, its memory already full
-(10,000 clusters of other texts), every comment from a different author.
+(10,000 clusters of other texts), every comment from a different author;
+``--redis URL`` also shares its observations through Redis (as N servers do).
 
 Prints model file size, load time, memory added, verdicts per second on one
 core and latency percentiles for typical comments. Figures, not assertions.
@@ -14,7 +15,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -67,6 +68,20 @@ def full_wave_detector() -> WaveDetector:
     return detector
 
 
+def redis_feed() -> Any:
+    """The Redis wave feed of ``--redis URL`` (a stream of the bench's own), or None."""
+    if "--redis" not in sys.argv:
+        return None
+    import redis
+
+    from causerie.spam.wave_feed import RedisWaveFeed
+
+    url = sys.argv[sys.argv.index("--redis") + 1]
+    client = redis.Redis.from_url(url, socket_timeout=0.05)
+    client.delete("bench:spam:waves")
+    return RedisWaveFeed(client, stream="bench:spam:waves")
+
+
 def main() -> None:
     """Print the figures."""
     model_dir = ROOT / "src/causerie/spam/model"
@@ -77,7 +92,7 @@ def main() -> None:
     from causerie.spam.verdict import CommentSample
 
     waves = full_wave_detector() if "--waves" in sys.argv else None
-    spam_filter = Filter.load(waves=waves)
+    spam_filter = Filter.load(waves=waves, wave_feed=redis_feed())
     load_s = time.perf_counter() - started
     samples = [CommentSample(t, author=f"reader {i}") for i, t in enumerate(comments())]
     if "--full-memory" in sys.argv:

@@ -197,11 +197,10 @@ class Filter:
         variant = variant_hash(analysis.normalized)
         with self._lock:
             if self.wave_feed is not None:
+                # Queued first: a pull due now sends it at once (one round trip).
+                self.wave_feed.publish(signature, who, now, variant)
                 self.wave_feed.pull(self.waves)
-            check = self.waves.observe(signature, who, now, variant, score)
-        if self.wave_feed is not None:
-            self.wave_feed.publish(signature, who, now, variant)
-        return check
+            return self.waves.observe(signature, who, now, variant, score)
 
     def rare_words(self, normalized: str) -> set[str]:
         """Words of 4+ letters the global model (almost) never saw in training."""

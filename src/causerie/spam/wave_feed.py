@@ -4,8 +4,9 @@ Each process keeps its own :class:`~causerie.spam.waves.WaveDetector`; alone,
 behind a balancer spreading comments over N processes, a wave would be held
 only from about its (2N+1)-th copy. With Redis, every process appends what it
 observed (signature, author and wording hashes, time: no text, no name) to
-one capped stream and, at most every ``interval`` seconds, replays what the
-others appended into its own detector, so every process counts every copy.
+one capped stream and replays what the others appended into its own
+detector, both at most every ``interval`` seconds (one pipelined round trip),
+so every process counts every copy within about two intervals.
 
 A missing or failing Redis costs nothing but the sharing: the process goes
 on counting alone and tries again later.
@@ -30,6 +31,7 @@ STREAM = "causerie:spam:waves"
 # About a busy day of long comments; older observations are outside any window anyway.
 MAX_ENTRIES = 50_000
 RETRY_AFTER = 5.0
+MAX_BATCH = 1000
 
 
 class RedisWaveFeed:
@@ -50,30 +52,41 @@ class RedisWaveFeed:
         self._last_id = "$"
         self._next_pull = 0.0
         self._down_until = 0.0
+        # Sent together at the next pull: one round trip per interval, not per comment.
+        self._outbox: list[dict[str, Any]] = []
 
     def publish(self, signature: Signature, author: int | None, now: float, variant: int) -> None:
-        """Append one observation (nothing personal: hashes and a signature)."""
-        if self._clock() < self._down_until:
+        """Queue one observation (nothing personal: hashes and a signature)."""
+        if len(self._outbox) >= MAX_BATCH:
+            return  # Redis has been away a while: the copies already queued are enough
+        self._outbox.append(
+            {
+                "p": self._me,
+                "s": signature.astype(np.uint32).tobytes(),
+                "a": -1 if author is None else author,
+                "t": repr(now),
+                "v": variant,
+            }
+        )
+
+    def flush(self) -> None:
+        """Send the queued observations in one pipeline."""
+        if not self._outbox:
             return
-        fields = {
-            "p": self._me,
-            "s": signature.astype(np.uint32).tobytes(),
-            "a": -1 if author is None else author,
-            "t": repr(now),
-            "v": variant,
-        }
-        try:
-            self.client.xadd(self.stream, fields, maxlen=MAX_ENTRIES, approximate=True)
-        except Exception as exc:  # any Redis failure: count alone for a while
-            self._pause(exc)
+        batch, self._outbox = self._outbox, []
+        pipe = self.client.pipeline(transaction=False)
+        for fields in batch:
+            pipe.xadd(self.stream, fields, maxlen=MAX_ENTRIES, approximate=True)
+        pipe.execute()
 
     def pull(self, detector: WaveDetector) -> int:
-        """Replay the other processes' new observations into ``detector``; how many."""
+        """Send what is queued, then replay the others' new observations; how many."""
         now = self._clock()
         if now < self._next_pull or now < self._down_until:
             return 0
         self._next_pull = now + self.interval
         try:
+            self.flush()
             if self._last_id == "$":
                 # First call: start from the end, older copies are another process's past.
                 latest = self.client.xrevrange(self.stream, count=1)

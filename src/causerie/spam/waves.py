@@ -48,6 +48,8 @@ LINK, MAIL, CODE = "qqlinkqq", "qqmailqq", "qqcodeqq"
 MASKS = frozenset({LINK, MAIL, CODE})
 _TOKEN_RE = re.compile(r"[^\W_]+")
 _DIGITS_RE = re.compile(r"\d+")
+_ANY_DIGIT_RE = re.compile(r"\d")
+_CODE_RE = re.compile(r"(?<![^\W_])(?=[^\W_]*\d)[^\W_]{20,}")
 _PRIME = np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 _SHINGLE = 5
@@ -135,13 +137,11 @@ def masked_tokens(normalized: str) -> list[str]:
     text = _EMAIL_RE.sub(f" {MAIL} ", normalized) if "@" in normalized else normalized
     if "httplink" in text:
         text = _LINK_RE.sub(f" {LINK} ", text)
-    out: list[str] = []
-    for token in _TOKEN_RE.findall(text):
-        if any(ch.isdigit() for ch in token):
-            # A wallet or a long handle-with-digits: one mask; else numbers become 0.
-            token = CODE if len(token) >= 20 else _DIGITS_RE.sub("0", token)
-        out.append(token)
-    return out
+    if _ANY_DIGIT_RE.search(text):
+        # A wallet, a hash or a long handle-with-digits: one mask; other numbers become 0.
+        text = _CODE_RE.sub(f" {CODE} ", text)
+        text = _DIGITS_RE.sub("0", text)
+    return _TOKEN_RE.findall(text)
 
 
 def content_words(tokens: list[str]) -> int:
