@@ -34,9 +34,7 @@ def stream(redis_url: str) -> Iterator[tuple[Any, str]]:
 def _process(model: GlobalModel, client: Any, name: str) -> Filter:
     feed = RedisWaveFeed(client, stream=name, interval=0.0)
     waves = WaveDetector(WaveSettings(min_score=0.0))
-    spam_filter = Filter(model, MemoryLearningLog(), waves=waves, wave_feed=feed)
-    feed.pull(waves)  # a process starts listening when it starts
-    return spam_filter
+    return Filter(model, MemoryLearningLog(), waves=waves, wave_feed=feed)
 
 
 def test_copies_seen_by_other_processes_count(

@@ -14,6 +14,7 @@ on counting alone and tries again later.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 import time
@@ -28,6 +29,13 @@ from causerie.spam.waves import WaveDetector
 log = logging.getLogger(__name__)
 
 STREAM = "causerie:spam:waves"
+
+
+def stream_name(instance_secret: str) -> str:
+    """The stream of one instance (named after a hash of its secret, never the secret)."""
+    return f"{STREAM}:{hashlib.sha256(instance_secret.encode()).hexdigest()[:16]}"
+
+
 # About a busy day of long comments; older observations are outside any window anyway.
 MAX_ENTRIES = 50_000
 RETRY_AFTER = 5.0
@@ -49,7 +57,9 @@ class RedisWaveFeed:
         self.interval = interval
         self._clock = clock
         self._me = secrets.token_hex(6)
-        self._last_id = "$"
+        # From this process's start: what others saw before is their past (a
+        # replay of the whole stream would stall the first comment for seconds).
+        self._last_id = f"{int(time.time() * 1000)}-0"
         self._next_pull = 0.0
         self._down_until = 0.0
         # Sent together at the next pull: one round trip per interval, not per comment.
@@ -87,11 +97,6 @@ class RedisWaveFeed:
         self._next_pull = now + self.interval
         try:
             self.flush()
-            if self._last_id == "$":
-                # First call: start from the end, older copies are another process's past.
-                latest = self.client.xrevrange(self.stream, count=1)
-                self._last_id = latest[0][0] if latest else "0-0"
-                return 0
             answer = self.client.xread({self.stream: self._last_id}, count=1000)
         except Exception as exc:  # any Redis failure: count alone for a while
             self._pause(exc)
