@@ -40,6 +40,9 @@ from causerie.spam.waves import (
     variant_hash,
 )
 
+# Live decisions mark a wave; an import's labels ("admin") are old history and
+# would fill the detector's memory with templates of years ago.
+WAVE_MARKERS = frozenset({"moderator", "akismet_key"})
 # Only the start of a very long comment is read: cost grows with length, and
 # no training text was longer than ~2,200 characters.
 MAX_CHARS = 5000
@@ -254,7 +257,7 @@ class Filter:
         if example.source not in TRUSTED_SOURCES:
             return
         analysis = self.analyse(example.sample)
-        if self.waves is not None:
+        if self.waves is not None and example.source in WAVE_MARKERS:
             # One decision marks the whole wave, on every site of the instance.
             signature = self.waves.signature(analysis.normalized)
             self.waves.mark(signature, example.is_spam, example.created)
