@@ -45,6 +45,8 @@ def test_the_curves_show_and_a_preset_saves(
         "rtl" if lang == "ar" else "ltr"
     )
     assert serious_violations(page, axe) == []
+    marked = "#settings-spam table.spam-curve tr[aria-current='true'] th"
+    before = page.locator(marked).first.text_content()
     choice = section.get_by_label(t(lang, "settings.spam_sensitivity"))
     choice.select_option("strict")
     section.get_by_role(
@@ -53,6 +55,11 @@ def test_the_curves_show_and_a_preset_saves(
     page.wait_for_function("document.getElementById('status').textContent.length > 0")
     settled(page)
     assert admin.get("/sites/default/settings")["spam_sensitivity"] == "strict"
+    # The tables now mark the strict threshold's row, lower than the balanced one.
+    page.wait_for_function(f"document.querySelector({marked!r}).textContent !== {before!r}")
+    after = page.locator(marked).first.text_content()
+    assert before and after
+    assert float(after.replace(",", ".")) < float(before.replace(",", "."))
     choice.select_option("custom")
     section.get_by_label(t(lang, "settings.spam_threshold")).fill("0.7")
     section.get_by_role(

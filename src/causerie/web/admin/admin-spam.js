@@ -58,7 +58,7 @@
     }
     const error = el("p", { class: "error", role: "alert" });
     const tables = Object.entries(data.curves).map(([lang, curve]) => curveTable(lang, curve, data));
-    return el("form", { class: "settings", id: "settings-spam", "aria-labelledby": "settings-spam-title", onsubmit: async (e) => {
+    const form = el("form", { class: "settings", id: "settings-spam", "aria-labelledby": "settings-spam-title", onsubmit: async (e) => {
       e.preventDefault();
       error.textContent = "";
       const f = e.target.elements;
@@ -66,6 +66,9 @@
       try {
         await A.api("PUT", "/sites/" + encodeURIComponent(site) + "/settings", { spam_sensitivity: value });
         A.say(t("done.settings"));
+        /* Drawn again, so that each table marks the site's new threshold. */
+        const fresh = await spamSection(site);
+        if (fresh) form.replaceWith(fresh);
       } catch (err) {
         A.say(err.message);
         error.textContent = err.message;
@@ -77,6 +80,7 @@
       tables.length ? tables : el("p", { class: "empty" }, t("spam.no_curves")),
       error,
       el("div", { class: "form-buttons" }, el("button", { type: "submit", class: "primary" }, t("settings.save_section", { section: t("settings.section.spam") }))));
+    return form;
   }
 
   (A.settingsSections = A.settingsSections || []).push(spamSection);
