@@ -86,7 +86,7 @@ class WaveSettings:
     window_seconds: float = 72 * 3600.0
     # A moderator's mark outlives the window: campaigns come back.
     mark_seconds: float = 14 * 24 * 3600.0
-    # About 2.7 KB per cluster (mostly the band index): 10,000 cost ~27 MB a process.
+    # About 2 KB per cluster (mostly the band index): 10,000 cost ~20 MB a process.
     capacity: int = 10_000
     max_author_hashes: int = 8
 
