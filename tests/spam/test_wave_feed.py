@@ -69,3 +69,16 @@ def test_without_redis_a_process_counts_alone(tiny_model: GlobalModel) -> None:
         for text, author in zip(PRAISE_COPIES[:3], "abc", strict=True)
     ]
     assert [v.verdict for v in verdicts] == [Verdict.HAM, Verdict.HAM, Verdict.SPAM]
+
+
+def test_redis_keeps_nothing_older_than_the_window(
+    tiny_model: GlobalModel, stream: tuple[Any, str]
+) -> None:
+    client, name = stream
+    client.xadd(name, {"p": "old", "s": b"", "a": 1, "t": "0", "v": 0}, id="1000-0")
+    feed = RedisWaveFeed(client, stream=name, interval=0.0, keep_seconds=3600.0)
+    spam_filter = Filter(tiny_model, MemoryLearningLog(), waves=WaveDetector(), wave_feed=feed)
+    spam_filter.check(CommentSample(PRAISE_COPIES[0], author="a"))
+    ids = [entry_id for entry_id, _ in client.xrange(name)]
+    assert b"1000-0" not in ids and len(ids) == 1
+    assert 0 < client.ttl(name) <= 3600

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from causerie.spam.memory import Signature
-from causerie.spam.waves import WaveDetector
+from causerie.spam.waves import WaveDetector, WaveSettings
 
 log = logging.getLogger(__name__)
 
@@ -51,10 +51,12 @@ class RedisWaveFeed:
         stream: str = STREAM,
         interval: float = 0.2,
         clock: Callable[[], float] = time.monotonic,
+        keep_seconds: float = WaveSettings().window_seconds,
     ) -> None:
         self.client = client
         self.stream = stream
         self.interval = interval
+        self.keep_seconds = keep_seconds
         self._clock = clock
         self._me = secrets.token_hex(6)
         # From this process's start: what others saw before is their past (a
@@ -87,6 +89,10 @@ class RedisWaveFeed:
         pipe = self.client.pipeline(transaction=False)
         for fields in batch:
             pipe.xadd(self.stream, fields, maxlen=MAX_ENTRIES, approximate=True)
+        # Nothing older than the detector's window stays in Redis (author hashes included).
+        oldest = int((time.time() - self.keep_seconds) * 1000)
+        pipe.xtrim(self.stream, minid=f"{oldest}-0", approximate=False)
+        pipe.expire(self.stream, int(self.keep_seconds))
         pipe.execute()
 
     def pull(self, detector: WaveDetector) -> int:
