@@ -110,6 +110,17 @@ def test_copies_spread_beyond_the_window_are_no_wave() -> None:
     assert held == [False, False, False, False]
 
 
+def test_templates_unseen_for_a_window_are_forgotten() -> None:
+    detector = WaveDetector(WaveSettings(window_seconds=3600.0))
+    observe(detector, COPIES[0], "a", now=0.0)
+    observe(detector, PRAISE_COPIES[0], "b", now=100.0)
+    assert len(detector) == 2
+    observe(
+        detector, "Une toute autre remarque sur le budget municipal voté hier soir", "c", 5000.0
+    )
+    assert len(detector) == 1  # both older templates dropped, with their author hashes
+
+
 def test_a_moderators_spam_mark_catches_every_later_copy() -> None:
     detector = WaveDetector()
     observe(detector, COPIES[0], "a")

@@ -304,6 +304,7 @@ class WaveDetector:
             cluster.variants.clear()
 
     def _create(self, signature: Signature, now: float) -> Cluster:
+        self._forget_stale(now)
         while len(self._clusters) >= self.settings.capacity:
             self._evict()
         cid = next(self._ids)
@@ -312,6 +313,16 @@ class WaveDetector:
         for key in _band_keys(signature):
             self._bands[key] = cid
         return cluster
+
+    def _forget_stale(self, now: float) -> None:
+        """Drop clusters unseen for a window (their mark over too), least recent first."""
+        s = self.settings
+        while self._clusters:
+            cluster = next(iter(self._clusters.values()))
+            marked = cluster.mark is not Mark.NONE and now - cluster.marked_at <= s.mark_seconds
+            if marked or now - cluster.last_seen <= s.window_seconds:
+                return
+            self._evict()
 
     def _evict(self) -> None:
         cid, oldest = self._clusters.popitem(last=False)
