@@ -209,6 +209,7 @@ class WaveDetector:
         self._bands: dict[int, int] = {}
         self._ids = itertools.count(1)
         self._anonymous = itertools.count(1 << 40)
+        self._waves_held = 0
 
     def __len__(self) -> int:
         return len(self._clusters)
@@ -244,12 +245,14 @@ class WaveDetector:
         if len(cluster.variants) < limit and variant not in cluster.variants:
             cluster.variants.append(variant)
         check = self._judge(cluster, score)
+        if check.held and not cluster.held:
+            self._waves_held += 1
         cluster.held += check.held
         return check
 
     def clusters_held(self) -> int:
-        """How many remembered clusters held at least one comment (for reports)."""
-        return sum(1 for c in self._clusters.values() if c.held)
+        """How many clusters ever held a comment, forgotten ones included (for reports)."""
+        return self._waves_held
 
     def mark(self, signature: Signature | None, is_spam: bool, now: float) -> None:
         """A moderator's decision on one copy: the whole cluster is spam (or a legit repeat)."""
