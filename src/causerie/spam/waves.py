@@ -10,7 +10,9 @@ of its *masked* text (links, e-mails, numbers, wallets, emoji and punctuation
 replaced or dropped), then looked up by locality-sensitive hashing (16 bands
 of 4 rows) among the clusters of the window. A comment is held as a ``wave``
 when its cluster, counting it, has at least ``min_copies`` copies from at
-least ``min_authors`` distinct authors. A moderator's "spam" on one copy
+least ``min_authors`` distinct authors in at least ``min_variants`` wordings,
+and the model's own score is at least ``min_score`` (settings and reasons in
+:class:`WaveSettings`; figures in docs/spam.md). A moderator's "spam" on one copy
 marks the cluster, so every later copy is held however few there were; a
 "not spam" marks it as a legitimate repeat that is never held.
 
