@@ -1,5 +1,8 @@
 """Online learning on a new campaign: ``python bench/spam_learning.py [--data ../shared/data]``.
 
+``--units [--jobs 2]``: the same on every held-out unit with spam, up to 20
+decisions (bench/spam_learning_units.py).
+
 A French crypto scam ("Veltrix", varied wording, no links or phone numbers)
 that the global model lets through. A moderator marks the first k messages
 as spam (k = 1..5); we report how many of the *other* messages are then
@@ -67,7 +70,14 @@ def main() -> None:
     """Print caught share and ham FPR after each moderator decision."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data")
+    parser.add_argument("--units", action="store_true", help="every held-out unit (slow)")
+    parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
+    if args.units:
+        from spam_learning_units import run
+
+        run(args.data, args.jobs)
+        return
     spam_filter = Filter.load(log=MemoryLearningLog(), refresh_interval=0.0, remember_spam=False)
     missed = [t for t in CAMPAIGN if not spam_filter.check(CommentSample(t, site=SITE)).is_spam]
     print(f"campaign: {len(CAMPAIGN)} messages, global model misses {len(missed)}")

@@ -291,6 +291,7 @@ def test_a_new_comment_is_classified_on_everything_and_stored_whole(
         same_text_recent=0,
         author_rate_10min=0,
         article_title="Le tram",  # the post the comment is about (generic praise is not)
+        spam_sensitivity="balanced",
     )
     stored = service.store.comment(first.json()["id"])
     assert stored is not None
@@ -380,6 +381,7 @@ def test_an_edit_is_checked_as_the_comment_it_becomes(make_sqlite_client: MakeCl
         url="https://lina.example",
         site="default",
         site_languages=("fr",),
+        spam_sensitivity="balanced",
     )
     stored = store.comment(comment["id"])
     assert stored is not None and stored.state.value == "spam"

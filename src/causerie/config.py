@@ -90,6 +90,8 @@ class Settings:
     spam_filter: bool = True
     # The toxicity model (docs/moderation.md); each site chooses its policy.
     toxicity_filter: bool = True
+    # Hold the third copy of a new template from 2+ authors (docs/spam.md, waves).
+    spam_waves: bool = True
     # Days after which spam verdicts of kind `discard` are purged.
     discard_retention_days: int = 7
     # Privacy (docs/privacy.md): days before e-mail, IP hash/prefix and user agent

@@ -188,7 +188,7 @@ def build_runtime(settings: Settings, *, spam_filter: bool = True) -> Runtime:
     # Without a configured secret, one is generated once and kept in the database.
     secret = settings.secret or stores.comments.meta_setdefault("secret", new_secret())
     stores.comments.ensure_site(DEFAULT_SITE)
-    spam = _spam_filter(settings, stores.learning) if spam_filter else PassThroughFilter()
+    spam = _spam_filter(settings, stores.learning, secret) if spam_filter else PassThroughFilter()
     toxicity = _toxicity_judge(settings, engine) if spam_filter else None
     limiter = _rate_limiter(settings)
     comments = CommentService(
@@ -334,7 +334,7 @@ def _outbox_worker(
     )
 
 
-def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:
+def _spam_filter(settings: Settings, learning: LearningLog, secret: str) -> SpamFilter:
     """The shipped model with the site layer learning from the database."""
     if not settings.spam_filter:
         return PassThroughFilter()
@@ -343,7 +343,23 @@ def _spam_filter(settings: Settings, learning: LearningLog) -> SpamFilter:
     except ImportError:
         log.warning("spam filter not available; every comment follows the moderation mode")
         return PassThroughFilter()
-    loaded: SpamFilter = Filter.load(log=learning)
+    from causerie.spam.waves import WaveDetector
+
+    # Each process counts waves; with Redis it also counts the others' copies
+    # (docs/deployment.md). Moderators' marks reach all through the learning log.
+    waves = WaveDetector() if settings.spam_waves else None
+    feed = None
+    if waves is not None and settings.redis_url:
+        import redis
+
+        from causerie.spam.wave_feed import RedisWaveFeed, stream_name
+
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=0.05, socket_connect_timeout=0.5
+        )
+        # One stream per instance: two instances sharing a Redis do not share waves.
+        feed = RedisWaveFeed(client, stream=stream_name(secret))
+    loaded: SpamFilter = Filter.load(log=learning, waves=waves, wave_feed=feed)
     return loaded
 
 

@@ -214,3 +214,14 @@ def test_counts_are_written_on_shutdown(akismet_app: FastAPI) -> None:
     (record,) = akismet_app.state.runtime.api_keys.find(key)
     store = SqlApiKeyStore(akismet_app.state.runtime.engine)
     assert store.calls_in_month(record.id, current_month()) == 3
+
+
+def test_the_keys_site_sensitivity_is_honoured(akismet_app: FastAPI, http: TestClient) -> None:
+    key = new_key(akismet_app)
+    runtime = akismet_app.state.runtime
+    runtime.spam.model.bias = -1.0  # every plain comment scores about 0.27
+    record = runtime.api_keys.lookup(key)
+    text = "Merci pour cet article."
+    assert check(http, key, comment_content=text)[0] == "false"
+    runtime.comments.store.update_site_settings(record.site_name, {"spam_sensitivity": "0.2"})
+    assert check(http, key, comment_content=text)[0] == "true"

@@ -11,7 +11,8 @@ from causerie.api.admin_pages import admin_catalog
 from causerie.api.http import JSONBody, request_lang
 from causerie.api.moderation import Changing, Reading, moderation
 from causerie.api.overview_chart import SERIES, ChartText, chart_svg
-from causerie.api.state import web_of
+from causerie.api.spam_curves import curves_view
+from causerie.api.state import runtime_of, web_of
 from causerie.config import MODERATION_MODES
 from causerie.core.accounts import Session
 from causerie.core.errors import InvalidField
@@ -20,6 +21,7 @@ from causerie.core.oidc import PRESETS
 from causerie.core.overview import DAY, overview_data
 from causerie.core.readers import METHODS
 from causerie.core.sites import CLOSE_FROM, REPORT_ACTIONS, TOXICITY_POLICIES, WHO_MAY_COMMENT
+from causerie.spam.sensitivity import parse_sensitivity
 
 router = APIRouter(tags=["moderation"])
 
@@ -62,6 +64,8 @@ EDITABLE: dict[str, tuple[type, int, int]] = {
     "toxicity_policy": (str, 0, 0),
     "toxicity_threshold": (int, 0, 99),
     "toxicity_reject_threshold": (int, 0, 100),
+    # The spam filter (docs/spam.md): a preset name or a threshold, see _check.
+    "spam_sensitivity": (str, 0, 0),
 }
 # Settings with a fixed set of values.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -123,6 +127,12 @@ def put_settings(request: Request, name: str, body: dict[str, Any], session: Cha
 def _check(key: str, value: Any) -> Any:
     if key not in EDITABLE:
         raise InvalidField("field_invalid", field=key)
+    if key == "spam_sensitivity":
+        # "strict" / "balanced" / "relaxed", or a number (JSON number or text) in range.
+        sensitivity = parse_sensitivity(value)
+        if sensitivity is None:
+            raise InvalidField("field_invalid", field=key)
+        return sensitivity
     kind, low, high = EDITABLE[key]
     ok = False
     if kind is bool:
@@ -157,6 +167,15 @@ def _is_origin(value: str) -> bool:
     if not value.startswith(("http://", "https://")) or value.endswith("/"):
         return False
     return "/" not in value.split("://", 1)[1]
+
+
+@router.get("/api/admin/sites/{name}/spam-curves", summary="Expected precision / recall")
+def spam_curves(request: Request, name: str, session: Reading) -> JSONBody:
+    """For the site's languages: precision, recall and genuine comments held per threshold."""
+    service = moderation(request)
+    site = service.site(session, name)
+    conf = service.comments.site_settings(site)
+    return JSONBody(curves_view(site.name, conf, runtime_of(request).spam))
 
 
 # -- overview ---------------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import replace
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
@@ -29,6 +30,7 @@ from causerie.api.akismet_protocol import (
     text_answer,
 )
 from causerie.api.state import runtime_of
+from causerie.core.errors import NotFound
 from causerie.core.identity import hash_ip
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
 
@@ -132,6 +134,15 @@ def _is_test(params: dict[str, str]) -> bool:
     return params.get("is_test", "").strip().lower() in ("1", "true", "yes")
 
 
+def _sensitivity(request: Request, site_name: str) -> str:
+    """The key's site's spam sensitivity (sites are cached per process: no query)."""
+    comments = runtime_of(request).comments
+    try:
+        return comments.site_settings(comments.site(site_name)).spam_sensitivity
+    except NotFound:
+        return ""
+
+
 def _spam_filter(request: Request) -> SpamFilter:
     spam: SpamFilter = runtime_of(request).spam
     return spam
@@ -167,6 +178,7 @@ def comment_check(request: Request, parsed: Parsed) -> Response:
         verdict = Verdict.SPAM
     elif params.get("user_role", "").strip().lower() != "administrator":
         sample = sample_of(params, answer.site_name, runtime_of(request).secret)
+        sample = replace(sample, spam_sensitivity=_sensitivity(request, answer.site_name))
         verdict = _spam_filter(request).check(sample).verdict
     is_spam = verdict is not Verdict.HAM
     state.meter.count(

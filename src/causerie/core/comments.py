@@ -248,6 +248,7 @@ class CommentService:
             seconds_to_submit=data.seconds_to_submit,
             same_text_recent=activity.same_text_last_10_minutes,
             author_rate_10min=activity.by_ip_last_10_minutes,
+            spam_sensitivity=conf.spam_sensitivity,
         )
         verdict = self.spam.check(sample)
         toxic = assess(self.toxicity, conf, text, reader.lang, site.name)
@@ -395,6 +396,7 @@ class CommentService:
             url=new_website or "",
             site=site.name,
             site_languages=conf.languages,
+            spam_sensitivity=conf.spam_sensitivity,
         )
         verdict = self.spam.check(sample)
         html = markup.render(new_text)

@@ -8,6 +8,7 @@ from typing import Any
 
 from causerie.config import MODERATION_MODES, Settings
 from causerie.core.errors import CauserieError
+from causerie.spam.sensitivity import parse_sensitivity
 from causerie.store.records import SiteRecord
 
 DEFAULT_SITE = "default"
@@ -68,6 +69,9 @@ class SiteSettings:
     toxicity_policy: str = "hold"
     toxicity_threshold: int = 0
     toxicity_reject_threshold: int = 0
+    # The spam filter's sensitivity on this site: "strict", "balanced", "relaxed" or a
+    # threshold such as "0.7" (causerie.spam.sensitivity; docs/spam.md).
+    spam_sensitivity: str = "balanced"
 
     @classmethod
     def for_site(cls, settings: Settings, site: SiteRecord | None) -> SiteSettings:
@@ -119,4 +123,6 @@ class SiteSettings:
             raise CauserieError("field_invalid", field="auto_close_from")
         if clean.get("toxicity_policy", self.toxicity_policy) not in TOXICITY_POLICIES:
             raise CauserieError("field_invalid", field="toxicity_policy")
+        if parse_sensitivity(clean.get("spam_sensitivity", self.spam_sensitivity)) is None:
+            raise CauserieError("field_invalid", field="spam_sensitivity")
         return dataclasses.replace(self, **clean)

@@ -26,12 +26,24 @@ from causerie.spam.memory import Signature, minhash
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.reputation import DomainReputation
+from causerie.spam.sensitivity import threshold_for
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, LearningLimits, SiteLayer
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
+from causerie.spam.waves import (
+    NOT_A_WAVE,
+    WaveCheck,
+    WaveDetector,
+    WaveFeed,
+    author_hash,
+    variant_hash,
+)
 
+# Live decisions mark a wave; an import's labels ("admin") are old history and
+# would fill the detector's memory with templates of years ago.
+WAVE_MARKERS = frozenset({"moderator", "akismet_key"})
 # Only the start of a very long comment is read: cost grows with length, and
 # no training text was longer than ~2,200 characters.
 MAX_CHARS = 5000
@@ -47,6 +59,13 @@ class Analysis:
     text_logit: float
     base_logit: float
     context: tuple[SpamReason, ...]
+
+
+def wave_reason(wave: WaveCheck) -> SpamReason:
+    """The reason shown for a comment held as part of a campaign wave."""
+    if wave.marked:
+        return SpamReason("wave_marked", {"count": wave.copies}, 10.0)
+    return SpamReason("wave", {"count": wave.copies, "authors": wave.authors}, 10.0)
 
 
 def _sigmoid(x: float) -> float:
@@ -68,6 +87,9 @@ class Filter:
         max_reasons: int = 3,
         remember_spam: bool = True,
         clock: Callable[[], float] = time.monotonic,
+        waves: WaveDetector | None = None,
+        wave_clock: Callable[[], float] = time.time,
+        wave_feed: WaveFeed | None = None,
     ) -> None:
         self.model = model
         self.log: LearningLog = log if log is not None else MemoryLearningLog()
@@ -87,6 +109,11 @@ class Filter:
             self.log, self._apply, self.limits, refresh_interval=refresh_interval, clock=clock
         )
         self._lock = self._layers.lock
+        # Campaign waves of the whole instance (None: off, e.g. in evaluations).
+        self.waves = waves
+        self._wave_clock = wave_clock
+        # Other processes' observations (Redis), so that each counts every copy.
+        self.wave_feed = wave_feed
 
     @property
     def _sites(self) -> dict[str, SiteLayer]:
@@ -124,6 +151,12 @@ class Filter:
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
+        wave = self._wave(sample, analysis, score)
+        if wave.held:
+            site_reasons.append(wave_reason(wave))
+            if verdict is Verdict.HAM:
+                # Held for a moderator, never discarded on repetition alone.
+                verdict, score = Verdict.SPAM, max(score, self._threshold(sample))
         # Remember blatant spam on its own evidence, so edited copies are caught
         # too. Only blatant: remembering every spam verdict would also remember
         # the filter's own false positives and push their look-alikes over.
@@ -168,15 +201,37 @@ class Filter:
                     reasons.append(SpamReason("near_duplicate", params, boost))
         return reasons, signature
 
+    def _wave(self, sample: CommentSample, analysis: Analysis, score: float) -> WaveCheck:
+        if self.waves is None:
+            return NOT_A_WAVE
+        signature = self.waves.signature(analysis.normalized)
+        if signature is None:
+            return NOT_A_WAVE
+        who = author_hash(sample.author, sample.email, sample.ip_hash)
+        now = self._wave_clock()
+        variant = variant_hash(analysis.normalized)
+        with self._lock:
+            if self.wave_feed is not None:
+                # Queued first: a pull due now sends it at once (one round trip).
+                self.wave_feed.publish(signature, who, now, variant)
+                self.wave_feed.pull(self.waves)
+            return self.waves.observe(signature, who, now, variant, score)
+
     def rare_words(self, normalized: str) -> set[str]:
         """Words of 4+ letters the global model (almost) never saw in training."""
         known = self.model.is_known_word
         return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
+    def _threshold(self, sample: CommentSample) -> float:
+        # A site's own sensitivity (core.sites) moves or replaces the model's threshold.
+        if not sample.spam_sensitivity:
+            return self.spam_threshold
+        return threshold_for(sample.spam_sensitivity, self.spam_threshold)
+
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:
             return Verdict.DISCARD
-        return Verdict.SPAM if score >= self.spam_threshold else Verdict.HAM
+        return Verdict.SPAM if score >= self._threshold(sample) else Verdict.HAM
 
     def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
         """Teach the site's layer from a trusted decision; other sources are ignored."""
@@ -196,6 +251,10 @@ class Filter:
         analysis = self.analyse(example.sample)
         domains = self._domains.setdefault(example.site, DomainReputation())
         domains.learn(example.sample, example.is_spam)
+        if self.waves is not None and example.source in WAVE_MARKERS:
+            # One decision marks the whole wave, on every site of the instance.
+            signature = self.waves.signature(analysis.normalized)
+            self.waves.mark(signature, example.is_spam, example.created)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
         total = current + layer.logit(analysis.hashed, analysis.text_logit)

@@ -177,6 +177,16 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "similaire à {percent} % à un spam récent sur ce site",
         "ar": "مشابه بنسبة {percent}% لرسالة مزعجة حديثة على هذا الموقع",
     },
+    "wave": {
+        "en": "copy {count} of the same template from {authors} authors: a campaign wave",
+        "fr": "copie n° {count} d'un même modèle envoyé par {authors} auteurs : une vague de spam",
+        "ar": "النسخة رقم {count} من القالب نفسه من {authors} كتّاب: موجة رسائل مزعجة",
+    },
+    "wave_marked": {
+        "en": "same template as a comment moderators marked as spam ({count} copies)",
+        "fr": "même modèle qu'un commentaire marqué spam par les modérateurs ({count} copies)",
+        "ar": "القالب نفسه لتعليق صنفه المشرفون رسالة مزعجة ({count} نسخ)",
+    },
     "honeypot": {
         "en": "filled in a hidden field that only robots see",
         "fr": "a rempli un champ caché que seuls les robots voient",

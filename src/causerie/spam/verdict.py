@@ -56,6 +56,8 @@ class CommentSample:
     # post from praise that fits any post.
     article_title: str = ""
     article_text: str = ""
+    # The site's spam sensitivity (causerie.spam.sensitivity); "": the model's threshold.
+    spam_sensitivity: str = ""
 
 
 @dataclass(frozen=True)
