@@ -32,9 +32,10 @@ COPIES = [
     TEMPLATE.format(phone="+229 90 90 90 90", mail="k@zmail.com", emoji=""),
 ]
 # Blog spam that says nothing the model knows: only its repetition gives it away.
+# A testimonial template the shipped model alone lets through (scores ≈ 0.6-0.66).
 PRAISE = (
-    "Lucky me I came across your website by chance {n}, I have bookmarked it for later "
-    "and will surely come back to read more of your great posts {emoji}"
+    "Honestly this changed the way I see things {n}, I discovered it recently "
+    "and I recommend it to everyone here {emoji}"
 )
 PRAISE_COPIES = [
     PRAISE.format(n=n, emoji=e) for n, e in (("", ""), ("today", "🙂"), ("!!", "👍"), ("2", "✨"))
