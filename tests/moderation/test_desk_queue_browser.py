@@ -137,6 +137,7 @@ def test_each_decision_of_the_desk_reaches_the_api(browser: Any, fresh: LiveServ
     page.wait_for_selector(f"#c{rejected}", state="detached")
     page.locator(f"#c{featured}").get_by_role("button", name="Feature", exact=True).click()
     page.wait_for_selector(f"#c{featured}", state="detached")
+    settled(page)  # the emptied queue is drawn again once the decision is stored
     show(page, "#/queue/reported")
     page.locator(f"#c{kept}").get_by_role("button", name="Keep", exact=True).click()
     page.wait_for_selector(f"#c{kept}", state="detached")
