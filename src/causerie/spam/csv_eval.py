@@ -82,8 +82,14 @@ def _sample(row: dict[str, str]) -> CommentSample:
     )
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, CommentSample, bool]]:
-    """Rows of a labelled CSV as (line, sample, is_spam); raises EvalInputError."""
+def labelled_rows(
+    path: Path, labels: dict[str, bool]
+) -> Iterator[tuple[int, dict[str, str], bool]]:
+    """Rows of a CSV with ``content`` and ``label`` columns as (line, row, truth).
+
+    ``labels`` maps each accepted label to its truth (spam/ham, offensive/clean);
+    any problem with the file raises EvalInputError with the file and line.
+    """
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
@@ -96,17 +102,24 @@ def read_rows(path: Path) -> Iterator[tuple[int, CommentSample, bool]]:
             reader.fieldnames = header
             for row in reader:
                 label = (row.get("label") or "").strip().lower()
-                if label not in LABELS:
+                if label not in labels:
+                    named = " or ".join(labels)
                     raise EvalInputError(
-                        f"{path}:{reader.line_num}: label must be spam or ham, not {label!r}"
+                        f"{path}:{reader.line_num}: label must be {named}, not {label!r}"
                     )
-                yield reader.line_num, _sample(row), LABELS[label]
+                yield reader.line_num, row, labels[label]
     except FileNotFoundError as exc:
         raise EvalInputError(f"{path}: no such file") from exc
     except UnicodeDecodeError as exc:
         raise EvalInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     except (csv.Error, IsADirectoryError, PermissionError) as exc:
         raise EvalInputError(f"{path}: cannot read as CSV ({exc})") from exc
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, CommentSample, bool]]:
+    """Rows of a labelled CSV as (line, sample, is_spam); raises EvalInputError."""
+    for line, row, truth in labelled_rows(path, LABELS):
+        yield line, _sample(row), truth
 
 
 def evaluate_csv(

@@ -14,15 +14,13 @@ of JSON, like ``causerie spam eval``: ``{"n", "offensive", "clean",
 
 from __future__ import annotations
 
-import csv
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from causerie.spam.csv_eval import Confusion, EvalInputError
+from causerie.spam.csv_eval import Confusion, EvalInputError, labelled_rows
 from causerie.toxicity.classifier import ToxicityModel
 
-REQUIRED = ("content", "label")
 LABELS = {"offensive": True, "clean": False}
 
 __all__ = ["EvalInputError", "evaluate_csv", "read_rows", "summary"]
@@ -30,34 +28,8 @@ __all__ = ["EvalInputError", "evaluate_csv", "read_rows", "summary"]
 
 def read_rows(path: Path) -> Iterator[tuple[int, str, str, bool]]:
     """Rows of a labelled CSV as (line, content, lang, is_offensive); raises EvalInputError."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            reader = csv.DictReader(f)
-            header = [h.strip().lower() for h in reader.fieldnames or []]
-            missing = [c for c in REQUIRED if c not in header]
-            if missing:
-                raise EvalInputError(
-                    f"{path}: missing column(s) {', '.join(missing)} in the header row"
-                )
-            reader.fieldnames = header
-            for row in reader:
-                label = (row.get("label") or "").strip().lower()
-                if label not in LABELS:
-                    raise EvalInputError(
-                        f"{path}:{reader.line_num}: label must be offensive or clean, not {label!r}"
-                    )
-                yield (
-                    reader.line_num,
-                    row.get("content") or "",
-                    row.get("lang") or "",
-                    LABELS[label],
-                )
-    except FileNotFoundError as exc:
-        raise EvalInputError(f"{path}: no such file") from exc
-    except UnicodeDecodeError as exc:
-        raise EvalInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    except (csv.Error, IsADirectoryError, PermissionError) as exc:
-        raise EvalInputError(f"{path}: cannot read as CSV ({exc})") from exc
+    for line, row, truth in labelled_rows(path, LABELS):
+        yield line, row.get("content") or "", row.get("lang") or "", truth
 
 
 def evaluate_csv(
