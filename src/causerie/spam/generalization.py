@@ -109,21 +109,27 @@ class UnitResult:
     groups: dict[str, dict[str, float | int]] = field(default_factory=dict)
 
 
+def baseline_counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """The plain baseline's features: raw counts of char 2–5-grams (within words) and
+    word 1–2-grams, each hashed to 2**20 (the toxicity evaluation uses them too)."""
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    chars = HashingVectorizer(
+        analyzer="char_wb", ngram_range=(2, 5), n_features=1 << 20,
+        alternate_sign=False, norm=None,
+    )  # fmt: skip
+    words = HashingVectorizer(
+        analyzer="word", ngram_range=(1, 2), n_features=1 << 20,
+        alternate_sign=False, norm=None,
+    )  # fmt: skip
+    return sp.hstack([chars.transform(texts), words.transform(texts)]).tocsr()
+
+
 class Baseline:
     """TF-IDF (char 2–5 within words, word 1–2) + logistic regression."""
 
     def __init__(self, texts: Sequence[str]) -> None:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        chars = HashingVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), n_features=1 << 20,
-            alternate_sign=False, norm=None,
-        )  # fmt: skip
-        words = HashingVectorizer(
-            analyzer="word", ngram_range=(1, 2), n_features=1 << 20,
-            alternate_sign=False, norm=None,
-        )  # fmt: skip
-        self.counts = sp.hstack([chars.transform(texts), words.transform(texts)]).tocsr()
+        self.counts = baseline_counts(texts)
 
     def fit_predict(
         self,

@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from causerie.spam.generalization import baseline_counts
 from causerie.toxicity.datasets import FAMILY, UNITS, Example, load_all
 from causerie.toxicity.train import (
     DEFAULT_SETTINGS,
@@ -52,19 +53,6 @@ class UnitResult:
     baseline: Metrics
     thresholds: dict[str, float] = field(default_factory=dict)
     scripts: dict[str, dict[str, Metrics]] = field(default_factory=dict)
-
-
-def baseline_counts(texts: Sequence[str]) -> sp.csr_matrix:
-    """Raw counts of char 2–5-grams (within words) and word 1–2-grams, hashed to 2**20 each."""
-    from sklearn.feature_extraction.text import HashingVectorizer
-
-    chars = HashingVectorizer(
-        analyzer="char_wb", ngram_range=(2, 5), n_features=1 << 20, alternate_sign=False, norm=None
-    )
-    words = HashingVectorizer(
-        analyzer="word", ngram_range=(1, 2), n_features=1 << 20, alternate_sign=False, norm=None
-    )
-    return sp.hstack([chars.transform(texts), words.transform(texts)]).tocsr()
 
 
 def baseline_scores(
