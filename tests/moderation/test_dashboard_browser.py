@@ -18,14 +18,15 @@ pytestmark = pytest.mark.browser
 
 EMAIL = "admin@news.example"
 KEYS_EMAIL = "keys@news.example"
+RACE_EMAIL = "race@news.example"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """One server for the module, holding every comment, with accounts made by the real CLI.
 
-    The admin works on the default site; a moderator of the site ``keys`` alone has
-    a queue of their own, so the tests do not see each other's comments.
+    The admin works on the default site; moderators of the sites ``keys`` and ``race``
+    alone have queues of their own, so the tests do not see each other's comments.
     """
     tmp = tmp_path_factory.mktemp("dashboard")
     # The shipped model is the spam work's; these tests are about the dashboard.
@@ -36,9 +37,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     }
     live = start_server(env, tmp / "server.log")
     try:
-        for email, role in ((EMAIL, "admin"), (KEYS_EMAIL, "moderator")):
+        for email, site in ((EMAIL, None), (KEYS_EMAIL, "keys"), (RACE_EMAIL, "race")):
+            role = "moderator" if site else "admin"
             command = [sys.executable, "-m", "causerie", "user", "add", email, "--role", role]
-            command += ["--password-stdin"] + (["--site", "keys"] if role == "moderator" else [])
+            command += ["--password-stdin"] + (["--site", site] if site else [])
             added = subprocess.run(
                 command,
                 input=PASSWORD + "\n",
@@ -141,6 +143,46 @@ def test_keyboard_alone_clears_a_queue_of_50_mixed_comments(
                 "total"
             ]
     assert totals == {"pending": 0, "approved": 18, "spam": 16, "deleted": 16}
+    assert page.errors == []
+
+
+def test_a_late_answer_does_not_bring_back_a_comment_decided_after_it(
+    browser: Any, server: LiveServer
+) -> None:
+    """The second decision is taken while the first is still on its way; the first's
+    answer must not redraw the list from the server before the second has been sent,
+    or the second comment comes back and stays (the desk's flaky 50-key test)."""
+    for i in range(2):
+        _post(server, f"Commentaire en course {i}", "/race", site="race")
+    page = _logged_in(browser, server, email=RACE_EMAIL)
+    assert _count(page) == "2 comments"
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:
+        held.append(route)
+
+    page.route("**/api/admin/comments/action", hold)
+
+    def wait_for_held(n: int) -> None:
+        for _ in range(200):
+            if len(held) >= n:
+                return
+            page.wait_for_timeout(50)
+        raise AssertionError(f"{len(held)} decisions reached the network, not {n}")
+
+    page.keyboard.press("a")
+    wait_for_held(1)
+    page.keyboard.press("a")  # the second comment is decided before the first answer
+    page.wait_for_function("document.querySelectorAll('#queue > li').length === 0")
+    held[0].continue_()
+    wait_for_held(2)  # the second decision is sent once the first is answered
+    # Whatever the first answer made the desk fetch has arrived: only the held one is left.
+    page.wait_for_function("document.body.dataset.busy === '1'")
+    held[1].continue_()
+    _settled(page)
+    assert page.locator("#queue > li").count() == 0
+    assert _count(page).startswith("0 ")
+    page.unroute("**/api/admin/comments/action", hold)
     assert page.errors == []
 
 

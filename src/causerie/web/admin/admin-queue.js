@@ -229,12 +229,30 @@
       Q.showPicked();
       Q.focus(true);
     }
-    try {
+    await Q.settle(async () => {
       await Q.inTurn(() => A.api("POST", "/comments/action", { action, ids }));
       A.say(A.t("done." + action, { count: A.number(ids.length) }));
-      if (!leaves || !Q.nodes().length) await A.show("queue", Q.queue);
+      return !leaves || !Q.nodes().length;
+    });
+  };
+
+  /* The list is redrawn from the server only once no decision is still on its way:
+     a list fetched while a later decision waits its turn would bring that comment
+     back, and nothing would take it out again. A failed decision redraws too. */
+  let pending = 0;
+  let stale = false;
+  Q.settle = async function (decision) {
+    pending += 1;
+    try {
+      if (await decision()) stale = true;
     } catch (error) {
       A.fail(error);
+      stale = true;
+    } finally {
+      pending -= 1;
+    }
+    if (pending === 0 && (stale || !Q.nodes().length)) {
+      stale = false;
       await A.show("queue", Q.queue);
     }
     A.refreshCounts();
@@ -249,15 +267,12 @@
     return mine;
   };
 
-  Q.undo = async function () {
-    try {
+  Q.undo = function () {
+    return Q.settle(async () => {
       await Q.inTurn(() => A.api("POST", "/undo"));
       A.say(A.t("done.undo"));
-      await A.show("queue", Q.queue);
-    } catch (error) {
-      A.fail(error);
-    }
-    A.refreshCounts();
+      return true;
+    });
   };
 
   /* The key acts on the selection, else on the current card if it offers that action. */
