@@ -15,7 +15,8 @@ Figures and Causerie/Isso ratios are printed; the last line is JSON.
 
 ``--posts`` measures posting alone, the four servers up together and taken in
 turn each round: Isso, Causerie on SQLite, Causerie on SQLite with one webhook
-(to a local receiver, a separate process answering 200), Causerie on
+(to a local receiver, a separate process answering 200), the same with the
+outbox worker as its own process (``causerie outbox run``), Causerie on
 PostgreSQL + Redis; the median round of each, its p99 and the ratios.
 """
 
@@ -287,6 +288,7 @@ def posts_only(seconds: int, rounds: int) -> None:
     venv = isso_venv(ROOT / "bench" / ".isso-venv")
     workdir = Path(tempfile.mkdtemp(prefix="causerie-bench-"))
     receiver_port = free_port()
+    worker = None
     receiver = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "outbox.py"), "--receiver", str(receiver_port),
          str(workdir / "calls.log")],
@@ -300,6 +302,18 @@ def posts_only(seconds: int, rounds: int) -> None:
         servers["webhook"] = start_causerie("causerie-webhook", hooked)
         seed_causerie(servers["webhook"], 1)  # creates the default site the webhook belongs to
         add_webhook(hooked, f"http://127.0.0.1:{receiver_port}/hook")
+        # The same, with the outbox worker as its own process (docs/deployment.md).
+        apart = f"sqlite:///{workdir / 'apart.db'}"
+        quiet = {"CAUSERIE_OUTBOX_WORKER": "false", "CAUSERIE_OUTBOX_POLL_MS": "100"}
+        servers["webhook_apart"] = start_causerie("causerie-webhook-apart", apart, quiet)
+        seed_causerie(servers["webhook_apart"], 1)
+        add_webhook(apart, f"http://127.0.0.1:{receiver_port}/hook")
+        worker = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "causerie"), "outbox", "run"],
+            env={**os.environ, "CAUSERIE_DATABASE_URL": apart, **quiet,
+                 "CAUSERIE_SECRET": "bench-secret-0123456789abcdefghijkl"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
         pg_url = fresh_postgres("causerie_bench")
         servers["pg"] = start_causerie("causerie-pg", pg_url, {"CAUSERIE_REDIS_URL": redis_url})
         print(f"wrk, 16 connections, {seconds} s per run, {rounds} rounds\n", flush=True)
@@ -318,8 +332,10 @@ def posts_only(seconds: int, rounds: int) -> None:
     finally:
         for server in servers.values():
             server.stop()
-        receiver.terminate()
-        receiver.wait()
+        for helper in (worker, receiver):
+            if helper is not None:
+                helper.terminate()
+                helper.wait()
     medians = {k: best(v) for k, v in runs.items()}
     isso = medians["isso"].rate
     figures: dict[str, object] = {}
@@ -329,16 +345,19 @@ def posts_only(seconds: int, rounds: int) -> None:
         if key != "isso":
             figures[f"{key}_ratio"] = round(found.rate / isso, 2) if isso else None
     sqlite = medians["sqlite"].rate
-    figures["webhook_slowdown"] = round(1 - medians["webhook"].rate / sqlite, 3) if sqlite else None
+    for key in ("webhook", "webhook_apart"):
+        slower = round(1 - medians[key].rate / sqlite, 3) if sqlite else None
+        figures[f"{key}_slowdown"] = slower
     figures["webhook_calls"] = calls
     figures["worker_rss_mb"] = {k: [round(x, 1) for x in v] for k, v in memory.items()}
     figures["errors"] = sum(r.errors for rs in runs.values() for r in rs)
     print()
-    for key in ("sqlite", "webhook", "pg"):
+    for key in ("sqlite", "webhook", "webhook_apart", "pg"):
         m = medians[key]
         print(f"{key:8} {m.rate:6.0f}/s vs Isso {isso:.0f}/s ×{figures[key + '_ratio']} "
               f"(≥ ×5), p99 {m.p99:.1f} ms (≤ 25)")  # fmt: skip
-    print(f"one webhook: posting {figures['webhook_slowdown']:.1%} slower (≤ 10 %)")
+    for key in ("webhook", "webhook_apart"):
+        print(f"{key}: posting {figures[key + '_slowdown']:.1%} slower (≤ 10 %)")
     print(json.dumps(figures))
 
 
