@@ -1,6 +1,7 @@
 """Causerie against Isso 0.14, side by side on this machine, with the same load generator.
 
     .venv/bin/python bench/compare_isso.py [--seconds 10] [--rounds 2] [--no-postgres]
+    .venv/bin/python bench/compare_isso.py --posts [--seconds 10] [--rounds 3]
 
 Both servers run as documented for production with two worker processes
 (Isso under gunicorn, Causerie under uvicorn), on SQLite, with moderation and
@@ -11,6 +12,12 @@ then comment posts (to another thread, so the read thread stays at 200).
 Then: a bare ASGI app returning the same bytes (the stack's ceiling),
 Causerie on PostgreSQL + Redis, a 5,000-comment thread, and memory per worker.
 Figures and Causerie/Isso ratios are printed; the last line is JSON.
+
+``--posts`` measures posting alone, the four servers up together and taken in
+turn each round: Isso, Causerie on SQLite, Causerie on SQLite with one webhook
+(to a local receiver, a separate process answering 200), the same with the
+outbox worker as its own process (``causerie outbox run``), Causerie on
+PostgreSQL + Redis; the median round of each, its p99 and the ratios.
 """
 
 from __future__ import annotations
@@ -261,14 +268,111 @@ def big_thread(causerie: Server, seconds: int) -> tuple[LoadResult, LoadResult]:
     return cached, uncached
 
 
+def fresh_postgres(name: str) -> str:
+    """The URL of a new, empty PostgreSQL database (dropped first if it exists)."""
+    import psycopg
+
+    base = os.environ.get(
+        "CAUSERIE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    )
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    return base.rpartition("/")[0] + "/" + name
+
+
+def posts_only(seconds: int, rounds: int) -> None:
+    """Posting side by side: Isso, Causerie SQLite, SQLite + one webhook, PostgreSQL."""
+    from outbox import add_webhook
+
+    venv = isso_venv(ROOT / "bench" / ".isso-venv")
+    workdir = Path(tempfile.mkdtemp(prefix="causerie-bench-"))
+    receiver_port = free_port()
+    worker = None
+    receiver = subprocess.Popen(
+        [sys.executable, str(ROOT / "bench" / "outbox.py"), "--receiver", str(receiver_port),
+         str(workdir / "calls.log")],
+    )  # fmt: skip
+    servers: dict[str, Server] = {}
+    redis_url = os.environ.get("CAUSERIE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        servers["isso"] = start_isso(venv, workdir)
+        servers["sqlite"] = start_causerie("causerie", f"sqlite:///{workdir / 'c.db'}")
+        hooked = f"sqlite:///{workdir / 'hooked.db'}"
+        servers["webhook"] = start_causerie("causerie-webhook", hooked)
+        seed_causerie(servers["webhook"], 1)  # creates the default site the webhook belongs to
+        add_webhook(hooked, f"http://127.0.0.1:{receiver_port}/hook")
+        # The same, with the outbox worker as its own process (docs/deployment.md).
+        apart = f"sqlite:///{workdir / 'apart.db'}"
+        quiet = {"CAUSERIE_OUTBOX_WORKER": "false", "CAUSERIE_OUTBOX_POLL_MS": "100"}
+        servers["webhook_apart"] = start_causerie("causerie-webhook-apart", apart, quiet)
+        seed_causerie(servers["webhook_apart"], 1)
+        add_webhook(apart, f"http://127.0.0.1:{receiver_port}/hook")
+        worker = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "causerie"), "outbox", "run"],
+            env={**os.environ, "CAUSERIE_DATABASE_URL": apart, **quiet,
+                 "CAUSERIE_SECRET": "bench-secret-0123456789abcdefghijkl"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        pg_url = fresh_postgres("causerie_bench")
+        servers["pg"] = start_causerie("causerie-pg", pg_url, {"CAUSERIE_REDIS_URL": redis_url})
+        print(f"wrk, 16 connections, {seconds} s per run, {rounds} rounds\n", flush=True)
+        runs: dict[str, list[LoadResult]] = {k: [] for k in servers}
+        for r in range(rounds):
+            for key, server in servers.items():
+                for other in servers.values():
+                    wait_idle(other.url + ("/info" if other is servers["isso"] else "/health"))
+                lua = ISSO_WRITE if key == "isso" else CAUSERIE_WRITE
+                result = run_wrk(f"{key} post (round {r + 1})", server.url, seconds=seconds,
+                                 lua_setup=lua)  # fmt: skip
+                runs[key].append(result)
+                print(result.line(), flush=True)
+        memory = {k: sorted(s.worker_rss_mb(), reverse=True)[:2] for k, s in servers.items()}
+        calls = sum(1 for _ in (workdir / "calls.log").open()) if receiver.poll() is None else 0
+    finally:
+        for server in servers.values():
+            server.stop()
+        for helper in (worker, receiver):
+            if helper is not None:
+                helper.terminate()
+                helper.wait()
+    medians = {k: best(v) for k, v in runs.items()}
+    isso = medians["isso"].rate
+    figures: dict[str, object] = {}
+    for key, found in medians.items():
+        figures[f"{key}_posts_per_s"] = round(found.rate, 1)
+        figures[f"{key}_p99_ms"] = found.p99
+        if key != "isso":
+            figures[f"{key}_ratio"] = round(found.rate / isso, 2) if isso else None
+    sqlite = medians["sqlite"].rate
+    for key in ("webhook", "webhook_apart"):
+        slower = round(1 - medians[key].rate / sqlite, 3) if sqlite else None
+        figures[f"{key}_slowdown"] = slower
+    figures["webhook_calls"] = calls
+    figures["worker_rss_mb"] = {k: [round(x, 1) for x in v] for k, v in memory.items()}
+    figures["errors"] = sum(r.errors for rs in runs.values() for r in rs)
+    print()
+    for key in ("sqlite", "webhook", "webhook_apart", "pg"):
+        m = medians[key]
+        print(f"{key:8} {m.rate:6.0f}/s vs Isso {isso:.0f}/s ×{figures[key + '_ratio']} "
+              f"(≥ ×5), p99 {m.p99:.1f} ms (≤ 25)")  # fmt: skip
+    for key in ("webhook", "webhook_apart"):
+        print(f"{key}: posting {figures[key + '_slowdown']:.1%} slower (≤ 10 %)")
+    print(json.dumps(figures))
+
+
 def main() -> None:
     """Run everything and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--posts", action="store_true", help="posting alone (see above)")
     args = parser.parse_args()
     require_wrk()
+    if args.posts:
+        posts_only(args.seconds, args.rounds)
+        return
     venv = isso_venv(ROOT / "bench" / ".isso-venv")
     workdir = Path(tempfile.mkdtemp(prefix="causerie-bench-"))
     isso = start_isso(venv, workdir)

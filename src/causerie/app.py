@@ -41,6 +41,7 @@ from causerie.api.bodies import RequestBodyGuard
 from causerie.api.cache import MAX_AGE, ThreadCache
 from causerie.api.fanout import RedisFanout
 from causerie.api.fastpath import CachedThreadReads
+from causerie.api.fastpost import FastPosts
 from causerie.api.headers import SecurityHeaders
 from causerie.api.http import (
     on_causerie_error,
@@ -108,6 +109,8 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     app.include_router(desk_readers.router)
     openapi_document.document_errors(app)
     app.add_middleware(CachedThreadReads, cache=web.thread_cache)
+    # Inside the body guard: it leaves the parsed JSON the fast path reads.
+    app.add_middleware(FastPosts)
     app.add_middleware(akismet_api.InlineCommentCheck)
     # Inside the origin check, so a refused body still carries CORS headers.
     app.add_middleware(RequestBodyGuard)

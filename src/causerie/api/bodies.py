@@ -26,6 +26,8 @@ MAX_BODY = 64 * 1024
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Paths that bound their own bodies: Akismet forms, dashboard uploads (streamed to disk).
 OWN_LIMITS = ("/1.1/", "/1.2/", "/api/admin/imports")
+# Where a JSON body parsed here is left for the posting fast path (``fastpost.py``).
+PARSED_JSON = "causerie.json"
 
 
 class BodyTooLarge(HTTPException):
@@ -149,7 +151,12 @@ class RequestBodyGuard:
             chunks.append(chunk)
             more = bool(message.get("more_body"))
         body = b"".join(chunks)
-        field = unencodable_field(body)
+        try:
+            scope[PARSED_JSON] = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            field = unencodable_field(body)
+        else:
+            field = None  # orjson takes only valid, encodable UTF-8
         if field is not None:
             await self._refuse(scope, "unicode_invalid", 422, send, field=field[:64])
             return
