@@ -15,7 +15,7 @@ from fastapi import FastAPI
 import akismet
 from causerie.api.akismet import TOXICITY_HEADER
 from causerie.store.learning import SqlLearningLog
-from causerie.toxicity.classifier import ToxicityVerdict
+from causerie.toxicity.classifier import ToxicityModel, ToxicityVerdict
 from causerie.toxicity.sites import SiteToxicity
 from tests.akismet.conftest import BLOG, new_key
 
@@ -74,7 +74,7 @@ class CountingJudge(SiteToxicity):
 def test_no_score_is_computed_when_the_sites_policy_is_off(akismet_app: FastAPI) -> None:
     key = new_key(akismet_app)
     runtime = akismet_app.state.runtime
-    judge = CountingJudge.load(log=SqlLearningLog(runtime.engine, model="toxicity"))
+    judge = CountingJudge(ToxicityModel.load(), SqlLearningLog(runtime.engine, model="toxicity"))
     runtime.toxicity = judge
     assert _checks(akismet_app, key, [INSULT])[0][1] is not None and judge.calls == 1
     site = runtime.api_keys.lookup(key).site_name
