@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from causerie.spam.text import normalize, words
+from causerie.toxicity.text import fold_letters, strip_placeholders
 
 CATEGORIES = ("insult", "vulgarity", "hate_group", "personal_attack")
 
@@ -180,7 +181,7 @@ _PHRASES_RE = {
 
 def fold(text: str) -> str:
     """Normalised text as the lists see it: no accents, apostrophes and hyphens split words."""
-    norm = normalize(text)
+    norm = fold_letters(normalize(strip_placeholders(text)))
     if not norm.isascii():
         norm = "".join(
             c for c in unicodedata.normalize("NFD", norm) if not unicodedata.combining(c)
