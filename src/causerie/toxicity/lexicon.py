@@ -8,7 +8,8 @@ weights decide *whether*: a word here adds a dense feature the model weighs
 like any other, and names the reason when the score is high.
 
 Matching is on the normalised text (``causerie.spam.text.normalize``: case
-folded, hamza/ta marbuta folded, letters repeated 4+ times cut to 3). An
+folded, hamza/ta marbuta folded; then ``toxicity.text.fold_letters``: more letter
+variants, a letter written 3+ times written twice, then tried once and twice). An
 Arabic-script word also matches behind the prefixes ``و ف ب ل ال يا`` and in
 front of common suffixes; an entry ending in ``*`` matches any word it starts.
 
@@ -128,6 +129,8 @@ _AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "يا", "ال", 
 _AR_SUFFIXES = ("هم", "كم", "ها", "ين", "ات", "ه", "ك", "ي")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _NEAR = 4  # words between the address and the insult
+# ``fold`` leaves an elongated letter twice ("connnnard" -> "connard", "hmaaar" -> "hmaar").
+_DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 
 
 @functools.lru_cache(maxsize=1)
@@ -151,8 +154,12 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
 
 
 def _forms(word: str) -> Iterable[str]:
-    """The word, and for Arabic script the word without a prefix and/or a suffix."""
+    """The word (and with doubled letters single: "merdee", "hmaar"); for Arabic script
+    the word without a prefix and/or a suffix."""
     yield word
+    squeezed = _DOUBLE_RE.sub(r"\1", word)
+    if squeezed != word:
+        yield squeezed
     if not _ARABIC_RE.match(word):
         if word.startswith("l") and len(word) > 3:
             yield word[1:]  # Arabizi article: l7mar, lkelb
@@ -181,7 +188,7 @@ _PHRASES_RE = {
 
 def fold(text: str) -> str:
     """Normalised text as the lists see it: no accents, apostrophes and hyphens split words."""
-    norm = fold_letters(normalize(strip_placeholders(text)))
+    norm = fold_letters(normalize(strip_placeholders(text)), keep=2)
     if not norm.isascii():
         norm = "".join(
             c for c in unicodedata.normalize("NFD", norm) if not unicodedata.combining(c)

@@ -50,9 +50,9 @@ def strip_placeholders(text: str) -> str:
     return _PLACEHOLDER_RE.sub(" ", text)
 
 
-def fold_letters(normalized: str) -> str:
-    """Arabic letter variants and elongation, on an already normalised text."""
-    return _ELONGATION_RE.sub(r"\1", normalized.translate(_ARABIC_VARIANTS))
+def fold_letters(normalized: str, keep: int = 1) -> str:
+    """Arabic letter variants, and a letter written 3+ times written ``keep`` times."""
+    return _ELONGATION_RE.sub(r"\1" * keep, normalized.translate(_ARABIC_VARIANTS))
 
 
 def _arabizi(match: re.Match[str]) -> str:
