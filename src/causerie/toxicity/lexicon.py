@@ -35,7 +35,7 @@ _INSULT = """
 مكلخ مكلخين مسخوط مساخيط بوزبال زبل زباله حثاله شمكار شماكريه مداوخ مدوخ هبيل مهبول مهابل بليد
 تافه تافهين جاهل جهله جهال غبي اغبياء احمق حمقى حقير حقراء سافل سفله سفلة منحط وضيع نذل انذال خسيس
 لعين ملعون ملاعين قذر قذره وسخ موسخ خامج معفن معفنين جبان جبناء دجال ساقط ساقطه منحطين بلطجي بلطجيه
-صعلوك
+صعلوك سفيه سفهاء ابله بلهاء معتوه مغفل مغفلين خانز خانزين مخنز
 mkelkh mkalakh mklkh mkhlkh msakhet mskhot mskhout bouzbal bouzebal zbel chmkar chemkar chmakri
 mdawekh mhbol mhboul mhbool hbil hbila bllid m3fn m3afen m3efen wsekh
 con conne connard connards connasse cretin cretins debile debiles idiot idiote idiots
@@ -54,10 +54,10 @@ nitwit douche douchebag dipshit brainless worthless
 _INSULT_ADDRESSED = """
 حمار حمير حمارة بغل بغال كلب كلاب كليب خنزير خنازير حيوان حيوانات بهيمه بهايم بهائم حلوف حلالف حلايف
 منافق منافقين منافقون كذاب كذابين لص لصوص حرامي حراميه شفار شفاره شفارين خاين خاينين خونه خائن
-مرتزق مرتزقه ذباب رخيص عاهه مريض_نفسي
+مرتزق مرتزقه ذباب رخيص عاهه مريض_نفسي قرد بهيم مسطي مساطي بوهالي
 hmar 7mar hmir 7mir hmara 7mara bghel bghal kelb klb kleb klab khanzir khanzira 7allouf hallouf
 7alouf halouf 7aywan hayawan 7ayawan bhima kedab kaddab keddab khayn khayen khaye2n chfar chefar
-cheffar shfar
+cheffar shfar msti mesti mstiya khanz khanez mkhnez
 pourri dechet dechets escroc escrocs voleur voleurs traitre traitres lache laches hypocrite
 hypocrites incompetent incompetents ignare ignares inculte stupide stupides clown clowns
 fool foolish clown clowns trash garbage creep pig pigs liar liars hypocrite hypocrites traitor
@@ -68,10 +68,10 @@ disgusting
 _VULGARITY = """
 قحبه قحاب قحبات زب زبي زبك زبو طبون ترمه ترم نيك نيكك نيك_مك منيوك منيوكه زامل زوامل شرموط شرموطه
 شراميط عاهر عاهره عاهرات كس كسمك كسختك طيز نحويك تحوا تحوى قواد قواده قوادين قواويد زك خرا خره
-تخرا بزول مخنث لواط لوطي
+تخرا بزول مخنث لواط لوطي قلاوي ميبون
 zebi zbi zeb zab zob zby 9a7ba 9ahba qahba 9e7ba 9ehba 9o7ab 9hab t7wa tahwa n7wik n7wi nik* niq*
 zamel zaml zwamel tbon tabon tobon terma trma sharmota charmouta sharmouta charmota kos kss kuss
-3ahira khra khara zok zk 9wad 9awad t9wad kawad 9wada
+3ahira khra khara zok zk 9wad 9awad t9wad kawad 9wada 9lawi
 merde merdes merdique putain pute putes salope salopes encule* enculer nique niquer niquez ntm fdp
 tg bordel chier couille couilles bite bites chatte foutre branleur branleurs branler pouffiasse
 fuck* fucked fucker fucking motherfucker* shit shits shitty bullshit crap crappy ass asshole
@@ -107,6 +107,8 @@ _CURSES = (
     r"\b(?:allah )?y ?n3[ae]?l|\bla ?y ?n3[ae]?l|\bn3[ae]?l (?:bou|dine|din|mok|mk)\b|\btfou?\b",
     r"\b(?:dine|din|dyn) (?:mok|mmok|ymak|yemak|mk|bok)\b|\b(?:mok|ymak|yemak)\b",
     r"دين (?:مك|امك|يماك|باك|بوك|والديك)|\bيماك\b|\bمك\b",
+    r"(?:قليل|قليلت|قليله|ناقص|بلا|قله) (?:الحيا|الحياء|الترابي|التربيه|الادب|حيا|تربيه|ترابي)",
+    r"\b(?:qlil|9lil|n9es|bla) (?:l?hya|l?7ya|l?trabi|l?tarbya|l?adab)\b",
     r"\bta (?:mere|race|gueule)\b|\bva te faire|\bva crever|\bcreve\b|\bferme ta\b",
     r"\bnique ta\b|\bfils de (?:pute|chienne|chien)\b",
     r"\b(?:go to hell|shut (?:the fuck )?up|your (?:mom|mother|mama)|son of a|kill yourself|kys)\b",
