@@ -176,6 +176,17 @@ def _forms(word: str) -> Iterable[str]:
                 yield stem[: -len(s)]
 
 
+@functools.lru_cache(maxsize=65536)
+def _token_categories(token: str) -> tuple[str, ...]:
+    """The lists a word is on (cached: a site's vocabulary repeats, the lists do not change)."""
+    exact, starts = _tables()
+    keys = (("insult", "insult"), ("vulgarity", "vulgarity"), ("hate_group", "hate"))
+    found = tuple(name for name, key in keys if _match(token, exact[key], starts[key]))
+    if _match(token, exact["addressed"], starts["addressed"]):
+        found += ("addressed",)
+    return found
+
+
 def _match(word: str, exact: frozenset[str], starts: tuple[str, ...]) -> bool:
     if any(form in exact for form in _forms(word)):
         return True
@@ -201,19 +212,21 @@ def fold(text: str) -> str:
 def lexicon_hits(text: str, *, folded: str | None = None) -> dict[str, list[str]]:
     """Words of the text per category (only categories with a hit), in text order."""
     plain = fold(text) if folded is None else folded
-    exact, starts = _tables()
     tokens = plain.split()
     hits: dict[str, list[str]] = {}
     positions: list[int] = []
     addressed: list[int] = []
     for i, token in enumerate(tokens):
-        for name, key in (("insult", "insult"), ("vulgarity", "vulgarity"), ("hate_group", "hate")):
-            if _match(token, exact[key], starts[key]):
-                hits.setdefault(name, []).append(token)
-                if name != "hate_group":
-                    positions.append(i)
-        if _match(token, exact["addressed"], starts["addressed"]):
-            addressed.append(i)
+        found = _token_categories(token)
+        if not found:
+            continue
+        for name in found:
+            if name == "addressed":
+                addressed.append(i)
+                continue
+            hits.setdefault(name, []).append(token)
+            if name != "hate_group":
+                positions.append(i)
     said = _addressed_insults(tokens, addressed)
     if said:
         # An animal, crime or role word said to someone is an insult too.

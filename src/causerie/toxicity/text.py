@@ -47,7 +47,9 @@ _ARABIC_VARIANTS = str.maketrans(
 
 def strip_placeholders(text: str) -> str:
     """Remove @mentions, ``URL``, ``<LF>`` and retweet marks from a raw text."""
-    return _PLACEHOLDER_RE.sub(" ", text)
+    if "@" in text or "URL" in text or "<LF>" in text or "RT" in text:
+        return _PLACEHOLDER_RE.sub(" ", text)
+    return text
 
 
 def fold_letters(normalized: str, keep: int = 1) -> str:
