@@ -217,10 +217,8 @@ def lexicon_hits(text: str, *, folded: str | None = None) -> dict[str, list[str]
     positions: list[int] = []
     addressed: list[int] = []
     for i, token in enumerate(tokens):
-        found = _token_categories(token)
-        if not found:
-            continue
-        for name in found:
+        lists = _token_categories(token)
+        for name in lists:
             if name == "addressed":
                 addressed.append(i)
                 continue
