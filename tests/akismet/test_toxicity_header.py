@@ -15,6 +15,7 @@ from fastapi import FastAPI
 import akismet
 from causerie.api.akismet import TOXICITY_HEADER
 from causerie.store.learning import SqlLearningLog
+from causerie.toxicity.classifier import ToxicityModel, ToxicityVerdict
 from causerie.toxicity.sites import SiteToxicity
 from tests.akismet.conftest import BLOG, new_key
 
@@ -57,3 +58,29 @@ def test_the_score_rides_in_a_header_and_the_answers_do_not_change(akismet_app: 
     assert insult_score is not None and clean_score is not None
     assert float(insult_score) >= judge.hold_threshold > float(clean_score)
     assert float(insult_score) == round(judge.judge(INSULT, "fr", BLOG).score, 4)
+
+
+class CountingJudge(SiteToxicity):
+    """The real site toxicity model, counting how often a comment is scored."""
+
+    calls = 0
+
+    def judge(self, text: str, lang: str, site: str) -> ToxicityVerdict:
+        """Score as usual, and count."""
+        self.calls += 1
+        return super().judge(text, lang, site)
+
+
+def test_no_score_is_computed_when_the_sites_policy_is_off(akismet_app: FastAPI) -> None:
+    key = new_key(akismet_app)
+    runtime = akismet_app.state.runtime
+    judge = CountingJudge(ToxicityModel.load(), SqlLearningLog(runtime.engine, model="toxicity"))
+    runtime.toxicity = judge
+    assert _checks(akismet_app, key, [INSULT])[0][1] is not None and judge.calls == 1
+    site = runtime.api_keys.lookup(key).site_name
+    runtime.comments.store.update_site_settings(site, {"toxicity_policy": "off"})
+    assert _checks(akismet_app, key, [INSULT, CLEAN]) == [
+        (akismet.CheckResponse.HAM, None),
+        (akismet.CheckResponse.HAM, None),
+    ]
+    assert judge.calls == 1

@@ -34,9 +34,10 @@ CLEAN = "Merci pour cet article très clair sur le tramway."
 
 @pytest.fixture
 def fresh(tmp_path: Path) -> Iterator[LiveServer]:
-    """A server of the test's own that publishes at once (toxicity model on by default)."""
+    """A server of the test's own that publishes at once and holds insults for review."""
     live = live_desk(tmp_path, CAUSERIE_MODERATION="publish")
     try:
+        Admin(live).send("PUT", "/sites/default/settings", {"toxicity_policy": "hold"})
         yield live
     finally:
         live.stop()

@@ -26,15 +26,19 @@ INSULT = "Espèce de sale con, ferme ta gueule, t'es qu'un abruti."
 CLEAN = "Merci pour cet article très clair sur le tramway."
 
 
-def _desk(make: Callable[..., TestClient], **overrides: object) -> Moderator:
+def _desk(make: Callable[..., TestClient], policy: str = "hold", **overrides: object) -> Moderator:
     client = make(toxicity_filter=True, **overrides)
     add_user(client, "admin@news.example", "admin")
-    return login(client, "admin@news.example")
+    desk = login(client, "admin@news.example")
+    if policy != "flag":  # the default (docs/toxicity.md, "Which policy")
+        answer = desk.send("PUT", "/sites/default/settings", {"toxicity_policy": policy})
+        assert answer.status_code == 200, answer.text
+    return desk
 
 
 @pytest.fixture
 def desk(make_sqlite_client: Callable[..., TestClient]) -> Moderator:
-    """An admin on an app that publishes at once, the shipped toxicity model loaded."""
+    """An admin on an app that publishes at once, the shipped toxicity model loaded, policy hold."""
     return _desk(make_sqlite_client)
 
 
@@ -192,6 +196,18 @@ def test_the_policy_is_validated_with_messages_in_the_moderators_language(
     assert word in body["message"]
     view = desk.get("/sites/default/settings").json()
     assert (view["toxicity_policy"], view["toxicity_threshold"]) == ("hold", 0)
+
+
+def test_by_default_an_insult_is_published_and_marked_for_the_desk(
+    make_sqlite_client: Callable[..., TestClient],
+) -> None:
+    desk = _desk(make_sqlite_client, policy="flag")
+    assert desk.get("/sites/default/settings").json()["toxicity_policy"] == "flag"
+    made = post(desk.client, INSULT, lang="fr")
+    assert made["state"] == "approved" and made["id"] in public_ids(desk.client)
+    assert [(c["id"], c["toxicity"]["flag"]) for c in _toxic(desk)] == [(made["id"], "flag")]
+    assert post(desk.client, CLEAN, lang="fr")["state"] == "approved"
+    assert len(_toxic(desk)) == 1
 
 
 def test_the_policy_and_the_learning_hold_on_postgresql(

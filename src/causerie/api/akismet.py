@@ -32,6 +32,7 @@ from causerie.api.akismet_protocol import (
 from causerie.api.state import runtime_of
 from causerie.core.errors import NotFound
 from causerie.core.identity import hash_ip
+from causerie.core.sites import SiteSettings
 from causerie.spam.verdict import CommentSample, SpamFilter, Verdict
 
 MAX_CONTENT = 20_000
@@ -143,6 +144,15 @@ def _sensitivity(request: Request, site_name: str) -> str:
         return ""
 
 
+def _toxicity_policy(request: Request, site_name: str) -> str:
+    """The key's site's toxicity policy: with ``off`` the model is not run at all."""
+    comments = runtime_of(request).comments
+    try:
+        return comments.site_settings(comments.site(site_name)).toxicity_policy
+    except NotFound:
+        return SiteSettings.for_site(comments.settings, None).toxicity_policy
+
+
 def _spam_filter(request: Request) -> SpamFilter:
     spam: SpamFilter = runtime_of(request).spam
     return spam
@@ -194,14 +204,17 @@ def comment_check(request: Request, parsed: Parsed) -> Response:
 
 
 def _toxicity_header(request: Request, params: dict[str, str], site: str) -> str | None:
-    """The toxicity model's score of the comment (``0.9312``); None when no model is loaded.
+    """The toxicity model's score of the comment (``0.9312``).
+
+    None, without running the model, when none is loaded or the site's
+    toxicity policy is ``off``.
 
     An extra header only: Akismet clients read the body and their own headers,
     so their answers are unchanged; a site that wants the score reads this one.
     """
     judge = runtime_of(request).toxicity
     content = params.get("comment_content", "")[:MAX_CONTENT]
-    if judge is None or not content.strip():
+    if judge is None or not content.strip() or _toxicity_policy(request, site) == "off":
         return None
     languages = blog_languages(params.get("blog_lang", ""))
     found = judge.judge(content, languages[0] if languages else "", site)

@@ -22,9 +22,9 @@ import numpy as np
 
 from causerie.spam.explain import Reason, strongest_words
 from causerie.spam.features import HashedText, hash_text
-from causerie.spam.text import normalize
 from causerie.toxicity.lexicon import lexicon_hits
 from causerie.toxicity.model import DENSE_NAMES, MODEL_DIR, FloatArray, ToxicityWeights
+from causerie.toxicity.text import toxicity_normalize
 
 # Same cut as the spam filter: cost grows with length.
 MAX_CHARS = 5000
@@ -79,7 +79,7 @@ class ToxicityModel:
     def analyse(self, text: str) -> ToxicityAnalysis:
         """Measure a comment with the global weights (for callers adding a site layer)."""
         content = text[:MAX_CHARS]
-        normalized = normalize(content)
+        normalized = toxicity_normalize(content)
         hashed = hash_text(normalized)
         hits = lexicon_hits(content)
         dense = dense_values(hits)

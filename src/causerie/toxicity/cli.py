@@ -1,4 +1,8 @@
-"""``causerie toxicity …``: check, evaluate, train and measure the toxicity model."""
+"""``causerie toxicity …``: check, evaluate, train and measure the toxicity model.
+
+The commands mirror ``causerie spam``'s; their verdict and ``eval`` output come
+from ``causerie.learning.report``.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +62,7 @@ def toxicity() -> None:
 @_MODEL_OPTION
 def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
     """Print the score, the decision and the reasons for one comment TEXT."""
+    from causerie.learning.report import verdict_json
     from causerie.toxicity.messages import reason_text
 
     model = _load(model_dir)
@@ -71,16 +76,12 @@ def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
     )
     reasons = [reason_text(r, lang) for r in verdict.reasons]
     if as_json:
-        payload = {
-            "score": round(verdict.score, 4),
-            "offensive": verdict.offensive,
-            "decision": decision,
-            "reasons": [
-                {"code": r.code, "params": dict(r.params), "weight": r.weight, "text": t}
-                for r, t in zip(verdict.reasons, reasons, strict=True)
-            ],
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        score, offensive = round(verdict.score, 4), verdict.offensive
+        click.echo(
+            verdict_json(
+                verdict.reasons, reasons, score=score, offensive=offensive, decision=decision
+            )
+        )
         return
     label = "offensive" if verdict.offensive else "clean"
     click.echo(f"{label} (score {verdict.score:.3f}, {decision})")
@@ -94,25 +95,16 @@ def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
 @click.option("--threshold", type=float, help="Offensive from this score (default: the model's).")
 def eval_command(csv_file: Path, model_dir: Path | None, threshold: float | None) -> None:
     """Score a labelled CSV (content,label with offensive/clean) without learning."""
-    from causerie.toxicity.csv_eval import EvalInputError, evaluate_csv, summary
+    from causerie.learning.report import eval_lines
+    from causerie.toxicity.csv_eval import EvalInputError, evaluate_csv
 
     model = _load(model_dir)
     try:
         counts, errors = evaluate_csv(csv_file, model, threshold)
     except EvalInputError as exc:
         raise click.ClickException(str(exc)) from exc
-    metrics = summary(counts)
-    click.echo(
-        f"{csv_file}: {metrics['n']} comments ({metrics['offensive']} offensive, "
-        f"{metrics['clean']} clean)"
-    )
-    click.echo(f"  offensive caught {counts.tp:6d}   offensive missed {counts.fn:6d}")
-    click.echo(f"  clean wrongly    {counts.fp:6d}   clean kept       {counts.tn:6d}")
-    for name in ("precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"):
-        click.echo(f"  {name:<12} {metrics[name]}")
-    for line, truth, score in errors[:10]:
-        click.echo(f"  line {line}: {'offensive' if truth else 'clean'} scored {score:.3f}")
-    click.echo(json.dumps(metrics, separators=(",", ":")))
+    for line in eval_lines(csv_file, counts, "offensive", "clean", errors):
+        click.echo(line)
 
 
 @toxicity.command()

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from causerie.learning.report import named_metrics
 from causerie.spam.csv_eval import Confusion, EvalInputError, labelled_rows
 from causerie.toxicity.classifier import ToxicityModel
 
@@ -55,9 +56,4 @@ def evaluate_csv(
 
 def summary(counts: Confusion) -> dict[str, float | int]:
     """The contract's numbers, with the toxicity names for the two classes."""
-    metrics = counts.metrics()
-    out: dict[str, float | int] = {"n": metrics["n"]}
-    out["offensive"] = metrics["spam"]
-    out["clean"] = metrics["ham"]
-    out.update({k: v for k, v in metrics.items() if k not in ("n", "spam", "ham")})
-    return out
+    return named_metrics(counts, "offensive", "clean")

@@ -52,6 +52,20 @@ FAMILY = {
 # test (the shipped model's held-out figures, never used for a choice), train.
 VALIDATION_SHARE = 15
 TEST_SHARE = 15
+# Rows whose label the README calls a disagreement or not ours, weighed down in
+# training (never relabelled, never dropped from an evaluation): MLMA's mixed
+# labels with "normal" (annotators disagreed; the authors' rule calls them
+# offensive) and its "fearful" alone (the annotator's fear, not an insult).
+QUIRK_WEIGHT = 0.3
+
+
+def quirk_weight(unit: str, fine_label: str) -> float:
+    """Training weight of a row from its data set's fine label (README quirks)."""
+    if unit.startswith("mlma_"):
+        parts = fine_label.split("_")
+        if ("normal" in parts and len(parts) > 1) or parts == ["fearful"]:
+            return QUIRK_WEIGHT
+    return 1.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +76,7 @@ class Example:
     label: int
     unit: str
     key: str  # the normalised text (deduplication and cross-unit leakage checks)
+    weight: float = 1.0  # training weight from the README's label quirks (QUIRK_WEIGHT)
 
     @property
     def bucket(self) -> int:
@@ -112,7 +127,8 @@ def load_unit(root: Path, unit: str) -> list[Example]:
             if label is None:
                 continue
             text = row["content"]
-            rows.append(Example(text, label, unit, normalize(text)))
+            weight = quirk_weight(unit, row.get("fine_label") or "")
+            rows.append(Example(text, label, unit, normalize(text), weight))
     return dedupe(rows)
 
 

@@ -8,7 +8,8 @@ weights decide *whether*: a word here adds a dense feature the model weighs
 like any other, and names the reason when the score is high.
 
 Matching is on the normalised text (``causerie.spam.text.normalize``: case
-folded, hamza/ta marbuta folded, letters repeated 4+ times cut to 3). An
+folded, hamza/ta marbuta folded; then ``toxicity.text.fold_letters``: more letter
+variants, a letter written 3+ times written twice, then tried once and twice). An
 Arabic-script word also matches behind the prefixes ``و ف ب ل ال يا`` and in
 front of common suffixes; an entry ending in ``*`` matches any word it starts.
 
@@ -26,6 +27,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from causerie.spam.text import normalize, words
+from causerie.toxicity.text import fold_letters, strip_placeholders
 
 CATEGORIES = ("insult", "vulgarity", "hate_group", "personal_attack")
 
@@ -33,7 +35,7 @@ _INSULT = """
 مكلخ مكلخين مسخوط مساخيط بوزبال زبل زباله حثاله شمكار شماكريه مداوخ مدوخ هبيل مهبول مهابل بليد
 تافه تافهين جاهل جهله جهال غبي اغبياء احمق حمقى حقير حقراء سافل سفله سفلة منحط وضيع نذل انذال خسيس
 لعين ملعون ملاعين قذر قذره وسخ موسخ خامج معفن معفنين جبان جبناء دجال ساقط ساقطه منحطين بلطجي بلطجيه
-صعلوك
+صعلوك سفيه سفهاء ابله بلهاء معتوه مغفل مغفلين خانز خانزين مخنز
 mkelkh mkalakh mklkh mkhlkh msakhet mskhot mskhout bouzbal bouzebal zbel chmkar chemkar chmakri
 mdawekh mhbol mhboul mhbool hbil hbila bllid m3fn m3afen m3efen wsekh
 con conne connard connards connasse cretin cretins debile debiles idiot idiote idiots
@@ -52,10 +54,10 @@ nitwit douche douchebag dipshit brainless worthless
 _INSULT_ADDRESSED = """
 حمار حمير حمارة بغل بغال كلب كلاب كليب خنزير خنازير حيوان حيوانات بهيمه بهايم بهائم حلوف حلالف حلايف
 منافق منافقين منافقون كذاب كذابين لص لصوص حرامي حراميه شفار شفاره شفارين خاين خاينين خونه خائن
-مرتزق مرتزقه ذباب رخيص عاهه مريض_نفسي
+مرتزق مرتزقه ذباب رخيص عاهه مريض_نفسي قرد بهيم مسطي مساطي بوهالي
 hmar 7mar hmir 7mir hmara 7mara bghel bghal kelb klb kleb klab khanzir khanzira 7allouf hallouf
 7alouf halouf 7aywan hayawan 7ayawan bhima kedab kaddab keddab khayn khayen khaye2n chfar chefar
-cheffar shfar
+cheffar shfar msti mesti mstiya khanz khanez mkhnez
 pourri dechet dechets escroc escrocs voleur voleurs traitre traitres lache laches hypocrite
 hypocrites incompetent incompetents ignare ignares inculte stupide stupides clown clowns
 fool foolish clown clowns trash garbage creep pig pigs liar liars hypocrite hypocrites traitor
@@ -66,10 +68,10 @@ disgusting
 _VULGARITY = """
 قحبه قحاب قحبات زب زبي زبك زبو طبون ترمه ترم نيك نيكك نيك_مك منيوك منيوكه زامل زوامل شرموط شرموطه
 شراميط عاهر عاهره عاهرات كس كسمك كسختك طيز نحويك تحوا تحوى قواد قواده قوادين قواويد زك خرا خره
-تخرا بزول مخنث لواط لوطي
+تخرا بزول مخنث لواط لوطي قلاوي ميبون
 zebi zbi zeb zab zob zby 9a7ba 9ahba qahba 9e7ba 9ehba 9o7ab 9hab t7wa tahwa n7wik n7wi nik* niq*
 zamel zaml zwamel tbon tabon tobon terma trma sharmota charmouta sharmouta charmota kos kss kuss
-3ahira khra khara zok zk 9wad 9awad t9wad kawad 9wada
+3ahira khra khara zok zk 9wad 9awad t9wad kawad 9wada 9lawi
 merde merdes merdique putain pute putes salope salopes encule* enculer nique niquer niquez ntm fdp
 tg bordel chier couille couilles bite bites chatte foutre branleur branleurs branler pouffiasse
 fuck* fucked fucker fucking motherfucker* shit shits shitty bullshit crap crappy ass asshole
@@ -105,6 +107,8 @@ _CURSES = (
     r"\b(?:allah )?y ?n3[ae]?l|\bla ?y ?n3[ae]?l|\bn3[ae]?l (?:bou|dine|din|mok|mk)\b|\btfou?\b",
     r"\b(?:dine|din|dyn) (?:mok|mmok|ymak|yemak|mk|bok)\b|\b(?:mok|ymak|yemak)\b",
     r"دين (?:مك|امك|يماك|باك|بوك|والديك)|\bيماك\b|\bمك\b",
+    r"(?:قليل|قليلت|قليله|ناقص|بلا|قله) (?:الحيا|الحياء|الترابي|التربيه|الادب|حيا|تربيه|ترابي)",
+    r"\b(?:qlil|9lil|n9es|bla) (?:l?hya|l?7ya|l?trabi|l?tarbya|l?adab)\b",
     r"\bta (?:mere|race|gueule)\b|\bva te faire|\bva crever|\bcreve\b|\bferme ta\b",
     r"\bnique ta\b|\bfils de (?:pute|chienne|chien)\b",
     r"\b(?:go to hell|shut (?:the fuck )?up|your (?:mom|mother|mama)|son of a|kill yourself|kys)\b",
@@ -127,6 +131,8 @@ _AR_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "يا", "ال", 
 _AR_SUFFIXES = ("هم", "كم", "ها", "ين", "ات", "ه", "ك", "ي")
 _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 _NEAR = 4  # words between the address and the insult
+# ``fold`` leaves an elongated letter twice ("connnnard" -> "connard", "hmaaar" -> "hmaar").
+_DOUBLE_RE = re.compile(r"([^\W\d_])\1")
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,8 +156,12 @@ def _tables() -> tuple[dict[str, frozenset[str]], dict[str, tuple[str, ...]]]:
 
 
 def _forms(word: str) -> Iterable[str]:
-    """The word, and for Arabic script the word without a prefix and/or a suffix."""
+    """The word (and with doubled letters single: "merdee", "hmaar"); for Arabic script
+    the word without a prefix and/or a suffix."""
     yield word
+    squeezed = _DOUBLE_RE.sub(r"\1", word)
+    if squeezed != word:
+        yield squeezed
     if not _ARABIC_RE.match(word):
         if word.startswith("l") and len(word) > 3:
             yield word[1:]  # Arabizi article: l7mar, lkelb
@@ -164,6 +174,17 @@ def _forms(word: str) -> Iterable[str]:
         for s in _AR_SUFFIXES:
             if stem.endswith(s) and len(stem) - len(s) >= 2:
                 yield stem[: -len(s)]
+
+
+@functools.lru_cache(maxsize=65536)
+def _token_categories(token: str) -> tuple[str, ...]:
+    """The lists a word is on (cached: a site's vocabulary repeats, the lists do not change)."""
+    exact, starts = _tables()
+    keys = (("insult", "insult"), ("vulgarity", "vulgarity"), ("hate_group", "hate"))
+    found = tuple(name for name, key in keys if _match(token, exact[key], starts[key]))
+    if _match(token, exact["addressed"], starts["addressed"]):
+        found += ("addressed",)
+    return found
 
 
 def _match(word: str, exact: frozenset[str], starts: tuple[str, ...]) -> bool:
@@ -180,7 +201,7 @@ _PHRASES_RE = {
 
 def fold(text: str) -> str:
     """Normalised text as the lists see it: no accents, apostrophes and hyphens split words."""
-    norm = normalize(text)
+    norm = fold_letters(normalize(strip_placeholders(text)), keep=2)
     if not norm.isascii():
         norm = "".join(
             c for c in unicodedata.normalize("NFD", norm) if not unicodedata.combining(c)
@@ -191,19 +212,19 @@ def fold(text: str) -> str:
 def lexicon_hits(text: str, *, folded: str | None = None) -> dict[str, list[str]]:
     """Words of the text per category (only categories with a hit), in text order."""
     plain = fold(text) if folded is None else folded
-    exact, starts = _tables()
     tokens = plain.split()
     hits: dict[str, list[str]] = {}
     positions: list[int] = []
     addressed: list[int] = []
     for i, token in enumerate(tokens):
-        for name, key in (("insult", "insult"), ("vulgarity", "vulgarity"), ("hate_group", "hate")):
-            if _match(token, exact[key], starts[key]):
-                hits.setdefault(name, []).append(token)
-                if name != "hate_group":
-                    positions.append(i)
-        if _match(token, exact["addressed"], starts["addressed"]):
-            addressed.append(i)
+        lists = _token_categories(token)
+        for name in lists:
+            if name == "addressed":
+                addressed.append(i)
+                continue
+            hits.setdefault(name, []).append(token)
+            if name != "hate_group":
+                positions.append(i)
     said = _addressed_insults(tokens, addressed)
     if said:
         # An animal, crime or role word said to someone is an insult too.
