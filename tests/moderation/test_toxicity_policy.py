@@ -30,7 +30,7 @@ def _desk(make: Callable[..., TestClient], policy: str = "hold", **overrides: ob
     client = make(toxicity_filter=True, **overrides)
     add_user(client, "admin@news.example", "admin")
     desk = login(client, "admin@news.example")
-    if policy != "flag":  # the default (docs/toxicity.md, "Which policy")
+    if policy != "hold":  # the default (docs/toxicity.md, "Which policy")
         answer = desk.send("PUT", "/sites/default/settings", {"toxicity_policy": policy})
         assert answer.status_code == 200, answer.text
     return desk
@@ -198,14 +198,14 @@ def test_the_policy_is_validated_with_messages_in_the_moderators_language(
     assert (view["toxicity_policy"], view["toxicity_threshold"]) == ("hold", 0)
 
 
-def test_by_default_an_insult_is_published_and_marked_for_the_desk(
+def test_by_default_an_insult_is_held_and_marked_for_the_desk(
     make_sqlite_client: Callable[..., TestClient],
 ) -> None:
-    desk = _desk(make_sqlite_client, policy="flag")
-    assert desk.get("/sites/default/settings").json()["toxicity_policy"] == "flag"
+    desk = _desk(make_sqlite_client)
+    assert desk.get("/sites/default/settings").json()["toxicity_policy"] == "hold"
     made = post(desk.client, INSULT, lang="fr")
-    assert made["state"] == "approved" and made["id"] in public_ids(desk.client)
-    assert [(c["id"], c["toxicity"]["flag"]) for c in _toxic(desk)] == [(made["id"], "flag")]
+    assert made["state"] == "pending" and made["id"] not in public_ids(desk.client)
+    assert [(c["id"], c["toxicity"]["flag"]) for c in _toxic(desk)] == [(made["id"], "hold")]
     assert post(desk.client, CLEAN, lang="fr")["state"] == "approved"
     assert len(_toxic(desk)) == 1
 
