@@ -29,6 +29,7 @@ from causerie.spam.reputation import DomainReputation
 from causerie.spam.sensitivity import threshold_for
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, LearningLimits, SiteLayer
+from causerie.spam.stacking import arabic_share, familiarity, stack_logit
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
@@ -56,9 +57,17 @@ class Analysis:
     normalized: str
     hashed: HashedText
     signals: TextSignals
+    # The wording's whole push (both views, as the stacker weighs them): what
+    # a site's "not spam" decisions may cancel (``site.py``).
     text_logit: float
     base_logit: float
     context: tuple[SpamReason, ...]
+    # Its two parts, shown as two reasons: the intent view's wording and the
+    # n-gram view's ("wording seen in known spam"); the factor the stacker
+    # gives the intent view (its text signals are shown times it).
+    intent_wording: float = 0.0
+    ngram_wording: float = 0.0
+    intent_factor: float = 1.0
 
 
 def wave_reason(wave: WaveCheck) -> SpamReason:
@@ -132,12 +141,32 @@ class Filter:
         normalized = normalize(content)
         hashed = hash_text(normalized)
         signals = text_signals(content, normalized)
-        text_logit = self.model.text_logit(hashed)
-        dense = float(self.model.dense_contributions(signals.values).sum())
-        author = self.model.author_logit(sample.author) if sample.author else 0.0
+        model = self.model
+        text_logit = model.text_logit(hashed)
+        dense = float(model.dense_contributions(signals.values).sum())
+        author = model.author_logit(sample.author) if sample.author else 0.0
         context = tuple(with_author_model(context_reasons(sample, normalized), sample, author))
-        base = self.model.bias + text_logit + dense + sum(r.weight for r in context)
-        return Analysis(normalized, hashed, signals, text_logit, base, context)
+        added = sum(r.weight for r in context)
+        if not model.stacked:
+            intent = model.bias + text_logit + dense
+            return Analysis(
+                normalized, hashed, signals, text_logit, intent + added, context, text_logit
+            )
+        assert model.stack_coef is not None
+        ngram = model.ngram_logit(hashed)
+        stacked, ka, kb = stack_logit(
+            model.stack_coef,
+            model.stack_bias,
+            model.bias + text_logit + dense,
+            model.ngram_bias + ngram,
+            familiarity(model.known_vector(), normalized),
+            arabic_share(content),
+        )
+        wording = ka * text_logit + kb * ngram
+        return Analysis(
+            normalized, hashed, signals, wording, stacked + added, context,
+            ka * text_logit, kb * ngram, ka,
+        )  # fmt: skip
 
     def check(self, sample: CommentSample) -> SpamVerdict:
         """Classify one comment without learning from it."""
