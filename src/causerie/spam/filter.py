@@ -68,6 +68,9 @@ class Analysis:
     intent_wording: float = 0.0
     ngram_wording: float = 0.0
     intent_factor: float = 1.0
+    # The stacker's factor on the n-gram view: below zero (unfamiliar texts,
+    # where that view is overconfident) its push is a correction, not a reason.
+    ngram_factor: float = 0.0
 
 
 def wave_reason(wave: WaveCheck) -> SpamReason:
@@ -165,7 +168,7 @@ class Filter:
         wording = ka * text_logit + kb * ngram
         return Analysis(
             normalized, hashed, signals, wording, stacked + added, context,
-            ka * text_logit, kb * ngram, ka,
+            ka * text_logit, kb * ngram, ka, kb,
         )  # fmt: skip
 
     def check(self, sample: CommentSample) -> SpamVerdict:

@@ -40,7 +40,7 @@ def _text_reasons(model: GlobalModel, analysis: Analysis) -> list[SpamReason]:
         return out
     if analysis.intent_wording >= MIN_WEIGHT:
         out.append(SpamReason("wording", {}, round(analysis.intent_wording, 3)))
-    if analysis.ngram_wording >= MIN_WEIGHT:
+    if analysis.ngram_wording >= MIN_WEIGHT and analysis.ngram_factor > 0:
         out.append(SpamReason("known_spam_wording", {}, round(analysis.ngram_wording, 3)))
     return out
 
