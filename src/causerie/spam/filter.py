@@ -29,7 +29,7 @@ from causerie.spam.reputation import DomainReputation
 from causerie.spam.sensitivity import threshold_for
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, LearningLimits, SiteLayer
-from causerie.spam.stacking import arabic_share, familiarity, stack_logit
+from causerie.spam.stacking import ARABIC_SCRIPT_SHARE, arabic_share, familiarity, stack_logit
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
@@ -106,6 +106,8 @@ class Filter:
         self.model = model
         self.log: LearningLog = log if log is not None else MemoryLearningLog()
         self.spam_threshold = spam_threshold if spam_threshold is not None else model.spam_threshold
+        # Arabic-script comments' own threshold (none when the caller sets one for all).
+        self.arabic_threshold = model.arabic_threshold if spam_threshold is None else None
         self.discard_threshold = (
             discard_threshold if discard_threshold is not None else model.discard_threshold
         )
@@ -254,16 +256,26 @@ class Filter:
         known = self.model.is_known_word
         return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
-    def _threshold(self, sample: CommentSample) -> float:
+    def _threshold(self, sample: CommentSample, score: float | None = None) -> float:
+        # Arabic-script comments have their own threshold; the script is only
+        # read when the score lies where the choice matters.
+        base = self.spam_threshold
+        arabic = self.arabic_threshold
+        if (
+            arabic is not None
+            and (score is None or score >= min(arabic, base))
+            and arabic_share(sample.content[:MAX_CHARS]) > ARABIC_SCRIPT_SHARE
+        ):
+            base = arabic
         # A site's own sensitivity (core.sites) moves or replaces the model's threshold.
         if not sample.spam_sensitivity:
-            return self.spam_threshold
-        return threshold_for(sample.spam_sensitivity, self.spam_threshold)
+            return base
+        return threshold_for(sample.spam_sensitivity, base)
 
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:
             return Verdict.DISCARD
-        return Verdict.SPAM if score >= self._threshold(sample) else Verdict.HAM
+        return Verdict.SPAM if score >= self._threshold(sample, score) else Verdict.HAM
 
     def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
         """Teach the site's layer from a trusted decision; other sources are ignored."""

@@ -42,6 +42,10 @@ class GlobalModel:
     bias: float
     spam_threshold: float = 0.5
     discard_threshold: float = 0.99
+    # Comments written mostly in Arabic script get their own spam threshold,
+    # chosen by the same rule on the Arabic-script validation rows (None: one
+    # threshold for all).
+    arabic_threshold: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     # How much a site's decision may move each n-gram (rare ones 1, common ones
     # near 0), from document frequencies at training time: a campaign's own
@@ -94,6 +98,9 @@ class GlobalModel:
             bias=float(meta["bias"]),
             spam_threshold=float(meta["spam_threshold"]),
             discard_threshold=float(meta["discard_threshold"]),
+            arabic_threshold=(
+                float(meta["arabic_spam_threshold"]) if meta.get("arabic_spam_threshold") else None
+            ),
             meta=meta,
             update_scale=scale,
             known_words=known,
@@ -127,6 +134,7 @@ class GlobalModel:
             bias=self.bias,
             spam_threshold=self.spam_threshold,
             discard_threshold=self.discard_threshold,
+            arabic_spam_threshold=self.arabic_threshold,
             feature_names=list(FEATURE_NAMES),
             hash_bits=HASH_BITS,
             ngram_bias=self.ngram_bias,

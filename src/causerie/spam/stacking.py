@@ -81,6 +81,9 @@ def familiarity(known: npt.NDArray[np.bool_], normalized: str) -> float:
     return int(np.count_nonzero(known[buckets])) / len(distinct)
 
 
+# A comment with more than this share of Arabic letters is "in Arabic script"
+# (its own spam threshold, ``train.arabic_threshold``).
+ARABIC_SCRIPT_SHARE = 0.5
 # Runs rather than single letters: the same counts, a few times faster.
 _LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _ARABIC_RUN_RE = re.compile(r"(?:(?=[^\W\d_])[\u0600-\u06ff\u0750-\u077f\ufb50-\ufeff])+")
