@@ -109,12 +109,16 @@ def check(
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Out-of-fold predictions (python -m causerie.spam.stacking): add the n-gram view.",
 )
-def train(data_dir: Path, out: Path, stack_table: Path | None) -> None:
+@click.option(
+    "--arabic-threshold", is_flag=True, help="Give Arabic-script comments their own threshold."
+)
+def train(data_dir: Path, out: Path, stack_table: Path | None, arabic_threshold: bool) -> None:
     """Train the global model from the public data sets (reproducible)."""
-    from causerie.spam.train import train_model
+    from causerie.spam.train import TrainingSettings, train_model
 
     _require_data(data_dir)
-    train_model(data_dir, out, log=click.echo, stack_table=stack_table)
+    settings = TrainingSettings(arabic_threshold=arabic_threshold)
+    train_model(data_dir, out, settings, log=click.echo, stack_table=stack_table)
 
 
 @spam.command(name="eval")

@@ -366,6 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--nb-floor", type=float, default=defaults.nb_floor, help="0: no NBSVM")
     parser.add_argument("--dense-scale", type=float, default=defaults.dense_scale)
     parser.add_argument("--drop", nargs="*", default=list(defaults.dropped_signals))
+    parser.add_argument(
+        "--arabic-threshold", action="store_true", help="Arabic-script comments' own threshold"
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: {args.data}: no such data folder", file=sys.stderr)
@@ -375,6 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         nb_floor=args.nb_floor,
         dense_scale=args.dense_scale,
         dropped_signals=tuple(args.drop),
+        arabic_threshold=args.arabic_threshold,
     )
     results = run(
         args.data,
