@@ -103,12 +103,22 @@ def check(
     show_default=True,
     help="Where to write global.npz and global.json (copy them to the package to ship them).",
 )
-def train(data_dir: Path, out: Path) -> None:
+@click.option(
+    "--stack",
+    "stack_table",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Out-of-fold predictions (python -m causerie.spam.stacking): add the n-gram view.",
+)
+@click.option(
+    "--arabic-threshold", is_flag=True, help="Give Arabic-script comments their own threshold."
+)
+def train(data_dir: Path, out: Path, stack_table: Path | None, arabic_threshold: bool) -> None:
     """Train the global model from the public data sets (reproducible)."""
-    from causerie.spam.train import train_model
+    from causerie.spam.train import TrainingSettings, train_model
 
     _require_data(data_dir)
-    train_model(data_dir, out, log=click.echo)
+    settings = TrainingSettings(arabic_threshold=arabic_threshold)
+    train_model(data_dir, out, settings, log=click.echo, stack_table=stack_table)
 
 
 @spam.command(name="eval")
@@ -149,14 +159,34 @@ def eval_command(csv_file: Path, model_dir: Path | None) -> None:
 @click.option("--only", multiple=True, help="Evaluate only this unit (repeatable).")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Units trained at once.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+@click.option(
+    "--stack",
+    "stack_table",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Out-of-fold predictions: evaluate the stacked model (the shipped method).",
+)
+@click.option("--no-baseline", is_flag=True, help="Skip the plain baseline (figures unchanged).")
+@click.option("--curves", type=click.Path(path_type=Path), help="Write curves.json from scores.")
 def generalization_command(
-    data_dir: Path, only: tuple[str, ...], jobs: int, json_out: Path | None
+    data_dir: Path,
+    only: tuple[str, ...],
+    jobs: int,
+    json_out: Path | None,
+    stack_table: Path | None,
+    no_baseline: bool,
+    curves: Path | None,
 ) -> None:
     """Leave-one-source-out with the plain baseline beside it, then corrected streams."""
     from causerie.spam.generalization import main as run_generalization
 
     _require_data(data_dir)
     argv = ["--data", str(data_dir), "--jobs", str(jobs)]
+    if stack_table:
+        argv += ["--stack", str(stack_table)]
+    if no_baseline:
+        argv.append("--no-baseline")
+    if curves:
+        argv += ["--curves", str(curves)]
     if only:
         argv += ["--only", *only]
     if json_out:

@@ -29,6 +29,7 @@ from causerie.spam.reputation import DomainReputation
 from causerie.spam.sensitivity import threshold_for
 from causerie.spam.signals import TextSignals, text_signals
 from causerie.spam.site import NEAR_DUPLICATE_FROM, LearningLimits, SiteLayer
+from causerie.spam.stacking import ARABIC_SCRIPT_SHARE, arabic_share, familiarity, stack_logit
 from causerie.spam.state import LearnedExample, LearningLog, MemoryLearningLog
 from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
@@ -56,9 +57,20 @@ class Analysis:
     normalized: str
     hashed: HashedText
     signals: TextSignals
+    # The wording's whole push (both views, as the stacker weighs them): what
+    # a site's "not spam" decisions may cancel (``site.py``).
     text_logit: float
     base_logit: float
     context: tuple[SpamReason, ...]
+    # Its two parts, shown as two reasons: the intent view's wording and the
+    # n-gram view's ("wording seen in known spam"); the factor the stacker
+    # gives the intent view (its text signals are shown times it).
+    intent_wording: float = 0.0
+    ngram_wording: float = 0.0
+    intent_factor: float = 1.0
+    # The stacker's factor on the n-gram view: below zero (unfamiliar texts,
+    # where that view is overconfident) its push is a correction, not a reason.
+    ngram_factor: float = 0.0
 
 
 def wave_reason(wave: WaveCheck) -> SpamReason:
@@ -94,6 +106,8 @@ class Filter:
         self.model = model
         self.log: LearningLog = log if log is not None else MemoryLearningLog()
         self.spam_threshold = spam_threshold if spam_threshold is not None else model.spam_threshold
+        # Arabic-script comments' own threshold (none when the caller sets one for all).
+        self.arabic_threshold = model.arabic_threshold if spam_threshold is None else None
         self.discard_threshold = (
             discard_threshold if discard_threshold is not None else model.discard_threshold
         )
@@ -132,12 +146,32 @@ class Filter:
         normalized = normalize(content)
         hashed = hash_text(normalized)
         signals = text_signals(content, normalized)
-        text_logit = self.model.text_logit(hashed)
-        dense = float(self.model.dense_contributions(signals.values).sum())
-        author = self.model.author_logit(sample.author) if sample.author else 0.0
+        model = self.model
+        text_logit = model.text_logit(hashed)
+        dense = float(model.dense_contributions(signals.values).sum())
+        author = model.author_logit(sample.author) if sample.author else 0.0
         context = tuple(with_author_model(context_reasons(sample, normalized), sample, author))
-        base = self.model.bias + text_logit + dense + sum(r.weight for r in context)
-        return Analysis(normalized, hashed, signals, text_logit, base, context)
+        added = sum(r.weight for r in context)
+        if not model.stacked:
+            intent = model.bias + text_logit + dense
+            return Analysis(
+                normalized, hashed, signals, text_logit, intent + added, context, text_logit
+            )
+        assert model.stack_coef is not None
+        ngram = model.ngram_logit(hashed)
+        stacked, ka, kb = stack_logit(
+            model.stack_coef,
+            model.stack_bias,
+            model.bias + text_logit + dense,
+            model.ngram_bias + ngram,
+            familiarity(model.known_vector(), normalized),
+            arabic_share(content),
+        )
+        wording = ka * text_logit + kb * ngram
+        return Analysis(
+            normalized, hashed, signals, wording, stacked + added, context,
+            ka * text_logit, kb * ngram, ka, kb,
+        )  # fmt: skip
 
     def check(self, sample: CommentSample) -> SpamVerdict:
         """Classify one comment without learning from it."""
@@ -222,16 +256,26 @@ class Filter:
         known = self.model.is_known_word
         return {w for w in words(normalized) if len(w) >= 4 and not w.isdigit() and not known(w)}
 
-    def _threshold(self, sample: CommentSample) -> float:
+    def _threshold(self, sample: CommentSample, score: float | None = None) -> float:
+        # Arabic-script comments have their own threshold; the script is only
+        # read when the score lies where the choice matters.
+        base = self.spam_threshold
+        arabic = self.arabic_threshold
+        if (
+            arabic is not None
+            and (score is None or score >= min(arabic, base))
+            and arabic_share(sample.content[:MAX_CHARS]) > ARABIC_SCRIPT_SHARE
+        ):
+            base = arabic
         # A site's own sensitivity (core.sites) moves or replaces the model's threshold.
         if not sample.spam_sensitivity:
-            return self.spam_threshold
-        return threshold_for(sample.spam_sensitivity, self.spam_threshold)
+            return base
+        return threshold_for(sample.spam_sensitivity, base)
 
     def _decide(self, score: float, sample: CommentSample) -> Verdict:
         if sample.honeypot_filled or score >= self.discard_threshold:
             return Verdict.DISCARD
-        return Verdict.SPAM if score >= self._threshold(sample) else Verdict.HAM
+        return Verdict.SPAM if score >= self._threshold(sample, score) else Verdict.HAM
 
     def learn(self, sample: CommentSample, is_spam: bool, *, source: str) -> None:
         """Teach the site's layer from a trusted decision; other sources are ignored."""

@@ -42,6 +42,7 @@ from causerie.spam import datasets as ds
 from causerie.spam.csv_eval import Confusion
 from causerie.spam.filter import Filter
 from causerie.spam.model import GlobalModel
+from causerie.spam.stacking import StackTable
 from causerie.spam.state import MemoryLearningLog
 from causerie.spam.text import normalize
 from causerie.spam.train import (
@@ -107,6 +108,8 @@ class UnitResult:
     stream_second_half: dict[str, float | int]
     thresholds: dict[str, float] = field(default_factory=dict)
     groups: dict[str, dict[str, float | int]] = field(default_factory=dict)
+    # Per test row (language, label, shipped score): the curves' input.
+    scores: list[tuple[str, int, float]] = field(default_factory=list)
 
 
 def baseline_counts(texts: Sequence[str]) -> sp.csr_matrix:
@@ -186,26 +189,38 @@ def stream(model: GlobalModel, rows: Sequence[ds.Example]) -> tuple[Confusion, C
     return before, after
 
 
-def _score(model: GlobalModel, rows: Sequence[ds.Example]) -> list[bool]:
+def _score(model: GlobalModel, rows: Sequence[ds.Example]) -> tuple[list[bool], list[float]]:
     spam_filter = Filter(model, remember_spam=False)
-    return [spam_filter.check(ds.sample_of(r)).is_spam for r in rows]
+    verdicts = [spam_filter.check(ds.sample_of(r)) for r in rows]
+    return [v.is_spam for v in verdicts], [v.score for v in verdicts]
 
 
 def evaluate_unit(
     unit: str,
     rows: Sequence[ds.Example],
     matrix: sp.csr_matrix,
-    baseline: Baseline,
+    baseline: Baseline | None,
     settings: TrainingSettings,
+    stacker: tuple[Sequence[float], float] | None = None,
 ) -> UnitResult:
-    """Train both models without ``unit`` and score them on it."""
+    """Train both models without ``unit`` and score them on it.
+
+    ``stacker``: the stacked model's combiner, fitted without ``unit``
+    (``stacking.StackTable.fit``); ``baseline`` None skips the baseline.
+    """
+    from causerie.spam.curves import language_of
+
     train, test = split_for(rows, unit)
     train_rows = [rows[i] for i in train]
     test_rows = [rows[i] for i in test]
-    model = train_on(train_rows, matrix[train], settings, log=lambda _: None)
-    called = _score(model, test_rows)
+    model = train_on(train_rows, matrix[train], settings, log=lambda _: None, stacker=stacker)
+    called, row_scores = _score(model, test_rows)
     labels = [r.label for r in test_rows]
-    base_scores, base_threshold = baseline.fit_predict(train, train_rows, test)
+    base: dict[str, float | int] = {}
+    base_threshold = float("nan")
+    if baseline is not None:
+        base_scores, base_threshold = baseline.fit_predict(train, train_rows, test)
+        base = _confusion(labels, [bool(s >= base_threshold) for s in base_scores]).metrics()
     groups: dict[str, dict[str, float | int]] = {}
     for name in sorted({r.group for r in test_rows if r.source == "myc"}):
         picked = [j for j, r in enumerate(test_rows) if r.group == name]
@@ -216,21 +231,30 @@ def evaluate_unit(
     return UnitResult(
         unit=unit,
         shipped=_confusion(labels, called).metrics(),
-        baseline=_confusion(labels, [bool(s >= base_threshold) for s in base_scores]).metrics(),
+        baseline=base,
         static_second_half=before.metrics(),
         stream_second_half=after.metrics(),
         thresholds={"shipped": model.spam_threshold, "baseline": base_threshold},
         groups=groups,
+        scores=[(language_of(r), r.label, s) for r, s in zip(test_rows, row_scores, strict=True)],
     )
 
 
 _STATE: dict[str, object] = {}
 
 
-def _init_worker(root: str, settings: TrainingSettings) -> None:
+def _init_worker(
+    root: str, settings: TrainingSettings, stack: str | None = None, with_baseline: bool = True
+) -> None:
     rows = all_rows(Path(root))
     texts = [r.text for r in rows]
-    _STATE.update(rows=rows, matrix=featurize(texts), baseline=Baseline(texts), settings=settings)
+    _STATE.update(
+        rows=rows,
+        matrix=featurize(texts),
+        baseline=Baseline(texts) if with_baseline else None,
+        settings=settings,
+        stack=StackTable(Path(stack), rows) if stack else None,
+    )
 
 
 def _run_unit(unit: str) -> UnitResult:
@@ -239,10 +263,13 @@ def _run_unit(unit: str) -> UnitResult:
     matrix = _STATE["matrix"]
     baseline = _STATE["baseline"]
     settings = _STATE["settings"]
+    table = _STATE["stack"]
     assert isinstance(matrix, sp.csr_matrix)
-    assert isinstance(baseline, Baseline)
+    assert baseline is None or isinstance(baseline, Baseline)
     assert isinstance(settings, TrainingSettings)
-    return evaluate_unit(unit, rows, matrix, baseline, settings)
+    # The stacker behind a held-out figure never saw the held-out unit.
+    stacker = table.fit(unit) if isinstance(table, StackTable) else None
+    return evaluate_unit(unit, rows, matrix, baseline, settings, stacker)
 
 
 def units(rows: Sequence[ds.Example]) -> list[str]:
@@ -251,6 +278,8 @@ def units(rows: Sequence[ds.Example]) -> list[str]:
 
 
 def _fmt(m: dict[str, float | int]) -> str:
+    if not m:
+        return "(not run)"
     spam, ham = int(m["spam"]), int(m["ham"])
     recall = f"{m['recall']:.3f}" if spam else "  —  "
     f1 = f"{m['f1']:.3f}" if spam and ham else "  —  "
@@ -272,6 +301,8 @@ def report_line(r: UnitResult) -> str:
 
 
 def _cell(m: dict[str, float | int], key: str) -> str:
+    if not m:
+        return "n/a"
     if key == "fpr":
         return f"{100 * float(m['fpr']):.2f}%" if m["ham"] else "—"
     if key == "recall":
@@ -304,12 +335,15 @@ def run(
     only: Sequence[str] = (),
     jobs: int = 1,
     log: Callable[[str], None] = print,
+    stack: Path | None = None,
+    with_baseline: bool = True,
 ) -> list[UnitResult]:
     """Evaluate every unit (or ``only`` those), ``jobs`` at a time."""
     names = [u for u in units(all_rows(root)) if not only or u in only]
     started = time.perf_counter()
     results: list[UnitResult] = []
-    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(str(root), settings)) as ex:
+    initargs = (str(root), settings, str(stack) if stack else None, with_baseline)
+    with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=initargs) as ex:
         for result in ex.map(_run_unit, names):
             log(report_line(result))
             results.append(result)
@@ -324,11 +358,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", default=(), help="units to evaluate (default: all)")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--stack", type=Path, help="out-of-fold predictions (stacking.py)")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the plain baseline")
+    parser.add_argument("--curves", type=Path, help="write curves.json from the held-out scores")
     defaults = TrainingSettings()
     parser.add_argument("--c", type=float, default=defaults.c, help="regularisation C")
     parser.add_argument("--nb-floor", type=float, default=defaults.nb_floor, help="0: no NBSVM")
     parser.add_argument("--dense-scale", type=float, default=defaults.dense_scale)
     parser.add_argument("--drop", nargs="*", default=list(defaults.dropped_signals))
+    parser.add_argument(
+        "--arabic-threshold", action="store_true", help="Arabic-script comments' own threshold"
+    )
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"error: {args.data}: no such data folder", file=sys.stderr)
@@ -338,10 +378,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         nb_floor=args.nb_floor,
         dense_scale=args.dense_scale,
         dropped_signals=tuple(args.drop),
+        arabic_threshold=args.arabic_threshold,
     )
-    results = run(args.data, settings, args.only, args.jobs)
+    results = run(
+        args.data,
+        settings,
+        args.only,
+        args.jobs,
+        stack=args.stack,
+        with_baseline=not args.no_baseline,
+    )
     for line in markdown_table(results):
         print(line)
+    if args.curves:
+        from causerie.spam.curves import Prediction, write_curves
+
+        predictions = [Prediction(*p) for r in results for p in r.scores]
+        write_curves(predictions, args.curves, units=len(results))
     if args.json:
         payload = [r.__dict__ for r in results]
         args.json.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")

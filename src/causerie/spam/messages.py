@@ -47,6 +47,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "contient une adresse e-mail",
         "ar": "يحتوي على عنوان بريد إلكتروني",
     },
+    "email_offer": {
+        "en": "offers money or a loan to readers who write to an e-mail address",
+        "fr": "propose de l'argent ou un prêt à qui écrit à une adresse e-mail",
+        "ar": "يعرض مالا أو قرضا لمن يراسل عنوان بريد إلكتروني",
+    },
     "messaging": {
         "en": "asks to be contacted on a messaging app ({app})",
         "fr": "invite à un contact par messagerie ({app})",
@@ -151,6 +156,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "wording typical of spam ({words})",
         "fr": "formulation typique du spam ({words})",
         "ar": "صياغة معتادة في الرسائل المزعجة ({words})",
+    },
+    "known_spam_wording": {
+        "en": "wording seen in known spam ({words})",
+        "fr": "formulation déjà vue dans des spams connus ({words})",
+        "ar": "صياغة سبق رصدها في رسائل مزعجة معروفة ({words})",
     },
     "ham_wording": {
         "en": "wording typical of genuine comments",

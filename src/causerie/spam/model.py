@@ -4,7 +4,8 @@ Files (in ``causerie/spam/model/``)::
 
     global.npz   text_weights float16[2**20], dense_weights float32[len(FEATURE_NAMES)],
                  update_scale uint8[2**20] (per-site learning rate of each bucket, /255),
-                 known_words bits[2**20] (words seen in 2+ training texts)
+                 known_words bits[2**20] (words seen in 2+ training texts),
+                 ngram_weights float16[2**20] (the n-gram view, ``stacking.py``)
     global.json  {"bias": -1.2, "spam_threshold": 0.7, "discard_threshold": 0.99,
                   "feature_names": [...], "hash_bits": 20, "trained": {...}}
 
@@ -41,6 +42,10 @@ class GlobalModel:
     bias: float
     spam_threshold: float = 0.5
     discard_threshold: float = 0.99
+    # Comments written mostly in Arabic script get their own spam threshold,
+    # chosen by the same rule on the Arabic-script validation rows (None: one
+    # threshold for all).
+    arabic_threshold: float | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     # How much a site's decision may move each n-gram (rare ones 1, common ones
     # near 0), from document frequencies at training time: a campaign's own
@@ -52,6 +57,12 @@ class GlobalModel:
     # The author-name model (``author.py``): None when the model has none.
     author_weights: npt.NDArray[np.float32] | None = None
     author_bias: float = 0.0
+    # The n-gram view and the stacker combining it with this (intent) view
+    # (``stacking.py``); None: the intent view alone (models before item 2).
+    ngram_weights: npt.NDArray[np.float32] | None = None
+    ngram_bias: float = 0.0
+    stack_coef: tuple[float, ...] | None = None
+    stack_bias: float = 0.0
 
     @classmethod
     def load(cls, directory: Path | str = MODEL_DIR) -> GlobalModel:
@@ -71,6 +82,9 @@ class GlobalModel:
                 author = None
                 if "author_weights" in arrays and arrays["author_weights"].size:
                     author = arrays["author_weights"].astype(np.float32)
+                ngram = None
+                if "ngram_weights" in arrays and arrays["ngram_weights"].size:
+                    ngram = arrays["ngram_weights"].astype(np.float32)
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
         if (
@@ -84,11 +98,18 @@ class GlobalModel:
             bias=float(meta["bias"]),
             spam_threshold=float(meta["spam_threshold"]),
             discard_threshold=float(meta["discard_threshold"]),
+            arabic_threshold=(
+                float(meta["arabic_spam_threshold"]) if meta.get("arabic_spam_threshold") else None
+            ),
             meta=meta,
             update_scale=scale,
             known_words=known,
             author_weights=author,
             author_bias=float(meta.get("author_bias", 0.0)),
+            ngram_weights=ngram,
+            ngram_bias=float(meta.get("ngram_bias", 0.0)),
+            stack_coef=tuple(meta["stack_coef"]) if meta.get("stack_coef") else None,
+            stack_bias=float(meta.get("stack_bias", 0.0)),
         )
 
     def save(self, directory: Path | str) -> None:
@@ -97,6 +118,7 @@ class GlobalModel:
         directory.mkdir(parents=True, exist_ok=True)
         # An empty author array stands for "no author model".
         author = self.author_weights if self.author_weights is not None else np.zeros(0)
+        ngram = self.ngram_weights if self.ngram_weights is not None else np.zeros(0)
         np.savez_compressed(
             directory / "global.npz",
             text_weights=self.text_weights.astype(np.float16),
@@ -104,6 +126,7 @@ class GlobalModel:
             update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
             known_words=np.packbits(self.known_vector()),
             author_weights=author.astype(np.float32),
+            ngram_weights=ngram.astype(np.float16),
         )
         meta = dict(self.meta)
         meta.update(
@@ -111,8 +134,12 @@ class GlobalModel:
             bias=self.bias,
             spam_threshold=self.spam_threshold,
             discard_threshold=self.discard_threshold,
+            arabic_spam_threshold=self.arabic_threshold,
             feature_names=list(FEATURE_NAMES),
             hash_bits=HASH_BITS,
+            ngram_bias=self.ngram_bias,
+            stack_coef=list(self.stack_coef) if self.stack_coef else None,
+            stack_bias=self.stack_bias,
         )
         text = json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True)
         (directory / "global.json").write_text(text + "\n", encoding="utf-8")
@@ -122,6 +149,17 @@ class GlobalModel:
         if len(hashed.indices) == 0:
             return 0.0
         return float(self.text_weights[hashed.indices] @ hashed.values)
+
+    @property
+    def stacked(self) -> bool:
+        """Whether the model combines two views of the text (``stacking.py``)."""
+        return self.ngram_weights is not None and self.stack_coef is not None
+
+    def ngram_logit(self, hashed: HashedText) -> float:
+        """How much the wording pushes towards spam in the n-gram view (0 without one)."""
+        if self.ngram_weights is None or len(hashed.indices) == 0:
+            return 0.0
+        return float(self.ngram_weights[hashed.indices] @ hashed.values)
 
     def author_logit(self, name: str) -> float:
         """How much the author name alone looks like an anchor keyword (0 without a model)."""

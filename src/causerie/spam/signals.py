@@ -49,6 +49,13 @@ _PHONE_RE = re.compile(
     r"|\b0[1-9](?:[\s.\-]?\d{2}){4}\b|\b0\d{9,11}\b"
 )
 _EMAIL_RE = re.compile(r"[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})*\.[a-z]{2,10}\b", re.I)
+
+
+def has_email(text: str) -> bool:
+    """Whether the text contains an e-mail address."""
+    return _EMAIL_RE.search(text) is not None
+
+
 _MESSAGING_RE = re.compile(
     # Latin names start a word (\b lets the engine skip the rest); Arabic ones
     # may carry an attached preposition (بالواتس), so they have no \b.
