@@ -35,7 +35,7 @@ lint:
 	$(BIN)/mypy
 
 test: test-deps lint
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q --durations=25 $(PYTEST_ARGS)
 
 # The pictures in docs/images/, taken again by the tests that make them (Chromium,
 # WordPress) or by the desk's own script: the only way they change.
