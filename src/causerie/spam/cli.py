@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +62,7 @@ def check(
 ) -> None:
     """Print the verdict, score and reasons for one comment TEXT."""
     from causerie.spam.messages import reason_text
+    from causerie.spam.report import verdict_json
     from causerie.spam.verdict import CommentSample
 
     spam_filter = _load_filter(model_dir)
@@ -72,15 +72,8 @@ def check(
     verdict = spam_filter.check(sample)
     reasons = [reason_text(r, lang) for r in verdict.reasons]
     if as_json:
-        payload = {
-            "verdict": verdict.verdict.value,
-            "score": verdict.score,
-            "reasons": [
-                {"code": r.code, "params": dict(r.params), "weight": r.weight, "text": t}
-                for r, t in zip(verdict.reasons, reasons, strict=True)
-            ],
-        }
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        fields = {"verdict": verdict.verdict.value, "score": verdict.score}
+        click.echo(verdict_json(verdict.reasons, reasons, **fields))
         return
     click.echo(f"{verdict.verdict.value} (score {verdict.score:.3f})")
     for line in reasons:
@@ -127,24 +120,15 @@ def train(data_dir: Path, out: Path, stack_table: Path | None, arabic_threshold:
 def eval_command(csv_file: Path, model_dir: Path | None) -> None:
     """Score a labelled CSV (content,label[,author,email,url,lang,…]) without learning."""
     from causerie.spam.csv_eval import EvalInputError, evaluate_csv
+    from causerie.spam.report import eval_lines
 
     spam_filter = _load_filter(model_dir, remember_spam=False)
     try:
         counts, errors = evaluate_csv(csv_file, spam_filter)
     except EvalInputError as exc:
         raise click.ClickException(str(exc)) from exc
-    metrics = counts.metrics()
-    click.echo(
-        f"{csv_file}: {metrics['n']} comments ({metrics['spam']} spam, {metrics['ham']} ham)"
-    )
-    click.echo(f"  spam caught   {counts.tp:6d}   spam missed  {counts.fn:6d}")
-    click.echo(f"  ham wrongly   {counts.fp:6d}   ham kept     {counts.tn:6d}")
-    for name in ("precision", "recall", "f1", "fpr", "accuracy", "ms_per_item"):
-        click.echo(f"  {name:<12} {metrics[name]}")
-    for line, truth, score in errors[:10]:
-        label = "spam" if truth else "ham"
-        click.echo(f"  line {line}: {label} scored {score:.3f}")
-    click.echo(json.dumps(metrics, separators=(",", ":")))
+    for line in eval_lines(csv_file, counts, "spam", "ham", errors):
+        click.echo(line)
 
 
 @spam.command(name="generalization")

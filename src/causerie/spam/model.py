@@ -14,7 +14,6 @@ Serving needs numpy only; scikit-learn is used by ``train.py``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from causerie.spam.author import author_logit
-from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText, vocabulary_bucket
+from causerie.spam.features import DIMENSIONS, HashedText
+from causerie.spam.linear_file import (
+    HashedLinear,
+    LinearArrays,
+    read_linear,
+    same_features,
+    write_linear,
+)
 from causerie.spam.signals import FEATURE_NAMES
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -34,7 +40,7 @@ class ModelError(Exception):
 
 
 @dataclass
-class GlobalModel:
+class GlobalModel(HashedLinear):
     """Weights shared by every site, with the thresholds chosen at training time."""
 
     text_weights: npt.NDArray[np.float32]
@@ -69,32 +75,18 @@ class GlobalModel:
         """Read ``global.npz`` and ``global.json`` from a model directory."""
         directory = Path(directory)
         try:
-            meta = json.loads((directory / "global.json").read_text(encoding="utf-8"))
-            with np.load(directory / "global.npz") as arrays:
-                text = arrays["text_weights"].astype(np.float32)
-                dense = arrays["dense_weights"].astype(np.float32)
-                scale = None
-                if "update_scale" in arrays:
-                    scale = arrays["update_scale"].astype(np.float32) / 255.0
-                known = None
-                if "known_words" in arrays:
-                    known = np.unpackbits(arrays["known_words"]).astype(bool)[:DIMENSIONS]
-                author = None
-                if "author_weights" in arrays and arrays["author_weights"].size:
-                    author = arrays["author_weights"].astype(np.float32)
-                ngram = None
-                if "ngram_weights" in arrays and arrays["ngram_weights"].size:
-                    ngram = arrays["ngram_weights"].astype(np.float32)
+            arrays, meta = read_linear(directory, "global")
         except (OSError, KeyError, ValueError) as exc:
             raise ModelError(f"cannot read the spam model in {directory}: {exc}") from exc
-        if (
-            meta.get("hash_bits") != HASH_BITS
-            or tuple(meta.get("feature_names", ())) != FEATURE_NAMES
-        ):
+        if not same_features(meta, "feature_names", FEATURE_NAMES):
             raise ModelError(f"the spam model in {directory} was trained for other features")
+        # An empty array stands for "no author model" / "no n-gram view".
+        author, ngram = (arrays.extra.get(name) for name in ("author_weights", "ngram_weights"))
+        author = author if author is not None and author.size else None
+        ngram = ngram if ngram is not None and ngram.size else None
         return cls(
-            text_weights=text,
-            dense_weights=dense,
+            text_weights=arrays.text_weights,
+            dense_weights=arrays.dense_weights,
             bias=float(meta["bias"]),
             spam_threshold=float(meta["spam_threshold"]),
             discard_threshold=float(meta["discard_threshold"]),
@@ -102,31 +94,31 @@ class GlobalModel:
                 float(meta["arabic_spam_threshold"]) if meta.get("arabic_spam_threshold") else None
             ),
             meta=meta,
-            update_scale=scale,
-            known_words=known,
-            author_weights=author,
+            update_scale=arrays.update_scale,
+            known_words=arrays.known_words,
+            author_weights=author.astype(np.float32)
+            if author is not None and author.size
+            else None,
             author_bias=float(meta.get("author_bias", 0.0)),
-            ngram_weights=ngram,
+            ngram_weights=None if ngram is None else ngram.astype(np.float32),
             ngram_bias=float(meta.get("ngram_bias", 0.0)),
             stack_coef=tuple(meta["stack_coef"]) if meta.get("stack_coef") else None,
             stack_bias=float(meta.get("stack_bias", 0.0)),
         )
 
     def save(self, directory: Path | str) -> None:
-        """Write the model as compressed float16 text weights plus JSON metadata."""
-        directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        # An empty author array stands for "no author model".
+        """Write the model in the shared linear-model format (``causerie.spam.linear_file``)."""
         author = self.author_weights if self.author_weights is not None else np.zeros(0)
         ngram = self.ngram_weights if self.ngram_weights is not None else np.zeros(0)
-        np.savez_compressed(
-            directory / "global.npz",
-            text_weights=self.text_weights.astype(np.float16),
-            dense_weights=self.dense_weights.astype(np.float32),
-            update_scale=np.round(self.scale_vector() * 255).astype(np.uint8),
-            known_words=np.packbits(self.known_vector()),
-            author_weights=author.astype(np.float32),
-            ngram_weights=ngram.astype(np.float16),
+        arrays = LinearArrays(
+            self.text_weights,
+            self.dense_weights,
+            update_scale=self.scale_vector(),
+            known_words=self.known_vector(),
+            extra={
+                "author_weights": author.astype(np.float32),
+                "ngram_weights": ngram.astype(np.float16),
+            },
         )
         meta = dict(self.meta)
         meta.update(
@@ -136,19 +128,11 @@ class GlobalModel:
             discard_threshold=self.discard_threshold,
             arabic_spam_threshold=self.arabic_threshold,
             feature_names=list(FEATURE_NAMES),
-            hash_bits=HASH_BITS,
             ngram_bias=self.ngram_bias,
             stack_coef=list(self.stack_coef) if self.stack_coef else None,
             stack_bias=self.stack_bias,
         )
-        text = json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True)
-        (directory / "global.json").write_text(text + "\n", encoding="utf-8")
-
-    def text_logit(self, hashed: HashedText) -> float:
-        """How much the wording alone pushes towards spam."""
-        if len(hashed.indices) == 0:
-            return 0.0
-        return float(self.text_weights[hashed.indices] @ hashed.values)
+        write_linear(directory, "global", arrays, meta)
 
     @property
     def stacked(self) -> bool:
@@ -170,22 +154,6 @@ class GlobalModel:
     def dense_contributions(self, values: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
         """Per-signal push towards spam (weight x value), in ``FEATURE_NAMES`` order."""
         return self.dense_weights * values
-
-    def scale_vector(self) -> npt.NDArray[np.float32]:
-        """Per-bucket learning scale (all ones when unknown)."""
-        if self.update_scale is None:
-            self.update_scale = np.ones(DIMENSIONS, dtype=np.float32)
-        return self.update_scale
-
-    def known_vector(self) -> npt.NDArray[np.bool_]:
-        """Known-words bitmap (all unknown when the model has none)."""
-        if self.known_words is None:
-            self.known_words = np.zeros(DIMENSIONS, dtype=bool)
-        return self.known_words
-
-    def is_known_word(self, word: str) -> bool:
-        """Whether the word was common enough in training to be everyday vocabulary."""
-        return bool(self.known_vector()[vocabulary_bucket(word)])
 
     @classmethod
     def blank(cls) -> GlobalModel:

@@ -1,7 +1,7 @@
 """``causerie toxicity …``: check, evaluate, train and measure the toxicity model.
 
 The commands mirror ``causerie spam``'s; their verdict and ``eval`` output come
-from ``causerie.learning.report``.
+from ``causerie.spam.report``.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def toxicity() -> None:
 @_MODEL_OPTION
 def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
     """Print the score, the decision and the reasons for one comment TEXT."""
-    from causerie.learning.report import verdict_json
+    from causerie.spam.report import verdict_json
     from causerie.toxicity.messages import reason_text
 
     model = _load(model_dir)
@@ -95,7 +95,7 @@ def check(text: str, lang: str, as_json: bool, model_dir: Path | None) -> None:
 @click.option("--threshold", type=float, help="Offensive from this score (default: the model's).")
 def eval_command(csv_file: Path, model_dir: Path | None, threshold: float | None) -> None:
     """Score a labelled CSV (content,label with offensive/clean) without learning."""
-    from causerie.learning.report import eval_lines
+    from causerie.spam.report import eval_lines
     from causerie.toxicity.csv_eval import EvalInputError, evaluate_csv
 
     model = _load(model_dir)

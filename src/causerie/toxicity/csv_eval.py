@@ -18,8 +18,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from causerie.learning.report import named_metrics
 from causerie.spam.csv_eval import Confusion, EvalInputError, labelled_rows
+from causerie.spam.report import named_metrics
 from causerie.toxicity.classifier import ToxicityModel
 
 LABELS = {"offensive": True, "clean": False}

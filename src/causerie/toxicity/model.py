@@ -2,7 +2,7 @@
 
 Same features (``causerie.spam.features.hash_text``, of ``toxicity.text``'s
 normalised text) and the same files as the spam filter's global model,
-written and read by the same functions (``causerie.learning.linear_file``), so
+written and read by the same functions (``causerie.spam.linear_file``), so
 that a site's bounded corrections (``causerie.spam.site.SiteLayer``) apply to
 it unchanged. Files (in ``causerie/toxicity/model/``)::
 
@@ -22,13 +22,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from causerie.learning.linear_file import (
+from causerie.spam.features import DIMENSIONS
+from causerie.spam.linear_file import (
+    HashedLinear,
     LinearArrays,
     read_linear,
     same_features,
     write_linear,
 )
-from causerie.spam.features import DIMENSIONS, HashedText, vocabulary_bucket
 from causerie.toxicity.lexicon import CATEGORIES
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -43,7 +44,7 @@ class ToxicityModelError(Exception):
 
 
 @dataclass
-class ToxicityWeights:
+class ToxicityWeights(HashedLinear):
     """Weights shared by every site, with the thresholds chosen at training time."""
 
     text_weights: FloatArray
@@ -80,7 +81,7 @@ class ToxicityWeights:
         )
 
     def save(self, directory: Path | str) -> None:
-        """Write the model in the spam model's file format (``causerie.learning.linear_file``)."""
+        """Write the model in the spam model's file format (``causerie.spam.linear_file``)."""
         arrays = LinearArrays(
             self.text_weights, self.dense_weights, self.scale_vector(), self.known_vector()
         )
@@ -92,28 +93,6 @@ class ToxicityWeights:
             dense_names=list(DENSE_NAMES),
         )
         write_linear(directory, FILE_STEM, arrays, meta)
-
-    def text_logit(self, hashed: HashedText) -> float:
-        """How much the wording alone pushes towards offensive."""
-        if len(hashed.indices) == 0:
-            return 0.0
-        return float(self.text_weights[hashed.indices] @ hashed.values)
-
-    def scale_vector(self) -> FloatArray:
-        """Per-bucket learning scale for the site layer (all ones when unknown)."""
-        if self.update_scale is None:
-            self.update_scale = np.ones(DIMENSIONS, dtype=np.float32)
-        return self.update_scale
-
-    def known_vector(self) -> npt.NDArray[np.bool_]:
-        """Known-words bitmap (all unknown when the model has none)."""
-        if self.known_words is None:
-            self.known_words = np.zeros(DIMENSIONS, dtype=bool)
-        return self.known_words
-
-    def is_known_word(self, word: str) -> bool:
-        """Whether the word was common enough in training to be everyday vocabulary."""
-        return bool(self.known_vector()[vocabulary_bucket(word)])
 
     @classmethod
     def blank(cls) -> ToxicityWeights:

@@ -17,9 +17,9 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from causerie.learning.report import named_metrics
 from causerie.spam.csv_eval import Confusion
 from causerie.spam.features import DIMENSIONS, hash_text, vocabulary_bucket
+from causerie.spam.report import named_metrics
 from causerie.spam.text import words
 from causerie.spam.train import TrainingSettings as SpamTraining
 from causerie.spam.train import nb_scale

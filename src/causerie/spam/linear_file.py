@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from causerie.spam.features import DIMENSIONS, HASH_BITS
+from causerie.spam.features import DIMENSIONS, HASH_BITS, HashedText, vocabulary_bucket
 
 
 @dataclass
@@ -80,3 +80,36 @@ def write_linear(
     meta = {**meta, "hash_bits": HASH_BITS}
     text = json.dumps(meta, indent=1, ensure_ascii=False, sort_keys=True)
     (directory / f"{stem}.json").write_text(text + "\n", encoding="utf-8")
+
+
+class HashedLinear:
+    """What a linear model over hashed n-grams does with its arrays (spam and toxicity).
+
+    Mixed into each model's dataclass, which holds the fields named here.
+    """
+
+    text_weights: npt.NDArray[np.float32]
+    update_scale: npt.NDArray[np.float32] | None
+    known_words: npt.NDArray[np.bool_] | None
+
+    def text_logit(self, hashed: HashedText) -> float:
+        """How much the wording alone pushes towards the model's positive class."""
+        if len(hashed.indices) == 0:
+            return 0.0
+        return float(self.text_weights[hashed.indices] @ hashed.values)
+
+    def scale_vector(self) -> npt.NDArray[np.float32]:
+        """Per-bucket learning scale for the site layer (all ones when unknown)."""
+        if self.update_scale is None:
+            self.update_scale = np.ones(DIMENSIONS, dtype=np.float32)
+        return self.update_scale
+
+    def known_vector(self) -> npt.NDArray[np.bool_]:
+        """Known-words bitmap (all unknown when the model has none)."""
+        if self.known_words is None:
+            self.known_words = np.zeros(DIMENSIONS, dtype=bool)
+        return self.known_words
+
+    def is_known_word(self, word: str) -> bool:
+        """Whether the word was common enough in training to be everyday vocabulary."""
+        return bool(self.known_vector()[vocabulary_bucket(word)])
