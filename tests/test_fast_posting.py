@@ -28,7 +28,7 @@ def taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     real = fastpost.post_new
 
     def counting(request: Any, post: fastpost.NewPost) -> Any:
-        seen.append(post.uri)
+        seen.append(post.comment.uri)
         return real(request, post)
 
     monkeypatch.setattr(fastpost, "post_new", counting)

@@ -193,51 +193,39 @@ def _thread_body(
 
 @dataclass(frozen=True)
 class NewPost:
-    """A new comment's body, read by the route's model or by the fast path (``fastpost.py``)."""
+    """A new comment as posted: the domain's input, and the site and language the body names."""
 
-    uri: str
-    text: str
-    author: str | None = None
-    email: str | None = None
-    website: str | None = None
-    parent: int | None = None
-    title: str | None = None
+    comment: CommentInput
     site: str | None = None
     lang: str | None = None
-    notify: bool = False
-    hp: str | None = None
-    elapsed: float | None = None
-    published: str | None = None
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any]) -> NewPost:
+        """From the body's fields as the wire names them (``hp``, ``elapsed``), already checked.
+
+        Read by the route's model or by the fast path (``fastpost.py``); ``fields`` is consumed.
+        """
+        site, lang = fields.pop("site", None), fields.pop("lang", None)
+        fields["honeypot"] = fields.pop("hp", None)
+        fields["seconds_to_submit"] = fields.pop("elapsed", None)
+        return cls(CommentInput(**fields), site, lang)
 
 
 @router.post("/comments", status_code=201, summary="Post a comment (or a reply)")
 def post_comment(request: Request, body: NewCommentBody) -> JSONBody:
     """Create a comment; the answer holds its state and the token to edit it."""
-    return post_new(request, NewPost(**body.model_dump()))
+    return post_new(request, NewPost.from_fields(body.model_dump()))
 
 
 def post_new(request: Request, body: NewPost) -> JSONBody:
     """The one way a new comment is posted, by the route or the fast path (in a worker thread)."""
     service = _service(request)
     reader = _reader(request, body.lang)
-    data = CommentInput(
-        uri=body.uri,
-        text=body.text,
-        author=body.author,
-        email=body.email,
-        website=body.website,
-        parent=body.parent,
-        title=body.title,
-        notify=body.notify,
-        honeypot=body.hp,
-        seconds_to_submit=body.elapsed,
-        published=body.published,
-    )
-    comment, token = service.create(body.site, data, reader)
+    comment, token = service.create(body.site, body.comment, reader)
     window = service.site_settings(service.site(body.site)).edit_window_seconds
     out = _told_author(comment, service.secret)
     out.update(
-        uri=validation.check_uri(body.uri),
+        uri=validation.check_uri(body.comment.uri),
         edit_token=token,
         edit_until=threads.iso(comment.created + window),
     )

@@ -19,6 +19,8 @@ gets the answer the route would have given.
 
 from __future__ import annotations
 
+from typing import Any
+
 import anyio.to_thread
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -53,7 +55,7 @@ def parse_post(data: object) -> NewPost | None:
     text = data.get("text")
     if type(uri) is not str or type(text) is not str:
         return None
-    texts: dict[str, str | None] = {}
+    texts: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         value = data.get(name)
         if value is not None and type(value) is not str:
@@ -71,13 +73,8 @@ def parse_post(data: object) -> NewPost | None:
             elapsed = float(elapsed)
         elif type(elapsed) is not float:
             return None
-    return NewPost(
-        uri=uri,
-        text=text,
-        parent=parent,
-        notify=notify,
-        elapsed=elapsed,
-        **texts,
+    return NewPost.from_fields(
+        {"uri": uri, "text": text, "parent": parent, "notify": notify, "elapsed": elapsed, **texts}
     )
 
 
