@@ -17,8 +17,9 @@ from causerie.api.http import JSONBody, client_ip, request_lang
 from causerie.api.params import Digits, Id, Offset
 from causerie.api.state import runtime_of
 from causerie.core.accounts import AccountService, Session
+from causerie.core.blocks import MAX_BLOCK_DAYS
 from causerie.core.errors import Forbidden, InvalidField, NotAuthenticated
-from causerie.core.moderation import MAX_BLOCK_DAYS, MAX_BULK, ModerationService
+from causerie.core.moderation import MAX_BULK, ModerationService
 from causerie.core.threads import iso
 from causerie.store.records import Queue, QueueFilter, QueueRow, ReportSummary
 

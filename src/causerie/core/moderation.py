@@ -10,18 +10,18 @@ precision and recall.
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from causerie.core import events, identity, markup, validation
+from causerie.core import events, markup, validation
 from causerie.core.accounts import Session
+from causerie.core.blocks import MAX_BLOCK_DAYS, block_value, matches
 from causerie.core.comments import CommentService, Reader
+from causerie.core.decisions import ACTIONS, RESOLVES, effect, learning_sample
 from causerie.core.errors import Conflict, Forbidden, InvalidField, NotFound
 from causerie.core.toxicity import LESSONS, decision_row, teach
-from causerie.spam import CommentSample
 from causerie.store.contracts.moderation import ModerationStore
 from causerie.store.contracts.reports import ReportStore
 from causerie.store.records import (
@@ -30,34 +30,15 @@ from causerie.store.records import (
     NewComment,
     QueueFilter,
     QueueRow,
-    ReportStatus,
     SiteRecord,
     TextChange,
     ThreadRecord,
 )
 
-ACTIONS = (
-    "approve", "delete", "spam", "not_spam", "pin", "unpin",
-    "keep", "reject", "feature", "unfeature", "not_offensive", "offensive",
-)  # fmt: skip
 UNDOABLE = (*ACTIONS, "edit", "reply", "close", "open", "block", "thread_rules", "reader")
-# What a decision says of a comment's open reports: it is fine (kept), or they were right.
-RESOLVES = {
-    "approve": ReportStatus.KEPT,
-    "not_spam": ReportStatus.KEPT,
-    "keep": ReportStatus.KEPT,
-    "feature": ReportStatus.KEPT,
-    "not_offensive": ReportStatus.KEPT,
-    "offensive": ReportStatus.UPHELD,
-    "delete": ReportStatus.UPHELD,
-    "spam": ReportStatus.UPHELD,
-    "reject": ReportStatus.UPHELD,
-}
 # Undo of entries other services write (thread rules, rules on readers): action -> revert.
 Reverter = Callable[[Session, dict[str, Any]], None]
-BLOCK_KINDS = ("email", "ip_range", "ip_hash")
 MAX_BULK = 200
-MAX_BLOCK_DAYS = 3650
 
 
 @dataclass
@@ -167,7 +148,7 @@ class ModerationService:
         out = []
         now = self.comments.clock()
         for comment, site, thread in found:
-            values, learned = _effect(action, comment, now)
+            values, learned = effect(action, comment, now)
             updated = self._restore(comment, values, site.id)
             if learned is not None:
                 self._learn(site, thread, comment, learned)
@@ -382,7 +363,7 @@ class ModerationService:
     ) -> dict[str, Any]:
         """Block an e-mail, an IP range or one (hashed) address for ``days`` (0: for good)."""
         site = self.site(session, site_name)
-        value = _block_value(kind, value)
+        value = block_value(kind, value)
         if not 0 <= days <= MAX_BLOCK_DAYS:
             raise InvalidField("field_invalid", field="days")
         now = self.comments.clock()
@@ -429,87 +410,8 @@ class ModerationService:
     def gatekeeper(self, site: SiteRecord, email: str | None, reader: Reader) -> None:
         """Refuse a new comment from a blocked author (hooked into comment creation)."""
         active = self.store.site_blocks(site.id, self.comments.clock())
-        if active and _matches(active, email, reader.ip, self.comments.secret):
+        if active and matches(active, email, reader.ip, self.comments.secret):
             raise Forbidden("author_blocked")
-
-
-def _matches(active: list[dict[str, Any]], email: str | None, ip: str, secret: str) -> bool:
-    address = _address(ip)
-    ip_hash = identity.hash_ip(secret, ip) if ip else ""
-    for block in active:
-        kind, value = block["kind"], block["value"]
-        if kind == "email" and email and email.strip().lower() == value:
-            return True
-        if kind == "email_hash" and email and identity.email_block_hash(secret, email) == value:
-            return True
-        if kind == "ip_hash" and ip_hash and ip_hash == value:
-            return True
-        if kind == "ip_range" and address is not None:
-            network = ipaddress.ip_network(value, strict=False)
-            if address.version == network.version and address in network:
-                return True
-    return False
-
-
-def _address(ip: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
-
-
-def _block_value(kind: str, value: str) -> str:
-    value = (value or "").strip()
-    if kind == "email":
-        if "@" not in value or len(value) > 320:
-            raise InvalidField("email_invalid", field="value")
-        return value.lower()
-    if kind == "ip_range":
-        try:
-            return str(ipaddress.ip_network(value, strict=False))
-        except ValueError:
-            raise InvalidField("field_invalid", field="value") from None
-    if kind == "ip_hash" and len(value) == 32 and all(c in "0123456789abcdef" for c in value):
-        return value
-    raise InvalidField("field_invalid", field="kind" if kind not in BLOCK_KINDS else "value")
-
-
-def _effect(action: str, comment: CommentRecord, now: float) -> tuple[dict[str, Any], bool | None]:
-    """The new field values of an action, and what it teaches the filter (None: nothing).
-
-    Every decision marks the comment reviewed: a human has seen it, so readers'
-    reports never hide it again (core/reports.py).
-    """
-    values, learned = _decision(action, comment, now)
-    return {**values, "reviewed": now}, learned
-
-
-def _decision(
-    action: str, comment: CommentRecord, now: float
-) -> tuple[dict[str, Any], bool | None]:
-    called_spam = comment.spam_verdict != "ham" or comment.state is CommentState.SPAM
-    if action in ("approve", "keep"):
-        return {"state": CommentState.APPROVED}, (False if called_spam else None)
-    if action == "not_spam":
-        return {"state": CommentState.APPROVED}, False
-    if action == "spam":
-        return {"state": CommentState.SPAM}, True
-    if action == "not_offensive":  # teaches the toxicity model, not the spam filter
-        return {"state": CommentState.APPROVED}, None
-    if action in ("delete", "reject", "offensive"):
-        return {"state": CommentState.DELETED}, None
-    if action == "feature":
-        # Featuring publishes, as Coral does: an editor's choice is meant to be read.
-        values: dict[str, Any] = {"featured_at": comment.featured_at or now}
-        if comment.state is not CommentState.APPROVED:
-            values["state"] = CommentState.APPROVED
-        return values, (False if called_spam else None)
-    if action == "unfeature":
-        return {"featured_at": None}, None
-    return {"pinned": action == "pin"}, None
 
 
 def _plain(value: Any) -> Any:
@@ -539,21 +441,3 @@ def _entry(
         "batch": batch,
         "detail": detail,
     }
-
-
-def learning_sample(
-    comment: CommentRecord, site: str, uri: str, site_languages: tuple[str, ...] = ()
-) -> CommentSample:
-    """What the spam filter learns from a stored comment (a decision or an imported label)."""
-    return CommentSample(
-        content=comment.text,
-        author=comment.author,
-        email=comment.email or "",
-        url=comment.website or "",
-        lang=comment.lang,
-        site=site,
-        permalink=uri,
-        user_agent=comment.user_agent or "",
-        ip_hash=comment.ip_hash or "",
-        site_languages=site_languages,
-    )

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 from causerie.core import identity, markup, validation
+from causerie.core.decisions import learning_sample
 from causerie.core.errors import InvalidField
-from causerie.core.moderation import learning_sample
 from causerie.importers import html as html_import
 from causerie.importers.records import (
     ImportedComment,
