@@ -14,6 +14,8 @@ Two filters side by side: the site's learning alone, and the same with the
 campaign-wave detector on (a moderator's "spam" marks the whole wave; the
 remaining spam and the ham are then streamed through it in order, so waves
 formed by the evaluation stream itself are counted, as on a real server).
+A third column, after 20 decisions only: the site's text-signal lessons on
+(``site.SIGNAL_LESSONS``, off by default).
 """
 
 from __future__ import annotations
