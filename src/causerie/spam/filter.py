@@ -215,10 +215,12 @@ class Filter:
             if site is None:
                 return reasons, None
             hashed = analysis.hashed
-            distinctive = content_word_buckets(words(analysis.normalized))
-            gate = site.spam_gate(distinctive)
-            site_logit = site.logit(hashed, analysis.text_logit, gate)
-            site_logit += site.signal_logit(analysis.signals.values, distinctive)
+            site_logit = 0.0
+            if site.delta or site.signals:
+                distinctive = content_word_buckets(words(analysis.normalized))
+                gate = site.spam_gate(distinctive)
+                site_logit = site.logit(hashed, analysis.text_logit, gate)
+                site_logit += site.signal_logit(analysis.signals.values, distinctive)
             if abs(site_logit) >= 0.3:
                 code = "site_learned" if site_logit > 0 else "site_learned_ham"
                 reasons.append(SpamReason(code, {}, site_logit))

@@ -11,7 +11,10 @@ Learning works both ways, each way on the n-grams that matter:
   that merely talk about "subscribers" undo that false pattern on the site;
 * a "spam" decision raises the comment's *distinctive* n-grams (rare in
   training, not seen in the site's own ham decisions), so a campaign is
-  learnt without the site's everyday vocabulary turning spammy.
+  learnt without the site's everyday vocabulary turning spammy; and those
+  raised weights count only for comments that look like one decided spam
+  (``spam_gate``, sketches in ``decided.py``): applied to every comment they
+  lifted ordinary ones sharing a word or two with it (issue 22, item 4).
 
 Poisoning is bounded: only trusted sources teach; each decision moves its own
 comment's score by at most ``step_spam`` / ``step_ham`` logits; each weight is
