@@ -14,6 +14,8 @@ Two filters side by side: the site's learning alone, and the same with the
 campaign-wave detector on (a moderator's "spam" marks the whole wave; the
 remaining spam and the ham are then streamed through it in order, so waves
 formed by the evaluation stream itself are counted, as on a real server).
+A third column, after 20 decisions only: the site's text-signal lessons on
+(``site.SIGNAL_LESSONS``, off by default).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 from causerie.spam import datasets as ds
 from causerie.spam.filter import Filter
 from causerie.spam.model import GlobalModel
+from causerie.spam.site import SIGNAL_LESSONS, LearningLimits
 from causerie.spam.state import MemoryLearningLog
 from causerie.spam.verdict import CommentSample
 from causerie.spam.waves import WaveDetector
@@ -64,13 +67,18 @@ def _measure(
 
 
 def _curve(
-    model: GlobalModel, spam: list[ds.Example], ham: list[ds.Example], waves: bool
+    model: GlobalModel,
+    spam: list[ds.Example],
+    ham: list[ds.Example],
+    waves: bool,
+    limits: LearningLimits | None = None,
+    checkpoints: Sequence[int] = CHECKPOINTS,
 ) -> list[tuple[int, float, float]]:
     """(decisions, recall on the undecided spam, ham FPR) at each checkpoint."""
     out = []
-    for k in CHECKPOINTS:
+    for k in checkpoints:
         log = MemoryLearningLog()
-        teacher = Filter(model, log, refresh_interval=0.0, remember_spam=False)
+        teacher = Filter(model, log, refresh_interval=0.0, remember_spam=False, limits=limits)
         decided: set[int] = set()
         for i, row in enumerate(spam):
             if len(decided) == k:
@@ -80,7 +88,7 @@ def _curve(
                 decided.add(i)
         # A fresh process replaying the log: what every server process then knows.
         judge = Filter(
-            model, log, refresh_interval=0.0, remember_spam=False,
+            model, log, refresh_interval=0.0, remember_spam=False, limits=limits,
             waves=WaveDetector() if waves else None,
         )  # fmt: skip
         rest = [r for i, r in enumerate(spam) if i not in decided]
@@ -109,12 +117,15 @@ def evaluate(unit: str) -> dict[str, Any]:
         "ham": len(ham),
         "learning": _curve(model, spam, ham, waves=False),
         "learning_waves": _curve(model, spam, ham, waves=True),
+        "learning_signals": _curve(model, spam, ham, False, SIGNAL_LESSONS, (0, 20)),
     }
 
 
-def _cell(points: list[tuple[int, float, float]], k: int) -> str:
+def _cell(
+    points: list[tuple[int, float, float]], k: int, checkpoints: Sequence[int] = CHECKPOINTS
+) -> str:
     """Recall / FPR at checkpoint ``k`` (fewer decisions when the model missed fewer)."""
-    decisions, recall, fpr = points[CHECKPOINTS.index(k)]
+    decisions, recall, fpr = points[list(checkpoints).index(k)]
     made = "" if decisions == k else f" ({decisions})"
     return f"{recall:.3f} / {100 * fpr:.2f}%{made}"
 
@@ -128,17 +139,18 @@ def run(data: Path, jobs: int) -> None:
     header = (
         "| held-out unit | spam | ham | "
         + " | ".join(f"{k} decisions: recall / FPR" for k in CHECKPOINTS)
-        + " | with waves, 20 decisions |"
+        + " | with waves, 20 decisions | with signal lessons, 20 decisions |"
     )
-    lines = [header, "|" + " --- |" * 3 + " ---: |" * (len(CHECKPOINTS) + 1)]
+    lines = [header, "|" + " --- |" * 3 + " ---: |" * (len(CHECKPOINTS) + 2)]
     with ProcessPoolExecutor(jobs, initializer=_init, initargs=(str(data),)) as ex:
         for result in ex.map(evaluate, names):
             learned, waved = result["learning"], result["learning_waves"]
-            print(result["unit"], learned, waved, flush=True)
+            signals = result["learning_signals"]
+            print(result["unit"], learned, waved, signals, flush=True)
             cells = " | ".join(_cell(learned, k) for k in CHECKPOINTS)
             lines.append(
                 f"| {result['unit']} | {result['spam']} | {result['ham']} | {cells} "
-                f"| {_cell(waved, 20)} |"
+                f"| {_cell(waved, 20)} | {_cell(signals, 20, (0, 20))} |"
             )
     print("\n".join(lines))
 

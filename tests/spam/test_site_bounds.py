@@ -32,9 +32,11 @@ HAM = "Merci pour cet article sur le budget municipal et le tramway"
 FAR = 1000.0  # a limit nobody reaches
 
 
-def _filter(**limits: float) -> Filter:
+def _filter(**limits: float | None) -> Filter:
     """A filter on a blank model with these limits (the others out of the way)."""
-    base: dict[str, float] = {
+    base: dict[str, float | None] = {
+        # Spam lessons apply everywhere: the gate (decided.py) is tested on its own.
+        "lesson_min_shared": None,
         "step_spam": 4.0,
         "step_ham": 1.0,
         "target_margin": FAR,

@@ -39,6 +39,7 @@ from causerie.spam.waves import (
     WaveDetector,
     WaveFeed,
     author_hash,
+    masked_shingles,
     variant_hash,
 )
 
@@ -197,7 +198,7 @@ class Filter:
         sure = _sigmoid(analysis.base_logit) >= self.discard_threshold
         if self.remember_spam and verdict is not Verdict.HAM and sure:
             if signature is None:
-                signature = minhash(analysis.hashed.shingles)
+                signature = minhash(masked_shingles(analysis.normalized))
             with self._lock:
                 self._site(sample.site).memory.add(signature)
         reasons = collect_reasons(self.model, analysis, site_reasons, verdict, self.max_reasons)
@@ -214,7 +215,12 @@ class Filter:
             if site is None:
                 return reasons, None
             hashed = analysis.hashed
-            site_logit = site.logit(hashed, analysis.text_logit)
+            site_logit = 0.0
+            if site.delta or site.signals:
+                distinctive = content_word_buckets(words(analysis.normalized))
+                gate = site.spam_gate(distinctive)
+                site_logit = site.logit(hashed, analysis.text_logit, gate)
+                site_logit += site.signal_logit(analysis.signals.values, distinctive)
             if abs(site_logit) >= 0.3:
                 code = "site_learned" if site_logit > 0 else "site_learned_ham"
                 reasons.append(SpamReason(code, {}, site_logit))
@@ -227,7 +233,7 @@ class Filter:
             # Blatant spam needs no near-duplicate search: it is discarded anyway.
             blatant = _sigmoid(analysis.base_logit) >= self.discard_threshold
             if len(site.memory) and not blatant:
-                signature = minhash(hashed.shingles)
+                signature = minhash(masked_shingles(analysis.normalized))
                 similarity, count = site.memory.best_match(signature)
                 if similarity >= NEAR_DUPLICATE_FROM:
                     boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
@@ -301,17 +307,24 @@ class Filter:
             self.waves.mark(signature, example.is_spam, example.created)
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
-        total = current + layer.logit(analysis.hashed, analysis.text_logit)
+        distinctive = content_word_buckets(words(analysis.normalized))
+        gate = layer.spam_gate(distinctive)
+        total = current + layer.logit(analysis.hashed, analysis.text_logit, gate)
         rare = self.rare_words(analysis.normalized)
+        scale = self.model.scale_vector()
         layer.learn(
             analysis.hashed,
             example.is_spam,
             total,
-            self.model.scale_vector(),
+            scale,
             rare,
             self.model.text_weights,
-            content_word_buckets(words(analysis.normalized)),
+            distinctive,
+            masked_shingles(analysis.normalized),
         )
+        # After the lesson: a ham decision's buckets are then in ``ham_seen``.
+        layer.remember(distinctive, example.is_spam, scale)
+        layer.learn_signals(analysis.signals.values, example.is_spam, self.model.dense_weights)
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""

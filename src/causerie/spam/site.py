@@ -11,7 +11,10 @@ Learning works both ways, each way on the n-grams that matter:
   that merely talk about "subscribers" undo that false pattern on the site;
 * a "spam" decision raises the comment's *distinctive* n-grams (rare in
   training, not seen in the site's own ham decisions), so a campaign is
-  learnt without the site's everyday vocabulary turning spammy.
+  learnt without the site's everyday vocabulary turning spammy; and those
+  raised weights count only for comments that look like one decided spam
+  (``spam_gate``, sketches in ``decided.py``): applied to every comment they
+  lifted ordinary ones sharing a word or two with it (issue 22, item 4).
 
 Poisoning is bounded: only trusted sources teach; each decision moves its own
 comment's score by at most ``step_spam`` / ``step_ham`` logits; each weight is
@@ -33,10 +36,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from causerie.spam.features import HashedText
+from causerie.spam.decided import NO_RESEMBLANCE, DecidedSpam, Resemblance
+from causerie.spam.features import HashedText, IndexArray
 from causerie.spam.memory import SpamMemory, minhash
+from causerie.spam.signals import FEATURE_NAMES
 
 FloatArray = npt.NDArray[np.float32]
+# The link signals describe one thing (a link) several ways: one family.
+SIGNAL_FAMILY = {j: -1 for j, name in enumerate(FEATURE_NAMES) if name.startswith("link_")}
 TRUSTED_SOURCES = frozenset({"moderator", "admin", "akismet_key"})
 # Estimated similarity from which a remembered spam boosts a new comment; a
 # ham decision forgets every remembered spam at least this similar.
@@ -65,6 +72,29 @@ class LearningLimits:
     campaign_min_spam: int = 3
     campaign_word_weight: float = 1.5
     max_campaign_boost: float = 4.5
+    # A spam lesson lifts only comments that look like one decided spam: at
+    # least this many of its distinctive buckets (content words, pairs) and
+    # this share of its rarity mass (``decided.py``). None: everywhere (the
+    # toxicity model's layer, and the spam layer before issue 22's item 4).
+    lesson_min_shared: int | None = 3
+    lesson_min_similarity: float = 0.3
+    # Text signals (links, intents, handles: ``signals.py``) that fire in the
+    # site's missed spam: each spam decision adds this much to those the
+    # global model already counts as spam evidence, up to ``signal_cap``; a
+    # ham decision takes twice as much away, never below zero.
+    # Off by default: on held-out units it bought recall but held a few more
+    # genuine comments (docs/spam.md); ``SIGNAL_LESSONS`` turns it on.
+    signal_step: float = 0.0
+    signal_cap: float = 2.0
+    # ... and only on comments sharing a word with some decided spam, this
+    # much of its rarity mass, and firing this many families of signals.
+    signal_min_similarity: float = 0.15
+    signal_min_families: int = 1
+    sketch_buckets: int = 48
+
+
+# The site's text-signal lessons on (measured beside the default in the bench).
+SIGNAL_LESSONS = LearningLimits(signal_step=0.5)
 
 
 @dataclass
@@ -80,24 +110,86 @@ class SiteLayer:
     campaign: Counter[str] = field(default_factory=Counter)
     # Buckets of the comments this site's moderators called ham.
     ham_seen: set[int] = field(default_factory=set)
+    # Distinctive buckets of the decided spam: where spam lessons apply.
+    decided: DecidedSpam = field(init=False)
+    # Per text signal (index in ``signals.FEATURE_NAMES``): the site's extra weight.
+    signals: dict[int, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.memory = SpamMemory(self.limits.memory_size)
+        self.decided = DecidedSpam(self.limits.memory_size, self.limits.sketch_buckets)
 
-    def logit(self, hashed: HashedText, wording_logit: float) -> float:
+    def logit(self, hashed: HashedText, wording_logit: float, spam_gate: float = 1.0) -> float:
         """The site's correction to one comment's score, already bounded.
 
         ``wording_logit`` is the global model's n-gram push for the comment:
         the correction may cancel it and go ``ham_floor`` further, no more.
+        ``spam_gate`` (0..1) scales the upward part (the spam lessons), the
+        downward part (the ham lessons) always applies.
         """
         if not self.delta:
             return 0.0
         get = self.delta.get
         indices = hashed.indices.tolist()
         weights = np.fromiter((get(i, 0.0) for i in indices), dtype=np.float32, count=len(indices))
+        if spam_gate < 1.0:
+            weights = np.minimum(weights, np.float32(0.0)) + np.float32(spam_gate) * np.maximum(
+                weights, np.float32(0.0)
+            )
         total = float(weights @ hashed.values)
         lowest = -(max(wording_logit, 0.0) + self.limits.ham_floor)
         return min(max(total, lowest), self.limits.max_spam_shift)
+
+    def resemblance(self, distinctive: AbstractSet[int]) -> Resemblance:
+        """How much a comment (its distinctive buckets) looks like one decided spam."""
+        need = self.limits.lesson_min_shared
+        if need is None or not self.decided:
+            return NO_RESEMBLANCE
+        return self.decided.nearest(distinctive, need)
+
+    def spam_gate(self, distinctive: AbstractSet[int]) -> float:
+        """1 where the spam lessons apply to a comment, 0 where they do not."""
+        if self.limits.lesson_min_shared is None:
+            return 1.0
+        found = self.resemblance(distinctive)
+        return 1.0 if found.similarity >= self.limits.lesson_min_similarity else 0.0
+
+    def signal_logit(self, values: FloatArray, distinctive: AbstractSet[int]) -> float:
+        """The site's extra weight on the text signals a comment fires."""
+        if not self.signals:
+            return 0.0
+        fired = [(j, w) for j, w in self.signals.items() if w > 0.0 and values[j] > 0]
+        if len({SIGNAL_FAMILY.get(j, j) for j, _ in fired}) < self.limits.signal_min_families:
+            return 0.0
+        if self.limits.signal_min_similarity > 0.0:
+            found = self.decided.nearest(distinctive, 1)
+            if found.similarity < self.limits.signal_min_similarity:
+                return 0.0
+        return float(sum(w * float(values[j]) for j, w in fired))
+
+    def learn_signals(self, values: FloatArray, is_spam: bool, global_weights: FloatArray) -> None:
+        """Move the site's signal weights after one decision (bounded both ways)."""
+        step, cap = self.limits.signal_step, self.limits.signal_cap
+        if step <= 0.0:
+            return
+        for j in np.flatnonzero(values > 0).tolist():
+            if is_spam and global_weights[j] > 0.0:
+                self.signals[j] = min(self.signals.get(j, 0.0) + step, cap)
+            elif not is_spam and j in self.signals:
+                self.signals[j] = max(self.signals[j] - 2 * step, 0.0)
+
+    def remember(self, distinctive: AbstractSet[int], is_spam: bool, scale: FloatArray) -> None:
+        """Keep a decided spam's sketch, or forget the sketches an approved comment matches."""
+        if self.limits.lesson_min_shared is None:
+            return
+        if is_spam:
+            seen, damp = self.ham_seen, self.limits.ham_seen_factor
+            weights = {b: float(scale[b]) ** 2 * (damp if b in seen else 1.0) for b in distinctive}
+            self.decided.add(weights)
+        else:
+            self.decided.forget_matching(
+                distinctive, self.limits.lesson_min_shared, self.limits.lesson_min_similarity
+            )
 
     def campaign_words(self, rare_words: AbstractSet[str]) -> list[str]:
         """Which of a comment's rare words this site has seen in several spams."""
@@ -121,17 +213,19 @@ class SiteLayer:
         rare_words: AbstractSet[str] = frozenset(),
         global_weights: FloatArray | None = None,
         distinctive: AbstractSet[int] | None = None,
+        shingles: IndexArray | None = None,
     ) -> None:
         """Move the site's weights towards one trusted decision, by a bounded step.
 
         ``scale`` (per bucket, 0..1) steers a spam lesson onto rare n-grams
         among the ``distinctive`` buckets (content words and pairs of them;
-        None: every bucket);
+        None: every bucket); ``shingles`` (default: the n-gram vector's)
+        make the comment's near-duplicate signature;
         ``global_weights`` steer a ham lesson onto the n-grams that pushed
         the comment towards spam.
         """
         self.decisions += 1
-        signature = minhash(hashed.shingles)
+        signature = minhash(hashed.shingles if shingles is None else shingles)
         if is_spam:
             self.memory.add(signature)
             self.campaign.update(rare_words)

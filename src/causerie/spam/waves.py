@@ -179,6 +179,11 @@ def template_signature(normalized: str, min_words: int) -> Signature | None:
     return minhash(shingles(tokens))
 
 
+def masked_shingles(normalized: str) -> IndexArray:
+    """The shingles of a comment with its variable parts masked, however short it is."""
+    return shingles(masked_tokens(normalized))
+
+
 def author_hash(author: str, email: str, ip_hash: str) -> int | None:
     """A 32-bit hash of who wrote a comment, or None when nothing identifies them."""
     key = f"{author.strip().casefold()}|{email.strip().casefold()}|{ip_hash}"
