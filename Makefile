@@ -7,6 +7,10 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8080
 DATA   ?= ../data
+# Test processes (pytest-xdist); whole files go to one process each, so that a file's
+# module fixtures (a browser, a server) start once, in the order of the collection, where
+# tests/conftest.py puts the longest files first. 0 runs the suite in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: demo install test test-deps lint check format clean mutation docs-images data
 
@@ -35,7 +39,7 @@ lint:
 	$(BIN)/mypy
 
 test: test-deps lint
-	$(BIN)/pytest -q --durations=25 $(PYTEST_ARGS)
+	$(BIN)/pytest -q --durations=25 -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # The pictures in docs/images/, taken again by the tests that make them (Chromium,
 # WordPress) or by the desk's own script: the only way they change.

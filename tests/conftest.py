@@ -50,6 +50,35 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
+# The files that take minutes each (real processes started again and again, browsers,
+# WordPress, the OpenAPI fuzzing), longest first. They run before the others: `make test`
+# hands whole files to two pytest-xdist processes in this order (--no-loadscope-reorder),
+# and a long file handed out last would leave the other process idle while it ends.
+# A file missing here still runs; it may only end the run later.
+LONG_FILES = (
+    "tests/scaleout/test_start_together.py",
+    # In-process work next, beside the bursts of six processes starting at once: the
+    # files that start servers of their own (WordPress below) wait their turn.
+    "tests/fuzz/test_openapi_fuzz.py",
+    "tests/test_hostile_input.py",
+    "tests/moderation/test_desk_frame_browser.py",
+    "tests/importers/test_staging.py",
+    "tests/moderation/test_desk_queue_browser.py",
+    "tests/moderation/test_toxicity_browser.py",
+    "tests/test_migrations.py",
+    "tests/wordpress/test_akismet_plugin.py",
+    "tests/identity/test_sso_and_policy.py",
+    "tests/test_api_comments.py",
+    "tests/akismet/test_real_clients.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the files of ``LONG_FILES`` first, in its order; the rest keep theirs."""
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(LONG_FILES)))
+
+
 def _unavailable(what: str, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but unavailable: {reason}")
@@ -293,7 +322,9 @@ def start_server(
     log = log_path.open("ab")
     process = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # A guard against a server that never comes up, not a speed check: a busy machine
+    # (another test process starting six servers at once) took over 30 s.
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text(errors='replace')[-2000:]}")

@@ -18,8 +18,10 @@ from causerie.core.fleet import FleetTurn
 from causerie.store.database import create_database_engine
 from causerie.store.leases import SqlLeases
 engine = create_database_engine(sys.argv[1])
-turn = FleetTurn("retention", float(sys.argv[3]), SqlLeases(engine))
-for at in sys.argv[2].split(","):
+turn = FleetTurn("retention", float(sys.argv[2]), SqlLeases(engine))
+engine.connect().close()
+print("ready", flush=True)
+for at in sys.stdin.readline().split(","):
     time.sleep(max(0.0, float(at) - time.time()))
     print(turn.due(), flush=True)
 engine.dispose()
@@ -27,13 +29,11 @@ engine.dispose()
 
 
 def test_one_process_of_four_does_each_period_s_duty(database_url: str) -> None:
-    start = time.time() + 8  # every process is up and connected by then
     period = 4.0
-    # Three rounds: together, together again within the period, together after it.
-    moments = ",".join(str(start + offset) for offset in (0.0, 1.0, period + 1.0))
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", ASK, database_url, moments, str(period)],
+            [sys.executable, "-c", ASK, database_url, str(period)],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -41,6 +41,19 @@ def test_one_process_of_four_does_each_period_s_duty(database_url: str) -> None:
         )
         for _ in range(4)
     ]
+    # The moments are set once every process is up and connected (it says "ready"): not
+    # after a fixed wait, which a busy machine overran and which was idle time otherwise.
+    for process in processes:
+        assert process.stdout is not None and process.stdin is not None
+        line = process.stdout.readline()
+        assert line == "ready\n", line + process.stdout.read()
+    start = time.time() + 0.5
+    # Three rounds: together, together again within the period, together after it.
+    moments = ",".join(str(start + offset) for offset in (0.0, 1.0, period + 1.0))
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write(moments + "\n")
+        process.stdin.flush()
     answers = []
     for process in processes:
         out, _ = process.communicate(timeout=60)

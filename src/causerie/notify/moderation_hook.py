@@ -30,8 +30,15 @@ class HookPoster:
 
     def __init__(self, resolve: Resolve = resolve_first, tls: ssl.SSLContext | None = None) -> None:
         self.resolve = resolve
-        self.tls = tls or ssl.create_default_context()
+        self._tls = tls  # None: the system's trusted certificates, loaded at the first HTTPS call
         self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="causerie-hook")
+
+    @property
+    def tls(self) -> ssl.SSLContext:
+        """The TLS context of HTTPS calls (loaded when first needed: ~0.1 s at start-up)."""
+        if self._tls is None:
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     def __call__(self, call: HookCall) -> HookReply:
         """The hook's reply, or why there is none (``timed_out`` past the call's budget)."""

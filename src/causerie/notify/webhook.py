@@ -111,9 +111,17 @@ class Connections:
 
     def __init__(self, timeout: float, tls: ssl.SSLContext | None = None) -> None:
         self.timeout = timeout
-        # The system's trusted certificates (tests give their own authority).
-        self.tls = tls or ssl.create_default_context()
+        self._tls = tls  # None: the system's trusted certificates, loaded at the first HTTPS call
         self._local = threading.local()
+
+    @property
+    def tls(self) -> ssl.SSLContext:
+        """The TLS context of HTTPS calls (tests give their own authority)."""
+        if self._tls is None:
+            # Loading the system's certificates takes ~0.1 s: not at start-up, and not at
+            # all for a server that never calls an HTTPS webhook.
+            self._tls = ssl.create_default_context()
+        return self._tls
 
     def post(self, to: Destination, body: bytes, headers: dict[str, str]) -> int:
         """POST and read the answer (at most ``MAX_ANSWER`` bytes); the status."""
