@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
+from causerie.spam import waves
 from causerie.spam.filter import Filter
 from causerie.spam.messages import reason_text
 from causerie.spam.model import GlobalModel
@@ -208,3 +210,32 @@ def test_a_sites_sensitivity_is_honoured(tiny_model: GlobalModel) -> None:
     strict = spam_filter.check(dataclasses.replace(sample, spam_sensitivity=below))
     relaxed = spam_filter.check(dataclasses.replace(sample, spam_sensitivity=above))
     assert strict.verdict is Verdict.SPAM and relaxed.verdict is Verdict.HAM
+
+
+def test_a_verdict_masks_its_text_once_for_the_memory_and_the_waves(
+    tiny_model: GlobalModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The near-duplicate memory and the wave detector read one MinHash of the masked text."""
+    settings = WaveSettings(min_score=0.0)
+    spam_filter = Filter(tiny_model, waves=WaveDetector(settings), wave_clock=lambda: 1000.0)
+    # A site memory holding one signature: the memory search runs on the next comment.
+    spam_filter._site("journal").memory.add(
+        waves.template_signature(normalize(PRAISE_COPIES[0]), 1)
+    )
+    calls: list[str] = []
+    real = waves.masked_tokens
+
+    def counting(normalized: str) -> list[str]:
+        calls.append(normalized)
+        return real(normalized)
+
+    monkeypatch.setattr(waves, "masked_tokens", counting)
+    verdict = spam_filter.check(CommentSample(PRAISE_COPIES[1], author="b", site="journal"))
+    assert "near_duplicate" in {r.code for r in verdict.reasons}
+    assert len(calls) == 1
+    masked = waves.MaskedText(normalize(PRAISE_COPIES[1]))
+    assert masked.template(1) is masked.signature
+    assert masked.template(1000) is None
+    expected = waves.template_signature(normalize(PRAISE_COPIES[1]), 1)
+    assert expected is not None and masked.signature is not None
+    assert np.array_equal(masked.signature, expected)

@@ -22,7 +22,7 @@ from typing import Any
 from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.layers import SiteLayers
-from causerie.spam.memory import Signature, minhash
+from causerie.spam.memory import Signature
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.reputation import DomainReputation
@@ -35,6 +35,7 @@ from causerie.spam.text import normalize, words
 from causerie.spam.verdict import CommentSample, SpamReason, SpamVerdict, Verdict
 from causerie.spam.waves import (
     NOT_A_WAVE,
+    MaskedText,
     WaveCheck,
     WaveDetector,
     WaveFeed,
@@ -178,7 +179,9 @@ class Filter:
         """Classify one comment without learning from it."""
         self._maybe_sync()
         analysis = self.analyse(sample)
-        site_reasons, signature = self._site_reasons(sample.site, analysis)
+        # Masked once, read by the near-duplicate memory and by the wave detector.
+        masked = MaskedText(analysis.normalized)
+        site_reasons, _ = self._site_reasons(sample.site, analysis, masked)
         reputation = self._domains.get(sample.site)
         if reputation is not None and sample.url:
             with self._lock:
@@ -186,7 +189,7 @@ class Filter:
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
-        wave = self._wave(sample, analysis, score)
+        wave = self._wave(sample, analysis, score, masked)
         if wave.held:
             site_reasons.append(wave_reason(wave))
             if verdict is Verdict.HAM:
@@ -197,17 +200,16 @@ class Filter:
         # the filter's own false positives and push their look-alikes over.
         sure = _sigmoid(analysis.base_logit) >= self.discard_threshold
         if self.remember_spam and verdict is not Verdict.HAM and sure:
-            if signature is None:
-                signature = minhash(masked_shingles(analysis.normalized))
             with self._lock:
-                self._site(sample.site).memory.add(signature)
+                self._site(sample.site).memory.add(masked.signature)
         reasons = collect_reasons(self.model, analysis, site_reasons, verdict, self.max_reasons)
         return SpamVerdict(verdict, round(score, 4), reasons)
 
     def _site_reasons(
-        self, site_name: str, analysis: Analysis
+        self, site_name: str, analysis: Analysis, masked: MaskedText | None = None
     ) -> tuple[list[SpamReason], Signature | None]:
         """What the site's own layer adds; the MinHash only if the site has a memory."""
+        masked = masked if masked is not None else MaskedText(analysis.normalized)
         reasons: list[SpamReason] = []
         signature: Signature | None = None
         with self._lock:
@@ -233,7 +235,7 @@ class Filter:
             # Blatant spam needs no near-duplicate search: it is discarded anyway.
             blatant = _sigmoid(analysis.base_logit) >= self.discard_threshold
             if len(site.memory) and not blatant:
-                signature = minhash(masked_shingles(analysis.normalized))
+                signature = masked.signature
                 similarity, count = site.memory.best_match(signature)
                 if similarity >= NEAR_DUPLICATE_FROM:
                     boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
@@ -241,10 +243,12 @@ class Filter:
                     reasons.append(SpamReason("near_duplicate", params, boost))
         return reasons, signature
 
-    def _wave(self, sample: CommentSample, analysis: Analysis, score: float) -> WaveCheck:
+    def _wave(
+        self, sample: CommentSample, analysis: Analysis, score: float, masked: MaskedText
+    ) -> WaveCheck:
         if self.waves is None:
             return NOT_A_WAVE
-        signature = self.waves.signature(analysis.normalized)
+        signature = masked.template(self.waves.settings.min_words)
         if signature is None:
             return NOT_A_WAVE
         who = author_hash(sample.author, sample.email, sample.ip_hash)

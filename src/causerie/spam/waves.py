@@ -30,6 +30,7 @@ No text, name, address or IP is stored.
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import re
 import zlib
@@ -171,12 +172,34 @@ def shingles(tokens: list[str]) -> IndexArray:
     return h.view(np.int64)
 
 
+class MaskedText:
+    """A comment's text with its variable parts masked, worked out at most once per verdict.
+
+    The wave detector and the site's near-duplicate memory both read the
+    MinHash of the masked text: one verdict computes it once for both.
+    """
+
+    def __init__(self, normalized: str) -> None:
+        self.normalized = normalized
+
+    @functools.cached_property
+    def tokens(self) -> list[str]:
+        """The masked tokens (:func:`masked_tokens`)."""
+        return masked_tokens(self.normalized)
+
+    @functools.cached_property
+    def signature(self) -> Signature | None:
+        """The MinHash of the masked text, however short it is (None for no text)."""
+        return minhash(shingles(self.tokens))
+
+    def template(self, min_words: int) -> Signature | None:
+        """The signature, or None when the text is too short to be a template."""
+        return self.signature if content_words(self.tokens) >= min_words else None
+
+
 def template_signature(normalized: str, min_words: int) -> Signature | None:
     """The MinHash of a comment's template, or None when it is too short to be one."""
-    tokens = masked_tokens(normalized)
-    if content_words(tokens) < min_words:
-        return None
-    return minhash(shingles(tokens))
+    return MaskedText(normalized).template(min_words)
 
 
 def masked_shingles(normalized: str) -> IndexArray:
