@@ -38,8 +38,14 @@ lint:
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# The OpenAPI fuzzing runs apart, in one process: schemathesis gives its 77 tests one id,
+# and pytest-xdist silently runs none of a file whose tests share an id.
+FUZZ = tests/fuzz/test_openapi_fuzz.py
+
 test: test-deps lint
-	$(BIN)/pytest -q --durations=25 -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
+	$(BIN)/pytest -q --durations=25 -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+		--ignore=$(FUZZ) $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:xdist $(FUZZ)
 
 # The pictures in docs/images/, taken again by the tests that make them (Chromium,
 # WordPress) or by the desk's own script: the only way they change.

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -74,7 +75,22 @@ LONG_FILES = (
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the files of ``LONG_FILES`` first, in its order; the rest keep theirs."""
+    """Run the files of ``LONG_FILES`` first, in its order; the rest keep theirs.
+
+    Under pytest-xdist, refuse tests that share an id: xdist runs none of them and
+    says nothing (schemathesis's tests do; the Makefile runs that file apart).
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        ids = Counter(item.nodeid for item in items)
+        shared = sorted(nodeid for nodeid, count in ids.items() if count > 1)
+        if shared:
+            message = (
+                f"tests sharing an id never run under pytest-xdist: {shared[:3]}; "
+                "run their file in a pytest of its own (-p no:xdist), as the Makefile does"
+            )
+            # The worker's error reaches the terminal only as its crash: say why first.
+            print(message, file=sys.stderr, flush=True)
+            raise pytest.UsageError(message)
     rank = {name: i for i, name in enumerate(LONG_FILES)}
     items.sort(key=lambda item: rank.get(item.nodeid.partition("::")[0], len(LONG_FILES)))
 
