@@ -63,7 +63,10 @@ def blog_samples() -> list[CommentSample]:
     """Blog comments with every field a blog sends."""
     from causerie.spam import datasets as ds
 
-    rows = ds.blog_comments() + ds.wordpress(ROOT.parent / "shared" / "data")
+    wordpress = ds.wordpress(ROOT.parent / "shared" / "data")
+    if not wordpress:
+        print("note: no WordPress spam found in ../shared/data: the blog mix is 173 comments only")
+    rows = ds.blog_comments() + wordpress
     random.Random(1).shuffle(rows)
     return [ds.sample_of(r) for r in rows]
 
