@@ -109,7 +109,7 @@ def test_hundreds_of_ham_decisions_cannot_whitewash_blatant_spam(spam_filter: Fi
     # the number of decisions; the e-mail, phone and WhatsApp stay.
     analysis = spam_filter.analyse(blatant)
     lowest = analysis.base_logit - max(analysis.text_logit, 0.0) - LearningLimits().ham_floor
-    site_reasons, _ = spam_filter._site_reasons(blatant.site, analysis)
+    site_reasons = spam_filter._site_reasons(blatant.site, analysis)
     assert analysis.base_logit + sum(r.weight for r in site_reasons) >= lowest - 1e-4
 
 
@@ -119,7 +119,7 @@ def test_each_decision_moves_the_score_a_bounded_amount(spam_filter: Filter) -> 
     spam_filter.learn(text, True, source="moderator")
     # Unrounded logits: the verdict's score has 4 decimals, too few near 0 or 1.
     analysis = spam_filter.analyse(text)
-    site_reasons, _ = spam_filter._site_reasons(text.site, analysis)
+    site_reasons = spam_filter._site_reasons(text.site, analysis)
     shift = sum(r.weight for r in site_reasons if r.code != "near_duplicate")
     assert analysis.base_logit == before  # the global model did not move
     assert 0 < shift <= LearningLimits().step_spam + 1e-3

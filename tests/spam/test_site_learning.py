@@ -57,7 +57,7 @@ def sample(text: str, site: str = "lemonde") -> CommentSample:
 def logit(spam_filter: Filter, text: str, site: str = "lemonde") -> float:
     """The unrounded logit of a verdict (the score has only 4 decimals)."""
     analysis = spam_filter.analyse(sample(text, site))
-    reasons, _ = spam_filter._site_reasons(site, analysis)
+    reasons = spam_filter._site_reasons(site, analysis)
     return analysis.base_logit + sum(r.weight for r in reasons)
 
 

@@ -41,7 +41,7 @@ def sample(text: str) -> CommentSample:
 
 def site_logit(spam_filter: Filter, text: str) -> float:
     """What the site layer adds to one comment's logit."""
-    reasons, _ = spam_filter._site_reasons(SITE, spam_filter.analyse(sample(text)))
+    reasons = spam_filter._site_reasons(SITE, spam_filter.analyse(sample(text)))
     return sum(r.weight for r in reasons)
 
 
@@ -55,7 +55,7 @@ def test_a_decided_template_lifts_its_reworded_copies(tiny_model: GlobalModel) -
     before = site_logit(spam_filter, REWORDED)
     teach(spam_filter, DECIDED, True)
     analysis = spam_filter.analyse(sample(REWORDED))
-    reasons, _ = spam_filter._site_reasons(SITE, analysis)
+    reasons = spam_filter._site_reasons(SITE, analysis)
     assert "site_learned" in {r.code for r in reasons}
     assert site_logit(spam_filter, REWORDED) - before > 1.0
     assert spam_filter.check(sample(REWORDED)).is_spam

@@ -20,7 +20,14 @@ from concurrent.futures import TimeoutError as CallTimeout
 
 from causerie.core.delivery import DeliveryFailed
 from causerie.core.moderation_hook import HookCall, HookReply
-from causerie.notify.webhook import MAX_ANSWER, Resolve, _PinnedHTTPS, destination, resolve_first
+from causerie.notify.webhook import (
+    MAX_ANSWER,
+    Resolve,
+    _PinnedHTTPS,
+    destination,
+    resolve_first,
+    system_tls,
+)
 
 WORKERS = 8  # calls in flight at once; more wait their turn (and may time out waiting)
 
@@ -35,10 +42,8 @@ class HookPoster:
 
     @property
     def tls(self) -> ssl.SSLContext:
-        """The TLS context of HTTPS calls (loaded when first needed: ~0.1 s at start-up)."""
-        if self._tls is None:
-            self._tls = ssl.create_default_context()
-        return self._tls
+        """The TLS context of HTTPS calls (the system's unless a test gives its own)."""
+        return self._tls or system_tls()
 
     def __call__(self, call: HookCall) -> HookReply:
         """The hook's reply, or why there is none (``timed_out`` past the call's budget)."""

@@ -13,6 +13,7 @@ second, a heavier client would take the server's time from its readers.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import json
@@ -33,6 +34,16 @@ from causerie.store.records import DeliveryOutcome, OutboxMessage
 
 MAX_ANSWER = 64 * 1024  # what is read of a receiver's answer (the rest is not wanted)
 Resolve = Callable[[str, int], str]  # host, port -> the IP address to connect to
+
+
+@functools.cache
+def system_tls() -> ssl.SSLContext:
+    """The system's trusted certificates, loaded once, at the first HTTPS call.
+
+    Loading them takes ~0.1 s: not at start-up (every app built would pay it), and
+    not at all for a server that never calls an HTTPS webhook or moderation hook.
+    """
+    return ssl.create_default_context()
 
 
 @dataclass(frozen=True)
@@ -117,11 +128,7 @@ class Connections:
     @property
     def tls(self) -> ssl.SSLContext:
         """The TLS context of HTTPS calls (tests give their own authority)."""
-        if self._tls is None:
-            # Loading the system's certificates takes ~0.1 s: not at start-up, and not at
-            # all for a server that never calls an HTTPS webhook.
-            self._tls = ssl.create_default_context()
-        return self._tls
+        return self._tls or system_tls()
 
     def post(self, to: Destination, body: bytes, headers: dict[str, str]) -> int:
         """POST and read the answer (at most ``MAX_ANSWER`` bytes); the status."""

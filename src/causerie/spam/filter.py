@@ -22,7 +22,6 @@ from typing import Any
 from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.layers import SiteLayers
-from causerie.spam.memory import Signature
 from causerie.spam.model import MODEL_DIR, GlobalModel
 from causerie.spam.reasons import collect_reasons
 from causerie.spam.reputation import DomainReputation
@@ -181,7 +180,7 @@ class Filter:
         analysis = self.analyse(sample)
         # Masked once, read by the near-duplicate memory and by the wave detector.
         masked = MaskedText(analysis.normalized)
-        site_reasons, _ = self._site_reasons(sample.site, analysis, masked)
+        site_reasons = self._site_reasons(sample.site, analysis, masked)
         reputation = self._domains.get(sample.site)
         if reputation is not None and sample.url:
             with self._lock:
@@ -207,15 +206,14 @@ class Filter:
 
     def _site_reasons(
         self, site_name: str, analysis: Analysis, masked: MaskedText | None = None
-    ) -> tuple[list[SpamReason], Signature | None]:
-        """What the site's own layer adds; the MinHash only if the site has a memory."""
+    ) -> list[SpamReason]:
+        """What the site's own layer adds (the masked MinHash only if the site has a memory)."""
         masked = masked if masked is not None else MaskedText(analysis.normalized)
         reasons: list[SpamReason] = []
-        signature: Signature | None = None
         with self._lock:
             site = self._sites.get(site_name)
             if site is None:
-                return reasons, None
+                return reasons
             hashed = analysis.hashed
             site_logit = 0.0
             if site.delta or site.signals:
@@ -235,13 +233,12 @@ class Filter:
             # Blatant spam needs no near-duplicate search: it is discarded anyway.
             blatant = _sigmoid(analysis.base_logit) >= self.discard_threshold
             if len(site.memory) and not blatant:
-                signature = masked.signature
-                similarity, count = site.memory.best_match(signature)
+                similarity, count = site.memory.best_match(masked.signature)
                 if similarity >= NEAR_DUPLICATE_FROM:
                     boost = 2.0 + 8.0 * (similarity - NEAR_DUPLICATE_FROM)
                     params = {"percent": round(similarity * 100), "count": count}
                     reasons.append(SpamReason("near_duplicate", params, boost))
-        return reasons, signature
+        return reasons
 
     def _wave(
         self, sample: CommentSample, analysis: Analysis, score: float, masked: MaskedText
