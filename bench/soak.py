@@ -171,6 +171,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=600)
     parser.add_argument("--every", type=float, default=30)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument(
+        "--start-timeout", type=float, default=60, help="seconds to wait for the server"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder:
@@ -188,7 +191,7 @@ def main() -> None:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait(url)
+            _wait(url, args.start_timeout)
             _soak(url, server.pid, args)
         finally:
             server.terminate()
@@ -196,8 +199,8 @@ def main() -> None:
             log.close()
 
 
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 60
+def _wait(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             if httpx.get(url + "/health", timeout=1).status_code == 200:

@@ -119,6 +119,23 @@ def create_app(settings: Settings, runtime: Runtime | None = None) -> FastAPI:
     return app
 
 
+def settle_after_start() -> None:
+    """Call once the app is built, before serving: freeze start-up objects, return free memory.
+
+    Start-up objects live for the whole process: frozen, the collector's full
+    passes skip them (fewer pauses in request latency). Loading the models
+    leaves freed buffers inside the malloc heap; glibc keeps them resident
+    unless asked (``malloc_trim``), about 6 MB per worker.
+    """
+    import ctypes
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to return
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _web_state(runtime: Runtime) -> WebState:
     """The HTTP-only parts, connected to the runtime's comment events."""
     settings = runtime.settings

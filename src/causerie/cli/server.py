@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,11 +44,11 @@ def serve(config_file: str | None, host: str | None, port: int | None, workers: 
         if settings.workers > 1:
             _migrate(settings)  # once, before the workers start
         else:
-            from causerie.app import create_app
+            from causerie.app import create_app, settle_after_start
 
             _migrate_apart(settings)
             app = create_app(settings)
-            gc.freeze()  # start-up objects stay out of full collections (latency)
+            settle_after_start()
     except Exception as exc:  # a start-up failure is reported in one line, not a traceback
         click.echo(f"causerie: cannot start: {exc}", err=True)
         sys.exit(1)

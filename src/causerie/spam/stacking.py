@@ -41,14 +41,19 @@ import zlib
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from causerie.spam import datasets as ds
 from causerie.spam.features import DIMENSIONS
 from causerie.spam.text import words
+
+if TYPE_CHECKING:
+    # Training only: a serving process, which imports this module for stack_logit,
+    # never loads scipy (~13 MB per worker).
+    import scipy.sparse as sp
 
 # Regularisation of the n-gram view: v1's C, the one that fitted the seen
 # sources best and generalised worst (docs/spam.md); fixed, not tuned here.
@@ -185,6 +190,8 @@ def _init(root: str) -> None:
 
 
 def _pair_predictions(pair: tuple[int, int]) -> dict[str, npt.NDArray[np.float64]]:
+    import scipy.sparse as sp
+
     from causerie.spam.generalization import unit_of
     from causerie.spam.train import TrainingSettings, fit, sample_weights
 

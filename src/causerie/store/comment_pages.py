@@ -16,6 +16,7 @@ from sqlalchemy import Engine, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from causerie.store import schema as t
+from causerie.store.database import padded
 from causerie.store.records import CommentRecord, Cursor, Sort
 from causerie.store.schema import CommentState
 
@@ -61,7 +62,7 @@ class CommentPages:
         c = t.comments.c
         query = (
             select(t.comments)
-            .where(c.root_id.in_(list(root_ids)), _visible(own_ids))
+            .where(c.root_id.in_(padded(root_ids)), _visible(own_ids))
             .order_by(c.created, c.id)
         )
         with self.engine.connect() as conn:
@@ -108,7 +109,7 @@ class CommentPages:
             .select_from(t.threads.join(t.comments, c.thread_id == t.threads.c.id))
             .where(
                 t.threads.c.site_id == site_id,
-                t.threads.c.uri.in_(wanted),
+                t.threads.c.uri.in_(padded(wanted)),
                 c.state == CommentState.APPROVED,
             )
             .group_by(t.threads.c.uri)
@@ -146,7 +147,7 @@ def _visibility(own_ids: Sequence[int]) -> ColumnElement[bool]:
         # Held for spam or for moderation, the author sees the same thing: their own comment
         # awaiting review (the API shows both as "pending"; the verdict is the moderators').
         held = c.state.in_([CommentState.PENDING, CommentState.SPAM])
-        clauses.append(and_(held, c.id.in_(list(own_ids))))
+        clauses.append(and_(held, c.id.in_(padded(own_ids))))
     return or_(*clauses)
 
 
