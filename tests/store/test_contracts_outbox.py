@@ -72,6 +72,19 @@ def test_a_message_commits_or_rolls_back_with_the_change_that_caused_it(
     assert outbox.counts()["pending"] == 1
 
 
+def test_many_messages_at_once_keep_their_order_and_their_dedup_keys(outbox: OutboxStore) -> None:
+    # 70 rows: multi-row inserts of 64, 4 and 2; one key repeated inside the same statement.
+    messages = [_mail(f"reader{n}@example.org") for n in range(70)]
+    messages[10] = _mail("first@example.org", dedup_key="digest:7")
+    messages[40] = _mail("again@example.org", dedup_key="digest:7")
+    ids = outbox.enqueue(messages, NOW)
+    assert len(ids) == len(set(ids)) == 69
+    kept = [m.payload["to"] for n, m in enumerate(messages) if n != 40]
+    assert [outbox.message(i).payload["to"] for i in ids] == kept  # type: ignore[union-attr]
+    assert outbox.enqueue([_mail(dedup_key="digest:7"), _mail(dedup_key="digest:8")], NOW) != []
+    assert outbox.counts()["pending"] == 70
+
+
 def test_a_dedup_key_is_queued_once_and_uids_differ(outbox: OutboxStore) -> None:
     first = outbox.enqueue([_mail(dedup_key="digest:1:2026-11-30T10")], NOW)
     again = outbox.enqueue([_mail(dedup_key="digest:1:2026-11-30T10"), _mail()], NOW)

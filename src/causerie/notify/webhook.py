@@ -33,6 +33,10 @@ from causerie.store.contracts.notifications import NotificationStore
 from causerie.store.records import DeliveryOutcome, OutboxMessage
 
 MAX_ANSWER = 64 * 1024  # what is read of a receiver's answer (the rest is not wanted)
+# A webhook's checked address is reused this long: parsing, resolving and checking it
+# for every call cost as much as the call's own HTTP work; the call still goes to the
+# address that was checked, never to what the name resolves to meanwhile.
+DESTINATION_SECONDS = 5.0
 Resolve = Callable[[str, int], str]  # host, port -> the IP address to connect to
 
 
@@ -195,10 +199,24 @@ class WebhookSender:
         # No proxy from the environment, no redirect followed: the checked address is called.
         self.connections = Connections(timeout, tls)
         self.hooks = hooks or WebhookCache(settings)
+        self._destinations: dict[tuple[str, bool], tuple[float, Destination]] = {}
 
     def close(self) -> None:
         """Close the kept-alive connections of the calling thread."""
         self.connections.close()
+
+    def _destination(self, url: str, allow_private: bool) -> Destination:
+        """The checked destination of a URL, resolved again once it is older than a few seconds."""
+        key = (url, allow_private)
+        now = time.monotonic()
+        kept = self._destinations.get(key)
+        if kept is not None and now - kept[0] < DESTINATION_SECONDS:
+            return kept[1]
+        found = destination(url, allow_private, self.resolve)  # a refusal is not kept
+        if len(self._destinations) > 1000:
+            self._destinations.clear()
+        self._destinations[key] = (now, found)
+        return found
 
     def deliver(self, message: OutboxMessage) -> DeliveryOutcome:
         """Sign and POST one call; raises ``DeliveryFailed`` unless the receiver answered 2xx."""
@@ -209,7 +227,7 @@ class WebhookSender:
             raise DeliveryFailed(DeliveryOutcome(error=gone), permanent=True)
         body = json.dumps(message.payload["body"], ensure_ascii=False, separators=(",", ":"))
         data = body.encode()
-        target = destination(hook.url, hook.allow_private, self.resolve)
+        target = self._destination(hook.url, hook.allow_private)
         headers = {
             "Host": target.host,
             "Content-Type": "application/json",
