@@ -26,6 +26,7 @@ from causerie.store.records import (
     NewOutboxMessage,
     OutboxState,
     ReaderKeys,
+    Settled,
 )
 
 NOW = 1_764_403_200.0
@@ -163,6 +164,36 @@ def test_complete_with_adds_the_follow_ups_in_the_same_step(
     log = outbox.recent(site_id, "webhook", 10)
     assert [m.payload["hook"] for m in log] == [2, 1]
     assert [m.channel for m in outbox.recent(site_id, None, 10)] == ["webhook", "webhook", "event"]
+
+
+def test_settle_and_claim_records_a_batch_and_leases_its_follow_ups_at_once(
+    outbox: OutboxStore, site_id: int
+) -> None:
+    events = [
+        NewOutboxMessage("event", site_id, {"type": "comment.created", "comment_id": n})
+        for n in (4, 5)
+    ]
+    eids = outbox.enqueue(events, NOW)
+    assert [m.id for m in outbox.claim("w", NOW, 30, 10)] == eids
+    results = [
+        Settled(
+            eid,
+            OutboxState.SENT,
+            follow_ups=(
+                NewOutboxMessage("webhook", site_id, {"hook": eid}, dedup_key=f"{eid}:hook:1"),
+            ),
+        )
+        for eid in eids
+    ]
+    added, batch = outbox.settle_and_claim(results, NOW + 1, "w", 30, 10)
+    assert len(added) == 2 and [m.id for m in batch] == added
+    assert all(m.attempts == 1 and m.lease_until == NOW + 31 for m in batch)
+    assert [m.payload["hook"] for m in batch] == eids
+    assert [outbox.message(e).state for e in eids] == [OutboxState.SENT] * 2  # type: ignore[union-attr]
+    # Nothing else is due: settling the deliveries claims nothing more.
+    done = [Settled(m.id, OutboxState.SENT, DeliveryOutcome(200, 3.0)) for m in batch]
+    assert outbox.settle_and_claim(done, NOW + 2, "w", 30, 10) == ([], [])
+    assert outbox.counts() == {"pending": 0, "sent": 4, "failed": 0}
 
 
 def test_two_workers_claiming_at_once_never_share_a_message(engine: Engine) -> None:

@@ -145,6 +145,7 @@ class OutboxWorker:
         self._thread: threading.Thread | None = None
         self._busy = 0
         self._lease_until = 0.0
+        self._ask_lease_at = 0.0  # another process holds the lease: not asked before then
         # The clean-up of finished messages: once an hour across the fleet.
         self._purge_turn = FleetTurn(
             PURGE_LEASE, PURGE_EVERY, _PurgeLeases(store), self.name, clock=clock
@@ -199,7 +200,7 @@ class OutboxWorker:
         with ThreadPoolExecutor(self.options.concurrency, "causerie-outbox-send") as pool:
             while not self._stopping.is_set():
                 try:
-                    handled = self.run_once(pool) if self._due() and self._may_work() else 0
+                    handled = self._cycle(pool) if self._due() and self._may_work() else 0
                 except Exception:  # a database outage must not end the worker
                     self._trouble("outbox worker: will try again")
                     handled = 0
@@ -219,17 +220,25 @@ class OutboxWorker:
         return due is not None and due <= self.clock()
 
     def _may_work(self) -> bool:
-        """On SQLite, hold the instance's lease (renewed when half of it is gone)."""
+        """On SQLite, hold the instance's lease (renewed when half of it is gone).
+
+        While another process holds it, asking again is a write transaction (the
+        database's one writer lock): at most once a poll, not at every wake-up,
+        which each comment posted in this process causes.
+        """
         if not self.options.single:
             return True
         now = self.clock()
         lease = self.options.lease_seconds
         if self._lease_until - now > lease / 2:
             return True
+        if now < self._ask_lease_at:
+            return False
         if self.store.hold_lease(LEASE_NAME, self.name, now, lease):
             self._lease_until = now + lease
             return True
         self._lease_until = 0.0
+        self._ask_lease_at = now + self.options.poll_seconds
         return False
 
     def _trouble(self, what: str) -> None:
@@ -255,6 +264,8 @@ class OutboxWorker:
 
     def _idle_wait(self) -> float:
         poll = self.options.poll_seconds
+        if self.options.single and not self._lease_until:
+            return poll  # another process's worker sends what is due
         try:
             due = self.store.next_due()
         except Exception:
@@ -272,15 +283,7 @@ class OutboxWorker:
             batch = self.store.claim(
                 self.name, claimed, self.options.lease_seconds, self.options.batch
             )
-            results = self._expand(batch)
-            to_send = [m for m in batch if m.channel not in self.expanders]
-            # A call started after half the lease still ends (timeout) before the lease
-            # does: the rest wait for the next batch rather than risk a second sender.
-            until = claimed + self.options.lease_seconds / 2
-            if pool is None or len(to_send) < 2:
-                results += [self._in_time(message, until) for message in to_send]
-            else:
-                results += list(pool.map(lambda m: self._in_time(m, until), to_send))
+            results = self._outcomes(batch, claimed, pool)
             self._added = 0
             if results:
                 # One transaction for the whole batch: the posting of comments, which
@@ -289,6 +292,49 @@ class OutboxWorker:
             return len(batch)
         finally:
             self._busy -= 1
+
+    def _cycle(self, pool: ThreadPoolExecutor) -> int:
+        """Like ``run_once``, and on while a batch leads to another; how many messages.
+
+        A batch that expanded events (or a full one) is settled in the same
+        transaction that claims the next batch, which then holds the deliveries
+        just added: each batch costs the writer one transaction, not two.
+        """
+        self._busy += 1
+        try:
+            limit = self.options.batch
+            lease = self.options.lease_seconds
+            claimed = self.clock()
+            batch = self.store.claim(self.name, claimed, lease, limit)
+            handled = 0
+            self._added = 0
+            while batch:
+                results = self._outcomes(batch, claimed, pool)
+                handled += len(batch)
+                leads_on = len(batch) >= limit or any(r.follow_ups for r in results)
+                claimed = self.clock()
+                if not leads_on or self._stopping.is_set() or not self._may_work():
+                    self._added = len(self.store.settle(results, claimed))
+                    break
+                _, batch = self.store.settle_and_claim(results, claimed, self.name, lease, limit)
+            return handled
+        finally:
+            self._busy -= 1
+
+    def _outcomes(
+        self, batch: Sequence[OutboxMessage], claimed: float, pool: ThreadPoolExecutor | None
+    ) -> list[Settled]:
+        """Expand the batch's events and deliver its other messages; the outcomes."""
+        results = self._expand(batch)
+        to_send = [m for m in batch if m.channel not in self.expanders]
+        # A call started after half the lease still ends (timeout) before the lease
+        # does: the rest wait for the next batch rather than risk a second sender.
+        until = claimed + self.options.lease_seconds / 2
+        if pool is None or len(to_send) < 2:
+            results += [self._in_time(message, until) for message in to_send]
+        else:
+            results += list(pool.map(lambda m: self._in_time(m, until), to_send))
+        return results
 
     def _expand(self, batch: Sequence[OutboxMessage]) -> list[Settled]:
         """Expand the batch's events (and digests), each channel in one call: few queries."""

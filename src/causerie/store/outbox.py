@@ -257,19 +257,19 @@ class SqlOutboxStore:
         self, worker: str, now: float, lease_seconds: float, limit: int
     ) -> list[OutboxMessage]:
         """Lease up to ``limit`` due messages to a worker, counting an attempt for each."""
+        return self._grouped(lambda conn: self._claim_in(conn, worker, now, lease_seconds, limit))
+
+    def _claim_in(
+        self, conn: Connection, worker: str, now: float, lease_seconds: float, limit: int
+    ) -> list[OutboxMessage]:
         pick = _PICK[self.engine.dialect.name == "postgresql"]
-        params = {"now": now, "limit": limit}
+        ids = list(conn.execute(pick, {"now": now, "limit": limit}).scalars())
+        if not ids:
+            return []
+        # One statement leases the rows and reads them back (RETURNING: SQLite ≥ 3.35).
         lease = {"lease_until": now + lease_seconds, "worker": worker}
-
-        def work(conn: Connection) -> list[OutboxMessage]:
-            ids = list(conn.execute(pick, params).scalars())
-            if not ids:
-                return []
-            # One statement leases the rows and reads them back (RETURNING: SQLite ≥ 3.35).
-            rows = conn.execute(_LEASE, {"ids": padded(ids), **lease}).all()
-            return sorted((_message(row) for row in rows), key=lambda m: (m.not_before, m.id))
-
-        return self._grouped(work)
+        rows = conn.execute(_LEASE, {"ids": padded(ids), **lease}).all()
+        return sorted((_message(row) for row in rows), key=lambda m: (m.not_before, m.id))
 
     def mark_sent(self, message_id: int, outcome: DeliveryOutcome, now: float) -> None:
         """Record a successful delivery."""
@@ -285,34 +285,21 @@ class SqlOutboxStore:
 
     def settle(self, results: Sequence[Settled], now: float) -> list[int]:
         """Record how a batch of claimed messages ended, in one transaction; follow-up ids."""
-        # Expanded events (sent, nothing to record but the time): one statement for all.
-        plain = [
-            r.message_id
-            for r in results
-            if r.state is OutboxState.SENT and r.outcome == DeliveryOutcome()
-        ]
-        done = set(plain)
-        others = [r for r in results if r.message_id not in done]
+        return self._grouped(lambda conn: _settle_in(conn, results, now))
 
-        def work(conn: Connection) -> list[int]:
-            added: list[int] = []
-            if plain:
-                conn.execute(_EXPANDED, {"ids": padded(plain), "finished": now})
-            for result in results:
-                added += add_outbox_rows(conn, result.follow_ups, now)
-            delivered = [r for r in others if r.state is OutboxState.SENT]
-            if delivered:
-                conn.execute(_MARK_SENT, [_sent_row(r, now) for r in delivered])
-            for result in others:
-                if result.state is OutboxState.SENT:
-                    continue
-                values: dict[str, Any] = {}
-                if result.state is OutboxState.PENDING:
-                    values["not_before"] = result.not_before or now
-                else:
-                    values["finished"] = now
-                _finish_in(conn, result.message_id, result.state, result.outcome, **values)
-            return added
+    def settle_and_claim(
+        self,
+        results: Sequence[Settled],
+        now: float,
+        worker: str,
+        lease_seconds: float,
+        limit: int,
+    ) -> tuple[list[int], list[OutboxMessage]]:
+        """``settle`` then ``claim`` in one transaction: the follow-up ids, the new batch."""
+
+        def work(conn: Connection) -> tuple[list[int], list[OutboxMessage]]:
+            added = _settle_in(conn, results, now)
+            return added, self._claim_in(conn, worker, now, lease_seconds, limit)
 
         return self._grouped(work)
 
@@ -428,6 +415,35 @@ _MARK_SENT = (
         last_duration_ms=bindparam("b_ms"),
     )
 )
+
+
+def _settle_in(conn: Connection, results: Sequence[Settled], now: float) -> list[int]:
+    """Record a batch's outcomes in the caller's transaction; the follow-ups' ids."""
+    # Expanded events (sent, nothing to record but the time): one statement for all.
+    nothing = DeliveryOutcome()
+    plain = [r.message_id for r in results if r.state is OutboxState.SENT and r.outcome == nothing]
+    done = set(plain)
+    others = [r for r in results if r.message_id not in done]
+    added: list[int] = []
+    if plain:
+        conn.execute(_EXPANDED, {"ids": padded(plain), "finished": now})
+    follow_ups = [m for r in results for m in r.follow_ups]
+    if follow_ups:
+        # All of the batch's follow-ups in one call: multi-row inserts.
+        added = add_outbox_rows(conn, follow_ups, now)
+    delivered = [r for r in others if r.state is OutboxState.SENT]
+    if delivered:
+        conn.execute(_MARK_SENT, [_sent_row(r, now) for r in delivered])
+    for result in others:
+        if result.state is OutboxState.SENT:
+            continue
+        values: dict[str, Any] = {}
+        if result.state is OutboxState.PENDING:
+            values["not_before"] = result.not_before or now
+        else:
+            values["finished"] = now
+        _finish_in(conn, result.message_id, result.state, result.outcome, **values)
+    return added
 
 
 def _sent_row(result: Settled, now: float) -> dict[str, Any]:

@@ -51,6 +51,20 @@ class OutboxStore(Protocol):
     def settle(self, results: Sequence[Settled], now: float) -> list[int]:
         """Record how a batch of claimed messages ended, in one transaction; follow-up ids."""
 
+    def settle_and_claim(
+        self,
+        results: Sequence[Settled],
+        now: float,
+        worker: str,
+        lease_seconds: float,
+        limit: int,
+    ) -> tuple[list[int], list[OutboxMessage]]:
+        """``settle`` then ``claim`` in one transaction: the follow-up ids, the new batch.
+
+        The claim sees the follow-ups just added (a batch of events becomes the
+        batch of their deliveries): a worker writes once per batch, not twice.
+        """
+
     def retry_later(self, message_id: int, outcome: DeliveryOutcome, not_before: float) -> None:
         """Record a failed attempt and make the message due again at ``not_before``."""
 
