@@ -282,8 +282,19 @@ def measure(
 SETUPS = ("before", "outbox", "outbox+webhook", "outbox+webhook, worker apart")
 
 
-def drain_rate(folder: Path, port: int, log_path: Path, events: int) -> dict[str, float]:
-    """The worker alone: ``events`` comments already stored, how fast their calls go out."""
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def drain_rate(
+    folder: Path, port: int, log_path: Path, events: int, source: Path = ROOT / "src"
+) -> dict[str, float]:
+    """The worker alone: ``events`` comments already stored, how fast their calls go out.
+
+    Also its CPU per call: the worker process's CPU time from its first call to
+    its last, over the calls between (start-up left out). ``source``: whose code.
+    """
     sys.path.insert(0, str(ROOT / "src"))
     from causerie.store.comments import SqlCommentStore
     from causerie.store.database import create_database_engine, upgrade
@@ -306,7 +317,7 @@ def drain_rate(folder: Path, port: int, log_path: Path, events: int) -> dict[str
     add_webhook(db, f"http://127.0.0.1:{port}/hook")
     env = {
         **os.environ,
-        "PYTHONPATH": str(ROOT / "src"),
+        "PYTHONPATH": str(source),
         "CAUSERIE_DATABASE_URL": db,
         "CAUSERIE_SECRET": "bench-secret-0123456789abcdef01234567",
         "CAUSERIE_LOG_LEVEL": "warning",
@@ -315,14 +326,23 @@ def drain_rate(folder: Path, port: int, log_path: Path, events: int) -> dict[str
     command = [sys.executable, "-m", "causerie", "outbox", "run"]
     worker = subprocess.Popen(command, env=env, cwd=folder)
     try:
+        wait_delivered(log_path, started, 1, timeout=120)
+        first, cpu_first = len(deliveries(log_path, started)), _cpu_seconds(worker.pid)
         wait_delivered(log_path, started, events, timeout=300)
         done = time.time()
+        last, cpu_last = len(deliveries(log_path, started)), _cpu_seconds(worker.pid)
     finally:
         worker.terminate()
         worker.wait(20)
     got = len(deliveries(log_path, started))
     seconds = done - started
-    return {"events": got, "seconds": round(seconds, 2), "events_per_s": round(got / seconds, 1)}
+    cpu_ms = 1000 * (cpu_last - cpu_first) / max(last - first, 1)
+    return {
+        "events": got,
+        "seconds": round(seconds, 2),
+        "events_per_s": round(got / seconds, 1),
+        "worker_cpu_ms_per_call": round(cpu_ms, 3),
+    }
 
 
 def median_of(runs: list[dict[str, object]], mode: str, key: str) -> float:
@@ -341,6 +361,9 @@ def main() -> None:
     parser.add_argument("--receiver", nargs=2, metavar=("PORT", "LOG"))
     parser.add_argument("--drain", type=int, default=3000, help="events for the worker-alone run")
     parser.add_argument("--drain-only", action="store_true")
+    parser.add_argument(
+        "--drain-source", type=Path, default=ROOT / "src", help="the worker-alone run's code"
+    )
     args = parser.parse_args()
     if args.receiver:
         receive(int(args.receiver[0]), args.receiver[1])
@@ -353,7 +376,7 @@ def main() -> None:
     runs: dict[str, list[dict[str, object]]] = {name: [] for name in SETUPS}
     try:
         # Start-up included (about a second): a lower bound of the worker's rate.
-        drained = drain_rate(folder, port, log_path, args.drain)
+        drained = drain_rate(folder, port, log_path, args.drain, args.drain_source)
         print(f"worker alone: {json.dumps(drained)}", flush=True)
         if args.drain_only:
             print(json.dumps({"worker_alone": drained}))
