@@ -78,3 +78,27 @@ def test_a_serving_process_does_not_load_scipy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_the_models_keep_their_weights_as_the_file_holds_them_with_the_same_logits() -> None:
+    import numpy as np
+
+    from causerie.spam.features import hash_text
+    from causerie.spam.filter import Filter
+    from causerie.spam.text import normalize
+    from causerie.toxicity.sites import SiteToxicity
+
+    texts = [
+        "Super article, merci pour ces précisions sur le tramway !",
+        "BUY CHEAP WATCHES NOW http://spam.example click here best price",
+        "تعليق رائع شكرا على المقال",
+        "You are an idiot and your article is garbage.",
+    ]
+    for model in (Filter.load().model, SiteToxicity.load().model.weights):
+        # float16 as in the file: 2 MB per model and worker instead of 4.
+        assert model.text_weights.dtype == np.float16
+        as_float32 = model.text_weights.astype(np.float32)
+        for text in texts:
+            hashed = hash_text(normalize(text))
+            expected = float(as_float32[hashed.indices] @ hashed.values)
+            assert model.text_logit(hashed) == expected

@@ -44,7 +44,9 @@ def read_linear(directory: Path | str, stem: str) -> tuple[LinearArrays, dict[st
     meta = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
     with np.load(directory / f"{stem}.npz") as arrays:
         out = LinearArrays(
-            arrays["text_weights"].astype(np.float32),
+            # Kept as the file holds them (float16: 2 MB, not 4, per model and worker);
+            # a gather turns them into the same float32 values (text_logit).
+            arrays["text_weights"],
             arrays["dense_weights"].astype(np.float32),
         )
         if "update_scale" in arrays:
@@ -96,7 +98,8 @@ class HashedLinear:
         """How much the wording alone pushes towards the model's positive class."""
         if len(hashed.indices) == 0:
             return 0.0
-        return float(self.text_weights[hashed.indices] @ hashed.values)
+        weights = self.text_weights[hashed.indices].astype(np.float32, copy=False)
+        return float(weights @ hashed.values)
 
     def scale_vector(self) -> npt.NDArray[np.float32]:
         """Per-bucket learning scale for the site layer (all ones when unknown)."""
