@@ -115,8 +115,9 @@ class Settings:
     # false: the server does not send; run `causerie outbox run` beside it.
     outbox_worker: bool = True
     outbox_poll_ms: int = 1000
-    # 200: each cycle (claim, expand, settle) costs the same for 5 messages or 40; at
-    # 50 ms a webhook slowed posting by ~20 % of CPU, at 200 ms by a few % (performance.md).
+    # 200: each cycle (claim, expand, settle) costs about the same for 5 messages or 40;
+    # one webhook's CPU per post: +30 % at 50 ms, +7 % at 200 ms (two noisy pairs,
+    # docs/performance.md).
     outbox_gather_ms: int = 200
     outbox_lease_seconds: int = 60
     outbox_retry_seconds: int = 10
