@@ -309,7 +309,10 @@ class Filter:
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
         distinctive = content_word_buckets(words(analysis.normalized))
-        gate = layer.spam_gate(distinctive)
+        # A spam decision's sketch is remembered below, so from then on the
+        # spam lessons apply to this comment in full: its margin is measured
+        # that way, or each new campaign's first lesson would overshoot.
+        gate = 1.0 if example.is_spam else layer.spam_gate(distinctive)
         total = current + layer.logit(analysis.hashed, analysis.text_logit, gate)
         rare = self.rare_words(analysis.normalized)
         scale = self.model.scale_vector()
