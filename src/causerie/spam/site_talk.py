@@ -1,0 +1,205 @@
+"""Comments that talk about the blog, not the post: the shape of classic blog spam.
+
+A blog owner spots template spam because it speaks of the *site* and its
+owner and never of the post: it bookmarked the site, subscribed to the RSS
+feed, admires the theme, finds the pages slow or broken in Internet
+Explorer, is "new to blogging, any tips?", "came across your blog by
+chance", "will come back", thanks "the webmaster", or uses the synonyms a
+spinning tool puts in ("fastidious", "auspicious", "piece of writing").
+A reader who writes about the post talks about its subject instead.
+
+The patterns below were written from general knowledge of blog comment spam
+(English and French), **before** any WordPress row was read for them; they
+match the normalised text (lower case, see ``text.normalize``). Each
+pattern belongs to a *cue*: what the comment talks about. Generic praise
+("keep up the good work", "thanks for sharing") is a cue only when the
+comment is about nothing in the post: a reader's "Great post, thanks for
+sharing" under a post whose words it repeats is not site talk.
+
+    >>> sorted(site_cues("I have bookmarked your blog and subscribed to your RSS feed"))
+    ['bookmark', 'feed']
+    >>> site_cues("Great recipe, the lentils were perfect with paprika")
+    {}
+"""
+
+from __future__ import annotations
+
+import re
+
+# A web site or blog as a thing (never "page" alone: "love your page" is an
+# Instagram reader's praise).
+_SITE = (
+    r"(?:blog|weblog|web ?log|blogs|site|sites|web ?site|websites|web ?page|webpage|web ?pages"
+    r"|internet site|homepage|blog ?posts?|blogroll)"
+)
+_SITE_FR = r"(?:blog|site|site web|site internet|page web|billets?)"
+_YOUR = r"(?:your|this|ur|the|you're|youre)"
+_YOUR_FR = r"(?:votre|ton|ce|vos|tes|le)"
+
+_CUES: dict[str, tuple[str, ...]] = {
+    # Saving the site for later.
+    "bookmark": (
+        rf"bookmark(?:ed|ing)? {_YOUR} {_SITE}", rf"bookmark(?:ed|ing)? (?:it|you|this)\b",
+        r"book ?marked", r"bookmarking (?:and|&)", r"(?:added|add|adding|saved?|saving) "
+        rf"(?:it|you|{_YOUR} {_SITE}) (?:to|in|as) (?:my )?(?:bookmarks?|favou?rites?|favs?)",
+        rf"saved (?:it|{_YOUR} {_SITE}) for later", r"(?:in|to) my bookmarks",
+        rf"(?:ajouté|mis|enregistré) {_YOUR_FR} {_SITE_FR} (?:à|a|dans|en) (?:mes )?favoris",
+        r"(?:mis|ajouté) en favoris", r"dans mes favoris",
+    ),
+    # The site's feed.
+    "feed": (
+        r"\brss\b", r"(?:your|the) (?:blog'?s? |site'?s? )?feed\b",
+        r"(?:subscribe|subscribed|subscribing) (?:to )?(?:your|the) (?:blog|feed|newsletter|site)",
+        r"\batom feed", r"flux (?:rss|atom)", r"abonné à (?:votre|ton) (?:blog|flux|site)",
+    ),
+    # The site's look.
+    "design": (
+        rf"{_YOUR} {_SITE} (?:theme|layout|design|template|style)",
+        rf"(?:theme|layout|design|template|look) (?:of|on|for) {_YOUR} {_SITE}",
+        r"(?:what|which) (?:wordpress |blog )?(?:theme|template|plugin|plug-in)s? (?:are|is|do)",
+        r"(?:custom|nice|great|awesome|beautiful|cool|lovely|neat) (?:made )?"
+        r"(?:theme|layout|blog layout|site design|web design|template)\b",
+        r"(?:blog|site|website) (?:theme|layout|template)\b", r"design and layout",
+        r"layout and design", r"colou?r scheme",
+        rf"(?:thème|mise en page|design) (?:de|du) {_YOUR_FR} {_SITE_FR}",
+    ),
+    # The site's speed, hosting and display.
+    "speed": (
+        rf"{_YOUR} {_SITE} (?:loads?|loading|load time|is slow|takes)",
+        r"load(?:ing)? (?:speed|time|instance|very fast|so fast|extremely)",
+        r"(?:web ?host|hosting (?:company|provider|service)|host provider|webhosting)",
+        rf"chargement (?:de|du) {_YOUR_FR} {_SITE_FR}",
+    ),
+    "browser": (
+        r"internet explorer", r"\b(?:ie|firefox|chrome|safari|opera) (?:browser|compatib)",
+        r"browser compatib", r"(?:different|other|several|all) (?:web )?browsers",
+        r"(?:text|images?|pictures?) (?:are|is|seem to be|appear to be) (?:running|running off|"
+        r"overlapping|not loading|missing)", r"compatib(?:ility|le) (?:with|issues?|problems?) ",
+        r"compatibilité (?:avec )?(?:les |des )?navigateurs", r"(?:sur|avec) internet explorer",
+    ),
+    # "I am starting a blog myself": the newcomer who wants the owner's tips.
+    "newbie": (
+        r"new to (?:the )?blog(?:ging|sphere|ger)?", r"(?:my|a) (?:own |new )?blog(?:ging)? soon",
+        r"(?:start|starting|launch|launching|set up|setting up|create|creating) (?:my|a) "
+        r"(?:own |new |personal )?(?:blog|website|site|weblog)",
+        r"(?:tips|advice|suggestions|recommendations) for (?:aspiring|new|beginner|first-time|"
+        r"novice|rookie|inexperienced)", r"aspiring (?:blog|writer)",
+        r"(?:blog|blogging) platform", r"wordpress (?:or|vs|versus) ",
+        r"(?:blogger|blogengine|drupal|joomla|typepad|livejournal|tumblr) (?:or|vs|versus) ",
+        r"how long have you been blogging", r"(?:run|running|own|have) a (?:blog|site|website) "
+        r"(?:that is|that's|very|quite|with a|on the|about|similar)",
+        r"(?:créer|lancer|démarrer|ouvrir) (?:mon|un) (?:propre )?(?:blog|site)",
+        r"débutant (?:en|dans le) blog", r"(?:mon|notre) (?:propre )?blog (?:aussi|bientôt)",
+    ),
+    # How the commenter "found" the site.
+    "found": (
+        rf"(?:came|come|coming) (?:across|across to|upon|on) {_YOUR} {_SITE}",
+        rf"(?:stumbled|stumble|stumbling|landed|bumped|happened) (?:upon|across|onto|on|into) "
+        rf"{_YOUR} {_SITE}", rf"found {_YOUR} {_SITE}", rf"discovered {_YOUR} {_SITE}",
+        rf"{_SITE} (?:by chance|by accident|accidentally)", r"(?:via|through|from|on) "
+        r"(?:google|bing|yahoo|aol|msn|ask jeeves|the search engine)",
+        r"(?:searching|looking|browsing|surfing|googling) (?:for|on|the|around|online|the web|"
+        r"the internet|the net)[^.!?]{0,40}(?:came|found|stumbled|discovered|landed)",
+        r"first time here", r"for the first time here", r"my first (?:visit|comment) (?:here|on)",
+        rf"(?:tombée?|arrivée?) (?:par hasard )?sur {_YOUR_FR} {_SITE_FR}",
+        rf"découvert {_YOUR_FR} {_SITE_FR}", rf"{_SITE_FR} par hasard",
+    ),
+    # Coming back to the site.
+    "return": (
+        rf"(?:come|coming|be|get|go|check|stop|drop) back (?:to )?(?:your|this) {_SITE}",
+        rf"(?:visit|revisit|return to|read|check out|follow) (?:your|this) {_SITE} "
+        r"(?:again|regularly|daily|often|more often|frequently|soon|later)",
+        r"(?:i will|i'll|will|i would|i'd|i am going to|i'm going to|going to) "
+        r"(?:definitely |certainly |surely |immediately )?"
+        r"(?:come back|be back|return|revisit|check back|bookmark|be coming back|visit again)"
+        r"(?: (?:later|again|soon|often|regularly|frequently|once again|to read|for more|"
+        r"to see|to check))",
+        r"(?:come|coming|be) back (?:for more|to read more|once again|very soon)",
+        r"looking forward to (?:your )?(?:new|next|future|more) (?:posts|updates|articles)",
+        r"(?:je )?(?:reviendrai|repasserai)", r"je vais revenir (?:lire|vous|sur)",
+    ),
+    # Addressing the owner as the owner.
+    "owner": (
+        r"webmaster", r"web master", r"webmestre", r"site owners?", r"blog owners?",
+        rf"(?:owner|admin|administrator|author) of (?:this|the) {_SITE}",
+        rf"propriétaire (?:de|du) {_YOUR_FR} {_SITE_FR}", r"\badmin\b", r"blogger",
+    ),
+    # The site as a thing to praise, read or share.
+    "site_praise": (
+        rf"(?:great|nice|good|awesome|wonderful|fantastic|excellent|superb|informative|"
+        rf"interesting|useful|helpful|beautiful|lovely|cool|amazing|brilliant|terrific|"
+        rf"outstanding|impressive|remarkable|valuable|magnificent|fabulous|marvelous|"
+        rf"pleasant|fastidious|good quality|high quality) {_SITE}",
+        rf"(?:your|this) {_SITE} (?:is|has|was|provides|offers|contains|gives|got)",
+        rf"(?:reading|read|visiting|visited|browsing|checked out) (?:your|this) {_SITE}",
+        rf"(?:your|this) {_SITE} (?:posts|articles|content)",
+        r"(?:quality|unique|valuable|great|informative|useful) (?:content|articles|blog posts)",
+        rf"(?:share|sharing|shared|recommend|recommended) (?:your|this) {_SITE}",
+        r"(?:plagiarism|plagiarized|content theft|stealing (?:my|your) content)",
+        r"if all (?:site|web|blog|website)", r"\bblogosphere\b",
+        rf"(?:super|excellent|très bon|bon|beau|joli|chouette|génial) {_SITE_FR}\b",
+        rf"(?:votre|ton) {_SITE_FR} (?:est|a|m'a)",
+    ),
+    # Links, social buttons and search rankings: the spammer's own business.
+    "seo": (
+        r"guest (?:post|posts|posting|author|writer|article|blog)", r"link exchange",
+        r"exchang(?:e|ing) links", r"(?:trade|swap|swapping|trading) links",
+        r"\bseo\b", r"search engine", r"(?:google|search) (?:rank|ranking|rankings|results)",
+        r"backlinks?", r"(?:spam|spammers|spam comments|captcha|anti-spam)",
+        r"(?:digg|delicious|stumbleupon|technorati|reddit|myspace)",
+        r"(?:share|shared|sharing|tweet|tweeted|post) (?:it|this|your (?:blog|site|post)) "
+        r"(?:on|with) (?:my )?(?:facebook|twitter|social|followers|group)",
+        r"(?:contact|e-?mail) (?:you|u) (?:about|regarding|concerning)",
+        r"(?:write|writing) (?:some )?(?:content|articles|posts) for (?:you|your)",
+    ),
+    # Synonyms a spinning tool puts in place of plain words.
+    "spin": (
+        r"fastidious", r"auspicious", r"piece of writing", r"pieces of writing",
+        r"(?:this|the|that|your|nice|good|pleasant) paragraph", r"paragraph is",
+        r"(?:pleasant|fastidious|nice) (?:article|post|piece|paragraph) (?:and|to|about)",
+        r"in favor of", r"\bweblog\b", r"web site", r"\bwebsite page\b",
+        r"genuinely (?:good|nice|pleasant)", r"(?:truly|actually) (?:good|pleasant|nice) "
+        r"(?:article|post|paragraph)", r"i must say you've", r"you've done a (?:great|fantastic)"
+        r" job with this", r"sensible",
+    ),
+}
+# Praise a reader may give a post he read: a cue only when the comment is
+# about nothing in the post.
+_GENERIC: tuple[str, ...] = (
+    r"keep up the (?:good|great|excellent|fantastic|awesome|nice|superb|terrific|wonderful|"
+    r"amazing|fabulous|outstanding|brilliant) (?:work|job|writing)",
+    r"keep (?:it|them) (?:up|coming)", r"keep writing", r"keep posting",
+    r"thanks? (?:you )?for (?:sharing|posting|the (?:post|info|information|article))",
+    r"(?:great|nice|good|awesome|wonderful|fantastic|excellent|informative|interesting|useful|"
+    r"helpful) (?:post|article|read|info|information|write-?up|job|work|stuff)",
+    r"(?:continuez|continue) (?:comme ça|ainsi|votre travail|vos articles)",
+    r"bonne continuation", r"merci pour (?:le partage|cet article|ce billet|l'info|les infos)",
+)
+
+
+def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+_CUE_RES = {cue: _compile(patterns) for cue, patterns in _CUES.items()}
+_GENERIC_RE = _compile(_GENERIC)
+# A cheap gate: every pattern above needs one of these stems.
+CUES = (*_CUES, "generic_praise")
+
+
+def site_cues(normalized: str, off_topic: bool = False) -> dict[str, str]:
+    """The cues the comment shows, each with the first words that matched it.
+
+    ``off_topic``: the comment is about nothing in the post (shares no
+    content word with it); only then is generic praise a cue.
+    """
+    found: dict[str, str] = {}
+    for cue, pattern in _CUE_RES.items():
+        match = pattern.search(normalized)
+        if match is not None:
+            found[cue] = match.group(0)
+    if off_topic:
+        match = _GENERIC_RE.search(normalized)
+        if match is not None:
+            found["generic_praise"] = match.group(0)
+    return found
