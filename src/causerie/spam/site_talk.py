@@ -20,6 +20,8 @@ sharing" under a post whose words it repeats is not site talk.
     ['bookmark', 'feed']
     >>> site_cues("Great recipe, the lentils were perfect with paprika")
     {}
+    >>> site_cues("Great post, thanks for sharing", off_topic=True)  # praise alone: no cue
+    {}
 """
 
 from __future__ import annotations
@@ -32,25 +34,28 @@ _SITE = (
     r"(?:blog|weblog|web ?log|blogs|site|sites|web ?site|websites|web ?page|webpage|web ?pages"
     r"|internet site|homepage|blog ?posts?|blogroll)"
 )
-_SITE_FR = r"(?:blog|site|site web|site internet|page web|billets?)"
+_SITE_FR = r"(?:blog|site|site web|site internet|page web)"
 _YOUR = r"(?:your|this|ur|the|you're|youre)"
 _YOUR_FR = r"(?:votre|ton|ce|vos|tes|le)"
 
 _CUES: dict[str, tuple[str, ...]] = {
     # Saving the site for later.
     "bookmark": (
-        rf"bookmark(?:ed|ing)? {_YOUR} {_SITE}", rf"bookmark(?:ed|ing)? (?:it|you|this)\b",
-        r"book ?marked", r"bookmarking (?:and|&)", r"(?:added|add|adding|saved?|saving) "
-        rf"(?:it|you|{_YOUR} {_SITE}) (?:to|in|as) (?:my )?(?:bookmarks?|favou?rites?|favs?)",
-        rf"saved (?:it|{_YOUR} {_SITE}) for later", r"(?:in|to) my bookmarks",
+        rf"book ?mark(?:ed|ing)? {_YOUR} {_SITE}",
+        r"bookmarking (?:and|&)",
+        rf"(?:added|add|adding|saved?|saving) (?:you|{_YOUR} {_SITE}) (?:to|in|as) (?:my )?"
+        r"(?:bookmarks?|favou?rites?|favs?)",
+        rf"saved {_YOUR} {_SITE}",
         rf"(?:ajouté|mis|enregistré) {_YOUR_FR} {_SITE_FR} (?:à|a|dans|en) (?:mes )?favoris",
-        r"(?:mis|ajouté) en favoris", r"dans mes favoris",
     ),
     # The site's feed.
     "feed": (
-        r"\brss\b", r"(?:your|the) (?:blog'?s? |site'?s? )?feed\b",
+        r"\brss\b",
+        r"(?:your|the) (?:blog'?s? |site'?s? )?feed\b",
         r"(?:subscribe|subscribed|subscribing) (?:to )?(?:your|the) (?:blog|feed|newsletter|site)",
-        r"\batom feed", r"flux (?:rss|atom)", r"abonné à (?:votre|ton) (?:blog|flux|site)",
+        r"\batom feed",
+        r"flux (?:rss|atom)",
+        r"abonné à (?:votre|ton) (?:blog|flux|site)",
     ),
     # The site's look.
     "design": (
@@ -59,8 +64,10 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"(?:what|which) (?:wordpress |blog )?(?:theme|template|plugin|plug-in)s? (?:are|is|do)",
         r"(?:custom|nice|great|awesome|beautiful|cool|lovely|neat) (?:made )?"
         r"(?:theme|layout|blog layout|site design|web design|template)\b",
-        r"(?:blog|site|website) (?:theme|layout|template)\b", r"design and layout",
-        r"layout and design", r"colou?r scheme",
+        r"(?:blog|site|website) (?:theme|layout|template)\b",
+        r"design and layout",
+        r"layout and design",
+        r"colou?r scheme",
         rf"(?:thème|mise en page|design) (?:de|du) {_YOUR_FR} {_SITE_FR}",
     ),
     # The site's speed, hosting and display.
@@ -71,38 +78,53 @@ _CUES: dict[str, tuple[str, ...]] = {
         rf"chargement (?:de|du) {_YOUR_FR} {_SITE_FR}",
     ),
     "browser": (
-        r"internet explorer", r"\b(?:ie|firefox|chrome|safari|opera) (?:browser|compatib)",
-        r"browser compatib", r"(?:different|other|several|all) (?:web )?browsers",
-        r"(?:text|images?|pictures?) (?:are|is|seem to be|appear to be) (?:running|running off|"
-        r"overlapping|not loading|missing)", r"compatib(?:ility|le) (?:with|issues?|problems?) ",
-        r"compatibilité (?:avec )?(?:les |des )?navigateurs", r"(?:sur|avec) internet explorer",
+        r"internet explorer",
+        r"\b(?:ie|firefox|chrome|safari|opera) (?:browser|compatib)",
+        r"browser compatib",
+        r"(?:different|other|several|all) (?:web )?browsers",
+        r"(?:text|images?|pictures?) (?:in|on) (?:your|this|the) (?:site|blog|website|content"
+        r"|posts?) (?:are|is|seem|appear|run|running)",
+        r"compatibility (?:issues?|problems?)",
+        r"compatibilité (?:avec )?(?:les |des )?navigateurs",
+        r"(?:sur|avec) internet explorer",
     ),
     # "I am starting a blog myself": the newcomer who wants the owner's tips.
     "newbie": (
-        r"new to (?:the )?blog(?:ging|sphere|ger)?", r"(?:my|a) (?:own |new )?blog(?:ging)? soon",
+        r"new to (?:the )?blog(?:ging|sphere|ger)?",
+        r"(?:my|a) (?:own |new )?blog(?:ging)? soon",
         r"(?:start|starting|launch|launching|set up|setting up|create|creating) (?:my|a) "
-        r"(?:own |new |personal )?(?:blog|website|site|weblog)",
+        r"(?:own|very own|new|personal) (?:blog|website|site|weblog)",
         r"(?:tips|advice|suggestions|recommendations) for (?:aspiring|new|beginner|first-time|"
-        r"novice|rookie|inexperienced)", r"aspiring (?:blog|writer)",
-        r"(?:blog|blogging) platform", r"wordpress (?:or|vs|versus) ",
+        r"novice|rookie|inexperienced)",
+        r"aspiring (?:blog|writer)",
+        r"(?:blog|blogging) platform",
+        r"wordpress (?:or|vs|versus) ",
         r"(?:blogger|blogengine|drupal|joomla|typepad|livejournal|tumblr) (?:or|vs|versus) ",
-        r"how long have you been blogging", r"(?:run|running|own|have) a (?:blog|site|website) "
+        r"how long have you been blogging",
+        r"(?:run|running|own|have) a (?:blog|site|website) "
         r"(?:that is|that's|very|quite|with a|on the|about|similar)",
         r"(?:créer|lancer|démarrer|ouvrir) (?:mon|un) (?:propre )?(?:blog|site)",
-        r"débutant (?:en|dans le) blog", r"(?:mon|notre) (?:propre )?blog (?:aussi|bientôt)",
+        r"débutant (?:en|dans le) blog",
+        r"(?:mon|notre) (?:propre )?blog (?:aussi|bientôt)",
     ),
     # How the commenter "found" the site.
     "found": (
         rf"(?:came|come|coming) (?:across|across to|upon|on) {_YOUR} {_SITE}",
         rf"(?:stumbled|stumble|stumbling|landed|bumped|happened) (?:upon|across|onto|on|into) "
-        rf"{_YOUR} {_SITE}", rf"found {_YOUR} {_SITE}", rf"discovered {_YOUR} {_SITE}",
-        rf"{_SITE} (?:by chance|by accident|accidentally)", r"(?:via|through|from|on) "
+        rf"{_YOUR} {_SITE}",
+        rf"found {_YOUR} {_SITE}",
+        rf"discovered {_YOUR} {_SITE}",
+        rf"{_SITE} (?:by chance|by accident|accidentally)",
+        r"(?:via|through|from) "
         r"(?:google|bing|yahoo|aol|msn|ask jeeves|the search engine)",
         r"(?:searching|looking|browsing|surfing|googling) (?:for|on|the|around|online|the web|"
         r"the internet|the net)[^.!?]{0,40}(?:came|found|stumbled|discovered|landed)",
-        r"first time here", r"for the first time here", r"my first (?:visit|comment) (?:here|on)",
+        r"first time here",
+        r"for the first time here",
+        r"my first (?:visit|comment) (?:here|on)",
         rf"(?:tombée?|arrivée?) (?:par hasard )?sur {_YOUR_FR} {_SITE_FR}",
-        rf"découvert {_YOUR_FR} {_SITE_FR}", rf"{_SITE_FR} par hasard",
+        rf"découvert {_YOUR_FR} {_SITE_FR}",
+        rf"{_SITE_FR} par hasard",
     ),
     # Coming back to the site.
     "return": (
@@ -116,13 +138,18 @@ _CUES: dict[str, tuple[str, ...]] = {
         r"to see|to check))",
         r"(?:come|coming|be) back (?:for more|to read more|once again|very soon)",
         r"looking forward to (?:your )?(?:new|next|future|more) (?:posts|updates|articles)",
-        r"(?:je )?(?:reviendrai|repasserai)", r"je vais revenir (?:lire|vous|sur)",
+        r"\b(?:reviendrai|repasserai)\b",
+        r"je vais revenir (?:lire|vous|sur)",
     ),
     # Addressing the owner as the owner.
     "owner": (
-        r"webmaster", r"web master", r"webmestre", r"site owners?", r"blog owners?",
+        r"webmaster",
+        r"web master",
+        r"webmestre",
+        r"site owners?",
+        r"blog owners?",
         rf"(?:owner|admin|administrator|author) of (?:this|the) {_SITE}",
-        rf"propriétaire (?:de|du) {_YOUR_FR} {_SITE_FR}", r"\badmin\b", r"blogger",
+        rf"propriétaire (?:de|du) {_YOUR_FR} {_SITE_FR}",
     ),
     # The site as a thing to praise, read or share.
     "site_praise": (
@@ -133,20 +160,29 @@ _CUES: dict[str, tuple[str, ...]] = {
         rf"(?:your|this) {_SITE} (?:is|has|was|provides|offers|contains|gives|got)",
         rf"(?:reading|read|visiting|visited|browsing|checked out) (?:your|this) {_SITE}",
         rf"(?:your|this) {_SITE} (?:posts|articles|content)",
-        r"(?:quality|unique|valuable|great|informative|useful) (?:content|articles|blog posts)",
+        r"(?:unique|valuable|informative|useful) (?:content|articles|blog posts)",
         rf"(?:share|sharing|shared|recommend|recommended) (?:your|this) {_SITE}",
         r"(?:plagiarism|plagiarized|content theft|stealing (?:my|your) content)",
-        r"if all (?:site|web|blog|website)", r"\bblogosphere\b",
+        r"if all (?:site|web|blog|website)",
+        r"\bblogosphere\b",
         rf"(?:super|excellent|très bon|bon|beau|joli|chouette|génial) {_SITE_FR}\b",
         rf"(?:votre|ton) {_SITE_FR} (?:est|a|m'a)",
     ),
     # Links, social buttons and search rankings: the spammer's own business.
     "seo": (
-        r"guest (?:post|posts|posting|author|writer|article|blog)", r"link exchange",
-        r"exchang(?:e|ing) links", r"(?:trade|swap|swapping|trading) links",
-        r"\bseo\b", r"search engine", r"(?:google|search) (?:rank|ranking|rankings|results)",
-        r"backlinks?", r"(?:spam|spammers|spam comments|captcha|anti-spam)",
-        r"(?:digg|delicious|stumbleupon|technorati|reddit|myspace)",
+        r"guest (?:post|posts|posting|author|writer|article|blog)",
+        r"link exchange",
+        r"exchang(?:e|ing) links",
+        r"(?:trade|swap|swapping|trading) links",
+        r"\bseo\b",
+        r"search engine",
+        r"(?:google|search) (?:rank|ranking|rankings|results)",
+        r"backlinks?",
+        r"anti-?spam",
+        r"captcha",
+        r"spam (?:issues?|problems?|comments) "
+        r"(?:on|with) your",
+        r"\b(?:digg|stumbleupon|technorati)\b",
         r"(?:share|shared|sharing|tweet|tweeted|post) (?:it|this|your (?:blog|site|post)) "
         r"(?:on|with) (?:my )?(?:facebook|twitter|social|followers|group)",
         r"(?:contact|e-?mail) (?:you|u) (?:about|regarding|concerning)",
@@ -154,13 +190,22 @@ _CUES: dict[str, tuple[str, ...]] = {
     ),
     # Synonyms a spinning tool puts in place of plain words.
     "spin": (
-        r"fastidious", r"auspicious", r"piece of writing", r"pieces of writing",
-        r"(?:this|the|that|your|nice|good|pleasant) paragraph", r"paragraph is",
+        r"fastidious",
+        r"auspicious",
+        r"piece of writing",
+        r"pieces of writing",
+        r"(?:this|the|that|your|nice|good|pleasant) paragraph",
+        r"paragraph is",
         r"(?:pleasant|fastidious|nice) (?:article|post|piece|paragraph) (?:and|to|about)",
-        r"in favor of", r"\bweblog\b", r"web site", r"\bwebsite page\b",
-        r"genuinely (?:good|nice|pleasant)", r"(?:truly|actually) (?:good|pleasant|nice) "
-        r"(?:article|post|paragraph)", r"i must say you've", r"you've done a (?:great|fantastic)"
-        r" job with this", r"sensible",
+        r"\bweblog\b",
+        r"web site",
+        r"\bwebsite page\b",
+        r"genuinely (?:good|nice|pleasant)",
+        r"(?:truly|actually) (?:good|pleasant|nice) "
+        r"(?:article|post|paragraph)",
+        r"i must say you've",
+        r"you've done a (?:great|fantastic)"
+        r" job with this",
     ),
 }
 # Praise a reader may give a post he read: a cue only when the comment is
@@ -168,37 +213,160 @@ _CUES: dict[str, tuple[str, ...]] = {
 _GENERIC: tuple[str, ...] = (
     r"keep up the (?:good|great|excellent|fantastic|awesome|nice|superb|terrific|wonderful|"
     r"amazing|fabulous|outstanding|brilliant) (?:work|job|writing)",
-    r"keep (?:it|them) (?:up|coming)", r"keep writing", r"keep posting",
+    r"keep (?:it|them) (?:up|coming)",
+    r"keep writing",
+    r"keep posting",
     r"thanks? (?:you )?for (?:sharing|posting|the (?:post|info|information|article))",
     r"(?:great|nice|good|awesome|wonderful|fantastic|excellent|informative|interesting|useful|"
     r"helpful) (?:post|article|read|info|information|write-?up|job|work|stuff)",
     r"(?:continuez|continue) (?:comme ça|ainsi|votre travail|vos articles)",
-    r"bonne continuation", r"merci pour (?:le partage|cet article|ce billet|l'info|les infos)",
+    r"bonne continuation",
+    r"merci pour (?:le partage|cet article|ce billet|l'info|les infos)",
 )
+
+
+# Cheap gates: a cue's patterns are tried only when one of these strings is
+# in the text (every pattern of the cue needs one of them), so an ordinary
+# comment costs a few substring tests.
+_GATES: dict[str, tuple[str, ...]] = {
+    "bookmark": ("mark", "favo", "favs", "saved"),
+    "feed": ("rss", "feed", "subscrib", "flux", "abonné"),
+    "design": (
+        "theme",
+        "layout",
+        "design",
+        "template",
+        "style",
+        "look ",
+        "plug",
+        "scheme",
+        "thème",
+        "mise en page",
+    ),
+    "speed": ("load", "host", "slow", "takes", "chargement"),
+    "browser": (
+        "explorer",
+        "browser",
+        "compatib",
+        "firefox",
+        "chrome",
+        "safari",
+        "opera",
+        "text",
+        "image",
+        "picture",
+        "navigateur",
+    ),
+    "newbie": (
+        "blog",
+        "site",
+        "web",
+        "tips",
+        "advice",
+        "suggestion",
+        "recommendation",
+        "aspiring",
+        "platform",
+        "wordpress",
+        "drupal",
+        "joomla",
+        "typepad",
+        "livejournal",
+        "tumblr",
+        "débutant",
+    ),
+    "found": (
+        "blog",
+        "site",
+        "web",
+        "homepage",
+        "google",
+        "bing",
+        "yahoo",
+        "aol",
+        "msn",
+        "jeeves",
+        "search engine",
+        "first time",
+        "first visit",
+        "first comment",
+    ),
+    "return": ("back", "visit", "return", "looking forward", "reviendrai", "repasserai", "revenir"),
+    "owner": ("webm", "web master", "owner", "admin", "author of", "propriétaire"),
+    "site_praise": (
+        "blog",
+        "site",
+        "web",
+        "homepage",
+        "content",
+        "articles",
+        "posts",
+        "plagiar",
+        "theft",
+    ),
+    "seo": (
+        "guest",
+        "exchang",
+        "links",
+        "seo",
+        "search engine",
+        "rank",
+        "backlink",
+        "spam",
+        "captcha",
+        "digg",
+        "stumbleupon",
+        "technorati",
+        "facebook",
+        "twitter",
+        "social",
+        "followers",
+        "group",
+        "mail",
+        "content",
+        "articles",
+        "posts",
+    ),
+    "spin": (
+        "fastidious",
+        "auspicious",
+        "writing",
+        "paragraph",
+        "weblog",
+        "web site",
+        "website page",
+        "genuinely",
+        "truly",
+        "actually",
+        "must say",
+        "done a",
+    ),
+}
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
-_CUE_RES = {cue: _compile(patterns) for cue, patterns in _CUES.items()}
+_CUE_RES = {cue: (_GATES[cue], _compile(patterns)) for cue, patterns in _CUES.items()}
 _GENERIC_RE = _compile(_GENERIC)
-# A cheap gate: every pattern above needs one of these stems.
 CUES = (*_CUES, "generic_praise")
 
 
 def site_cues(normalized: str, off_topic: bool = False) -> dict[str, str]:
     """The cues the comment shows, each with the first words that matched it.
 
-    ``off_topic``: the comment is about nothing in the post (shares no
-    content word with it); only then is generic praise a cue.
+    Generic praise is a cue only beside another one and when ``off_topic``
+    (the comment shares no content word with the post).
     """
     found: dict[str, str] = {}
-    for cue, pattern in _CUE_RES.items():
+    for cue, (gates, pattern) in _CUE_RES.items():
+        if not any(g in normalized for g in gates):
+            continue
         match = pattern.search(normalized)
         if match is not None:
             found[cue] = match.group(0)
-    if off_topic:
+    if found and off_topic:
         match = _GENERIC_RE.search(normalized)
         if match is not None:
             found["generic_praise"] = match.group(0)
