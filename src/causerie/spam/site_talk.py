@@ -208,8 +208,17 @@ _CUES: dict[str, tuple[str, ...]] = {
         r" job with this",
     ),
 }
-# Praise a reader may give a post he read: a cue only when the comment is
-# about nothing in the post.
+# Saving *the post* for later: readers do it too ("Great article, I
+# bookmarked it"). A cue only beside a cue about the site.
+_SAVED_IT: tuple[str, ...] = (
+    r"saved (?:it|this|the (?:post|article|page)) for later",
+    r"bookmark(?:ed|ing)? (?:it|this)\b",
+    r"book ?marked\b",
+    r"(?:mis|ajouté) en favoris",
+    r"dans mes favoris",
+)
+# Praise a reader may give a post he read: a cue only beside a cue about the
+# site, and only when the comment is about nothing in the post.
 _GENERIC: tuple[str, ...] = (
     r"keep up the (?:good|great|excellent|fantastic|awesome|nice|superb|terrific|wonderful|"
     r"amazing|fabulous|outstanding|brilliant) (?:work|job|writing)",
@@ -350,14 +359,16 @@ def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 _CUE_RES = {cue: (_GATES[cue], _compile(patterns)) for cue, patterns in _CUES.items()}
 _GENERIC_RE = _compile(_GENERIC)
-CUES = (*_CUES, "generic_praise")
+_SAVED_IT_RE = _compile(_SAVED_IT)
+CUES = (*_CUES, "saved_it", "generic_praise")
 
 
 def site_cues(normalized: str, off_topic: bool = False) -> dict[str, str]:
     """The cues the comment shows, each with the first words that matched it.
 
-    Generic praise is a cue only beside another one and when ``off_topic``
-    (the comment shares no content word with the post).
+    Saving "it" for later is a cue only beside a cue about the site; generic
+    praise too, and only when ``off_topic`` (the comment shares no content
+    word with the post).
     """
     found: dict[str, str] = {}
     for cue, (gates, pattern) in _CUE_RES.items():
@@ -366,7 +377,13 @@ def site_cues(normalized: str, off_topic: bool = False) -> dict[str, str]:
         match = pattern.search(normalized)
         if match is not None:
             found[cue] = match.group(0)
-    if found and off_topic:
+    if not found:
+        return found
+    if any(g in normalized for g in ("mark", "saved", "favoris")):
+        match = _SAVED_IT_RE.search(normalized)
+        if match is not None:
+            found["saved_it"] = match.group(0)
+    if off_topic:
         match = _GENERIC_RE.search(normalized)
         if match is not None:
             found["generic_praise"] = match.group(0)
