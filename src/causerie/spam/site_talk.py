@@ -14,9 +14,11 @@ match the normalised text (lower case, see ``text.normalize``). Each
 pattern belongs to a *cue*: what the comment talks about. Generic praise
 ("keep up the good work", "thanks for sharing") is a cue only when the
 comment is about nothing in the post: a reader's "Great post, thanks for
-sharing" under a post whose words it repeats is not site talk.
+sharing" under a post whose words it repeats is not site talk. Saving
+"it" for later ("I bookmarked it") is what readers do with a post: a cue
+only beside one about the site.
 
-    >>> sorted(site_cues("I have bookmarked your blog and subscribed to your RSS feed"))
+    >>> sorted(site_cues("i have bookmarked your blog and subscribed to your rss feed"))
     ['bookmark', 'feed']
     >>> site_cues("Great recipe, the lentils were perfect with paprika")
     {}
@@ -213,9 +215,7 @@ _CUES: dict[str, tuple[str, ...]] = {
 _SAVED_IT: tuple[str, ...] = (
     r"saved (?:it|this|the (?:post|article|page)) for later",
     r"bookmark(?:ed|ing)? (?:it|this)\b",
-    r"book ?marked\b",
-    r"(?:mis|ajouté) en favoris",
-    r"dans mes favoris",
+    r"l'ai (?:mis|ajouté|enregistré) (?:dans|en|à) (?:mes )?favoris",
 )
 # Praise a reader may give a post he read: a cue only beside a cue about the
 # site, and only when the comment is about nothing in the post.
