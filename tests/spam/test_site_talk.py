@@ -135,3 +135,9 @@ def test_off_topic_is_not_read_in_a_comment_with_its_own_link_or_address() -> No
     assert "off_topic" not in codes(link)
     mail = "Je coordonne un projet associatif sur le même sujet : paul.girard@laposte.net"
     assert "off_topic" not in codes(mail)
+
+
+def test_only_the_start_of_a_long_comment_is_read() -> None:
+    template = normalize(TEMPLATES[3])
+    assert st.site_cues(template)
+    assert st.site_cues("x " * st.MAX_CHARS + template) == {}
