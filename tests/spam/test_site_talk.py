@@ -6,6 +6,8 @@ developer's link or a single remark about the site do not.
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from causerie.spam import context
@@ -141,3 +143,22 @@ def test_only_the_start_of_a_long_comment_is_read() -> None:
     template = normalize(TEMPLATES[3])
     assert st.site_cues(template)
     assert st.site_cues("x " * st.MAX_CHARS + template) == {}
+
+
+def test_site_talk_holds_but_never_discards_on_its_own() -> None:
+    from causerie.spam.filter import Filter
+    from causerie.spam.verdict import Verdict
+
+    shipped = Filter.load(remember_spam=False)
+    sample = CommentSample(
+        "I came across your blog via Google and subscribed to your RSS feed.",
+        author="Emma Hart",
+        article_title="Sourdough for beginners",
+    )
+    analysis = shipped.analyse(sample)
+    talk = sum(r.weight for r in analysis.context if r.code == "site_talk")
+    assert talk > 0
+    sure = math.log(shipped.discard_threshold / (1 - shipped.discard_threshold))
+    assert analysis.base_logit > sure  # sure enough for a discard with the site talk …
+    assert analysis.base_logit - talk < sure  # … and not without it
+    assert shipped.check(sample).verdict is Verdict.SPAM

@@ -54,6 +54,9 @@ SITE_TALK = True
 SITE_TALK_MIN_CUES = 2
 SITE_TALK_WEIGHT = 1.5
 SITE_TALK_MAX_CUES = 3
+# Reasons that may hold a comment but never discard it on their own: the
+# filter discards only if the score without them would (``Filter.check``).
+HOLD_ONLY_REASONS = frozenset({"site_talk"})
 # "Says nothing about the post" is read only in a comment that carries nothing
 # of its own: a link or an e-mail address in the text is specific (and already
 # weighed by the model's link and e-mail features).
