@@ -129,8 +129,18 @@ def train(data_dir: Path, out: Path) -> None:
 @click.option("--only", multiple=True, help="Evaluate only this unit (repeatable).")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Units trained at once.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+@click.option(
+    "--scores",
+    "scores_out",
+    type=click.Path(path_type=Path),
+    help="Write each held-out unit's labels and scores (.npz) for `toxicity stream`.",
+)
 def generalization_command(
-    data_dir: Path, only: tuple[str, ...], jobs: int, json_out: Path | None
+    data_dir: Path,
+    only: tuple[str, ...],
+    jobs: int,
+    json_out: Path | None,
+    scores_out: Path | None,
 ) -> None:
     """Leave-one-source-out: our model and a TF-IDF baseline on each unseen source."""
     from causerie.toxicity.datasets import UNITS
@@ -140,6 +150,7 @@ def generalization_command(
         family_table,
         markdown_table,
         run,
+        save_scores,
     )
 
     _require_data(data_dir)
@@ -156,6 +167,8 @@ def generalization_command(
         click.echo(f"\n{title}:")
         for line in [*markdown_table(results, rule), "", *family_table(results, rule)]:
             click.echo(line)
+    if scores_out:
+        save_scores(results, scores_out)
     if json_out:
-        payload = [r.__dict__ for r in results]
+        payload = [{k: v for k, v in r.__dict__.items() if k != "arrays"} for r in results]
         json_out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
