@@ -27,7 +27,14 @@ from causerie.core.errors import (
 from causerie.core.moderation_hook import CommentDraft, ExternalModeration
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
-from causerie.core.toxicity import ToxicityJudge, assess, edited_state, settled_flag
+from causerie.core.toxicity import (
+    HoldThresholds,
+    SiteHold,
+    ToxicityJudge,
+    assess,
+    edited_state,
+    settled_flag,
+)
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
@@ -121,6 +128,8 @@ class CommentService:
     hook: ExternalModeration | None = None
     # The toxicity model with each site's learned layer (core/toxicity.py); None: not loaded.
     toxicity: ToxicityJudge | None = None
+    # Each site's toxicity hold threshold, learned from its moderators (cached per process).
+    toxicity_holds: HoldThresholds = field(default_factory=HoldThresholds)
 
     # -- helpers --------------------------------------------------------------
 
@@ -141,6 +150,12 @@ class CommentService:
     def site_settings(self, site: SiteRecord) -> SiteSettings:
         """The effective settings of a site."""
         return SiteSettings.for_site(self.settings, site)
+
+    def toxicity_hold(self, site: SiteRecord, conf: SiteSettings) -> SiteHold | None:
+        """The site's toxicity hold threshold in force (None: the model is off or absent)."""
+        if self.toxicity is None or conf.toxicity_policy == "off":
+            return None
+        return self.toxicity_holds.get(self.toxicity, self.store, site.id, conf)
 
     def emit(
         self, kind: str, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord
@@ -251,7 +266,10 @@ class CommentService:
             spam_sensitivity=conf.spam_sensitivity,
         )
         verdict = self.spam.check(sample)
-        toxic = assess(self.toxicity, conf, text, reader.lang, site.name)
+        hold = self.toxicity_hold(site, conf)
+        toxic = assess(
+            self.toxicity, conf, text, reader.lang, site.name, hold.threshold if hold else None
+        )
         html = markup.render(text)
         admitted = admit(
             verdict,
@@ -414,8 +432,17 @@ class CommentService:
         )
         moved = admitted.state is not comment.state
         # A held comment stays held; a published one edited into insults goes back to review.
+        hold = self.toxicity_hold(site, conf)
         toxic = edited_state(
-            assess(self.toxicity, conf, new_text, comment.lang, site.name), comment.state
+            assess(
+                self.toxicity,
+                conf,
+                new_text,
+                comment.lang,
+                site.name,
+                hold.threshold if hold else None,
+            ),
+            comment.state,
         )
         change = TextChange(
             text=new_text,

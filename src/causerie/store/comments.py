@@ -253,6 +253,38 @@ class SqlCommentStore(SiteRows, CommentPages):
         with self._read() as conn:
             return bool(conn.scalar(query))
 
+    def toxicity_observations(
+        self, site_id: int, limit: int
+    ) -> list[tuple[float, bool, bool | None]]:
+        """The site's last ``limit`` scored comments, oldest first, as its moderators saw them.
+
+        ``(score, reviewed, offensive)``: reviewed when the toxicity model flagged or
+        held it; offensive is the last "offensive" / "not offensive" decision on it
+        (undone decisions are gone from ``decisions``), None without one.
+        """
+        c, d = t.comments.c, t.decisions.c
+        last = (
+            select(func.max(d.id).label("id"))
+            .where(d.site_id == site_id, d.kind == "toxicity")
+            .group_by(d.comment_id)
+            .subquery()
+        )
+        decided = select(d.comment_id, d.moderator_spam).join(last, last.c.id == d.id).subquery()
+        query = (
+            select(c.toxicity_score, c.toxicity_flag, decided.c.moderator_spam)
+            .select_from(t.comments.outerjoin(decided, decided.c.comment_id == c.id))
+            .where(c.toxicity_score.is_not(None))
+            .where(c.thread_id.in_(select(t.threads.c.id).where(t.threads.c.site_id == site_id)))
+            .order_by(c.id.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return [
+            (float(score), flag is not None, None if said is None else bool(said))
+            for score, flag, said in reversed(rows)
+        ]
+
     def recent_activity(self, ip_hash: str | None, text: str, now: float) -> Activity:
         """Comments in the last 10 minutes from one (hashed) address, and with the same text."""
         params = {

@@ -128,7 +128,7 @@ class SiteThreshold:
     def as_dict(self) -> dict[str, Any]:
         """What the dashboard and the admin API show."""
         return {
-            "threshold": round(self.threshold, 2),
+            "threshold": round(float(self.threshold), 2),
             "source": self.source,
             "model_threshold": round(self.model_threshold, 2),
             "learned": None if self.learned is None else round(self.learned, 2),
@@ -185,7 +185,8 @@ class Bands:
         # A confirmed report stands for 1 / report_rate offensive published comments,
         # never more than were published there (counted from the top, not per band:
         # per band the cap would bite on every band a few reports overshoot).
-        return min(float(self.reports[above].sum()) / self.report_rate, self.published[above].sum())
+        reports, published = float(self.reports[above].sum()), float(self.published[above].sum())
+        return min(reports / self.report_rate, published)
 
     def at(self, threshold: float) -> Estimate:
         """Expected precision, recall, FPR and F1 when holding from ``threshold``."""
@@ -298,4 +299,4 @@ def observations(rows: Sequence[tuple[float, bool, bool | None]]) -> list[Observ
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)
+    return None if value is None else round(float(value), 4)
