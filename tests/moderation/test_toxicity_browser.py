@@ -1,6 +1,6 @@
 """The toxicity filter on the desk in Chromium, French and Arabic: the To-check queue with the
-score and the reasons as chips, the two decisions by keyboard, the overview's figures,
-the Settings section; axe-core finds nothing serious."""
+score and the reasons as chips, the two decisions by keyboard, the overview's figures and
+the site's hold threshold, the Settings section; axe-core finds nothing serious."""
 
 from __future__ import annotations
 
@@ -87,6 +87,16 @@ def test_a_held_insult_is_shown_with_its_reasons_and_decided_by_keyboard(
     assert page.locator("#toxicity-precision").inner_text() == "0 %"
     assert page.locator("#toxicity-recall").inner_text() == "—"
     assert t(lang, "overview.toxicity") in page.locator("main").inner_text()
+    # One decision: the site still holds from the model's own threshold, and says why.
+    line = page.locator(".toxicity-threshold[data-site=default]").inner_text()
+    assert line == t(
+        lang,
+        "overview.toxicity_threshold.model",
+        site="default",
+        threshold="68 %",
+        needed="30",
+        decisions="1",
+    )
     assert serious_violations(page, axe) == []
     assert page.errors == []
     page.context.close()
