@@ -94,7 +94,7 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
     code, out = run(
         "generalization",
         *("--data", str(tiny_data), "--only", "mlma_fr", "--json", str(report)),
-        *("--scores", str(saved)),
+        *("--scores", str(saved), "--stream"),
     )
     assert code == 0, out
     assert "| mlma_fr | french |" in out
@@ -106,6 +106,17 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
     with np.load(saved) as scores:
         assert scores["mlma_fr/ours"].shape == scores["mlma_fr/labels"].shape == (8,)
         assert scores["mlma_fr/thresholds"][0] == result["thresholds"]["ours_crossfit"]
+    # The stream replay, inline and from the saved scores: the same table.
+    table = out[out.index("moderated stream") :]
+    assert "| mlma_fr | 4 |" in table
+    code, replayed = run("stream", str(saved), "--json", str(tmp_path / "stream.json"))
+    assert code == 0, replayed
+    assert replayed.strip() == table.strip()
+    (streamed,) = json.loads((tmp_path / "stream.json").read_text())
+    assert set(streamed["sides"]) == {"ours", "baseline"}
+    assert set(streamed["sides"]["ours"]) == {"static", "site", "online"}
+    code, out = run("stream", str(saved), "--only", "omcd")
+    assert code != 0 and "no such unit" in out
 
 
 def test_generalization_rejects_an_unknown_unit(tiny_data: Path) -> None:
