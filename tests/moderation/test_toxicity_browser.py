@@ -103,6 +103,40 @@ def test_a_held_insult_is_shown_with_its_reasons_and_decided_by_keyboard(
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_reported_comment_the_model_let_through_can_be_called_offensive(
+    browser: Any, fresh: LiveServer, axe: Path, lang: str
+) -> None:
+    """A confirmed report of a published comment is a miss the site's threshold learns from."""
+    missed = post(fresh, "Ces élus ne savent que voler.", "/article", lang="fr")
+    admin = Admin(fresh)
+    assert missed in _public(fresh, "/article")
+    for n in range(3):
+        answer = httpx.post(
+            f"{fresh.url}/api/comments/{missed}/reports",
+            json={"reason": "abuse"},
+            headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+    page = open_desk(browser, fresh, lang, path="#/queue/reported")
+    card = page.locator(f"#c{missed}")
+    button = card.locator("[data-action=offensive]")
+    assert button.inner_text().startswith(t(lang, "action.offensive"))
+    assert card.locator("[data-action=not_offensive]").count() == 0
+    assert serious_violations(page, axe) == []
+    button.click()
+    page.wait_for_selector(f"#c{missed}", state="detached")
+    settled(page)
+    figures = admin.get("/overview")["toxicity"]
+    assert figures["decisions"]["false_negatives"] == 1
+    (threshold,) = figures["thresholds"]
+    assert (threshold["reported_missed"], threshold["decisions"]) == (1, 1)
+    assert missed not in _public(fresh, "/article")
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_toxicity_policy_is_a_settings_section(
     browser: Any, fresh: LiveServer, axe: Path, lang: str
 ) -> None:
