@@ -149,3 +149,22 @@ def test_a_site_with_the_model_off_shows_no_threshold(desk: Moderator) -> None:
         desk.send("PUT", "/sites/default/settings", {"toxicity_policy": "off"}).status_code == 200
     )
     assert _threshold(desk) == {"site": "default", "policy": "off", "threshold": None}
+
+
+def test_the_comment_path_never_waits_for_the_decisions(desk: Moderator) -> None:
+    """A new comment uses the value this process has; a decision makes it read them again
+    in the background, and the next comments get the new threshold."""
+    service = _service(desk)
+    site = service.store.ensure_site("default")
+    conf = service.site_settings(site)
+    assert service.toxicity_hold(site, conf) == MODEL  # first read, at once
+    _scored(desk, np.linspace(0.0, 0.35, 300), held=False)
+    _decide(desk, "offensive", _scored(desk, np.linspace(0.42, 0.66, 60), held=False))
+    assert service.toxicity_hold(site, conf) == MODEL  # the old value, a refresh started
+    deadline = time.monotonic() + 60
+    while service.toxicity_holds._running and time.monotonic() < deadline:
+        time.sleep(0.01)
+    learned = service.toxicity_hold(site, conf)
+    assert learned is not None and learned < 0.6
+    pinned = service.site_settings(site).merged({"toxicity_threshold": 75})
+    assert service.toxicity_hold(site, pinned) is None  # pinned: thresholds() takes it

@@ -151,11 +151,18 @@ class CommentService:
         """The effective settings of a site."""
         return SiteSettings.for_site(self.settings, site)
 
-    def toxicity_hold(self, site: SiteRecord, conf: SiteSettings) -> SiteHold | None:
-        """The site's toxicity hold threshold in force (None: the model is off or absent)."""
+    def toxicity_hold(self, site: SiteRecord, conf: SiteSettings) -> float | None:
+        """The site's learned toxicity hold threshold for a new comment (None: pinned in
+        its settings, or the model is off or absent; ``thresholds`` then decides)."""
         if self.toxicity is None or conf.toxicity_policy == "off":
             return None
-        return self.toxicity_holds.get(self.toxicity, self.store, site.id, conf)
+        return self.toxicity_holds.threshold(self.toxicity, self.store, site.id, conf)
+
+    def toxicity_threshold(self, site: SiteRecord, conf: SiteSettings) -> SiteHold | None:
+        """The site's toxicity hold threshold in force and what it rests on (read now)."""
+        if self.toxicity is None or conf.toxicity_policy == "off":
+            return None
+        return self.toxicity_holds.explain(self.toxicity, self.store, site.id, conf)
 
     def emit(
         self, kind: str, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord
@@ -266,9 +273,8 @@ class CommentService:
             spam_sensitivity=conf.spam_sensitivity,
         )
         verdict = self.spam.check(sample)
-        hold = self.toxicity_hold(site, conf)
         toxic = assess(
-            self.toxicity, conf, text, reader.lang, site.name, hold.threshold if hold else None
+            self.toxicity, conf, text, reader.lang, site.name, self.toxicity_hold(site, conf)
         )
         html = markup.render(text)
         admitted = admit(
@@ -432,7 +438,6 @@ class CommentService:
         )
         moved = admitted.state is not comment.state
         # A held comment stays held; a published one edited into insults goes back to review.
-        hold = self.toxicity_hold(site, conf)
         toxic = edited_state(
             assess(
                 self.toxicity,
@@ -440,7 +445,7 @@ class CommentService:
                 new_text,
                 comment.lang,
                 site.name,
-                hold.threshold if hold else None,
+                self.toxicity_hold(site, conf),
             ),
             comment.state,
         )

@@ -85,7 +85,7 @@ def toxicity_thresholds(
     shown = []
     for record in sites:
         conf = service.comments.site_settings(record)
-        found = service.comments.toxicity_hold(record, conf)
+        found = service.comments.toxicity_threshold(record, conf)
         if found is not None:
             shown.append({"site": record.name, "policy": conf.toxicity_policy, **found.as_dict()})
     return shown

@@ -22,6 +22,8 @@ this module knows it only as :class:`ToxicityJudge`.
 from __future__ import annotations
 
 import json
+import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -32,6 +34,7 @@ from causerie.core.sites import SiteSettings
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import CommentRecord, CommentState, ToxicityMark
 
+log = logging.getLogger(__name__)
 # The Toxic queue's two decisions, and what each teaches the site's model (offensive?).
 LESSONS = {"not_offensive": False, "offensive": True}
 # A site's learned threshold is recomputed from the store at most this often per process
@@ -117,34 +120,76 @@ class ToxicityJudge(Protocol):
 
 @dataclass
 class HoldThresholds:
-    """Each site's hold threshold in force, read from the store at most every refresh."""
+    """Each site's learned hold threshold, kept per process.
+
+    Reading a site's decisions is one query over its last
+    ``OBSERVED_COMMENTS`` scored comments (tens of milliseconds): the comment
+    path never waits for it once the site has a value in this process. Older
+    than ``refresh`` seconds (or after a moderator's decision here), the value
+    is still used while one background thread reads the decisions again. The
+    dashboard and the admin API read them at once (:meth:`explain`).
+    """
 
     refresh: float = THRESHOLD_REFRESH_SECONDS
     clock: Callable[[], float] = time.monotonic
-    _found: dict[int, tuple[float, float | None, SiteHold]] = field(default_factory=dict)
+    _found: dict[int, tuple[float, SiteHold]] = field(default_factory=dict)
+    _running: set[int] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def get(
+    def threshold(
         self, judge: ToxicityJudge, store: CommentStore, site_id: int, conf: SiteSettings
-    ) -> SiteHold:
-        """The site's threshold: pinned in its settings, else learned (cached)."""
-        pinned = conf.toxicity_threshold / 100 if conf.toxicity_threshold else None
-        now = self.clock()
+    ) -> float | None:
+        """The hold threshold for a new comment: None when the settings pin one."""
+        if conf.toxicity_threshold:
+            return None  # thresholds() takes the pinned value; nothing to read
         with self._lock:
             cached = self._found.get(site_id)
-        if cached is not None and cached[1] == pinned and now - cached[0] < self.refresh:
-            return cached[2]
+            stale = cached is None or self.clock() - cached[0] >= self.refresh
+            start = cached is not None and stale and site_id not in self._running
+            if start:
+                self._running.add(site_id)
+        if cached is None:
+            return self._read(judge, store, site_id, None).threshold
+        if start:
+            threading.Thread(
+                target=self._refresh, args=(judge, store, site_id), daemon=True
+            ).start()
+        return cached[1].threshold
+
+    def explain(
+        self, judge: ToxicityJudge, store: CommentStore, site_id: int, conf: SiteSettings
+    ) -> SiteHold:
+        """The threshold in force and what it rests on, read now (pinned, learned, model)."""
+        pinned = conf.toxicity_threshold / 100 if conf.toxicity_threshold else None
+        return self._read(judge, store, site_id, pinned)
+
+    def forget(self, site_id: int) -> None:
+        """A moderator decided on this site: read its decisions again soon."""
+        with self._lock:
+            cached = self._found.get(site_id)
+            if cached is not None:
+                self._found[site_id] = (-math.inf, cached[1])
+
+    def _read(
+        self, judge: ToxicityJudge, store: CommentStore, site_id: int, pinned: float | None
+    ) -> SiteHold:
+        when = self.clock()
         found = judge.site_threshold(
             store.toxicity_observations(site_id, OBSERVED_COMMENTS), pinned
         )
-        with self._lock:
-            self._found[site_id] = (now, pinned, found)
+        if pinned is None:
+            with self._lock:
+                self._found[site_id] = (when, found)
         return found
 
-    def forget(self, site_id: int) -> None:
-        """A moderator decided on this site: the next comment reads the decisions again."""
-        with self._lock:
-            self._found.pop(site_id, None)
+    def _refresh(self, judge: ToxicityJudge, store: CommentStore, site_id: int) -> None:
+        try:
+            self._read(judge, store, site_id, None)
+        except Exception:  # the old value stays; the next comment past refresh tries again
+            log.warning("toxicity threshold of site %s not refreshed", site_id, exc_info=True)
+        finally:
+            with self._lock:
+                self._running.discard(site_id)
 
 
 def thresholds(

@@ -263,26 +263,29 @@ class SqlCommentStore(SiteRows, CommentPages):
         (undone decisions are gone from ``decisions``), None without one.
         """
         c, d = t.comments.c, t.decisions.c
-        last = (
-            select(func.max(d.id).label("id"))
-            .where(d.site_id == site_id, d.kind == "toxicity")
-            .group_by(d.comment_id)
-            .subquery()
-        )
-        decided = select(d.comment_id, d.moderator_spam).join(last, last.c.id == d.id).subquery()
-        query = (
-            select(c.toxicity_score, c.toxicity_flag, decided.c.moderator_spam)
-            .select_from(t.comments.outerjoin(decided, decided.c.comment_id == c.id))
+        scored = (
+            select(c.id, c.toxicity_score, c.toxicity_flag)
             .where(c.toxicity_score.is_not(None))
             .where(c.thread_id.in_(select(t.threads.c.id).where(t.threads.c.site_id == site_id)))
             .order_by(c.id.desc())
             .limit(limit)
         )
         with self._read() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(scored).all()
+            if not rows:
+                return []
+            # Oldest decision first: the last one said on a comment wins.
+            said = dict(
+                conn.execute(
+                    select(d.comment_id, d.moderator_spam)
+                    .where(d.site_id == site_id, d.kind == "toxicity")
+                    .where(d.comment_id >= rows[-1].id)
+                    .order_by(d.id)
+                ).all()
+            )
         return [
-            (float(score), flag is not None, None if said is None else bool(said))
-            for score, flag, said in reversed(rows)
+            (float(score), flag is not None, None if said.get(i) is None else bool(said[i]))
+            for i, score, flag in reversed(rows)
         ]
 
     def recent_activity(self, ip_hash: str | None, text: str, now: float) -> Activity:

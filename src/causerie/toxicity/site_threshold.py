@@ -293,9 +293,19 @@ def from_arrays(
     )
 
 
-def observations(rows: Sequence[tuple[float, bool, bool | None]]) -> list[Observation]:
-    """Observations from ``(score, reviewed, offensive or None)`` rows."""
-    return [Observation(float(s), bool(r), o) for s, r, o in rows]
+def from_rows(
+    rows: Sequence[tuple[float, bool, bool | None]],
+    model_threshold: float,
+    pinned: float | None = None,
+) -> SiteThreshold:
+    """:func:`site_threshold` on ``(score, reviewed, offensive or None)`` rows, oldest first."""
+    items = rows[-WINDOW:]
+    count = len(items)
+    scores = np.fromiter((r[0] for r in items), dtype=np.float64, count=count)
+    reviewed = np.fromiter((r[1] for r in items), dtype=bool, count=count)
+    decided = np.fromiter((r[2] is not None for r in items), dtype=bool, count=count)
+    offensive = np.fromiter((r[2] is True for r in items), dtype=bool, count=count)
+    return from_arrays(scores, reviewed, decided, offensive, model_threshold, pinned)
 
 
 def _round(value: float | None) -> float | None:

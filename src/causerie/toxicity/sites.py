@@ -31,7 +31,7 @@ from causerie.spam.text import words
 from causerie.spam.verdict import CommentSample
 from causerie.toxicity.classifier import ToxicityModel, ToxicityVerdict
 from causerie.toxicity.model import MODEL_DIR
-from causerie.toxicity.site_threshold import SiteThreshold, observations, site_threshold
+from causerie.toxicity.site_threshold import SiteThreshold, from_rows
 
 # Below this, a site's correction is not worth naming as a reason (logits).
 SHOWN_FROM = 0.3
@@ -104,7 +104,7 @@ class SiteToxicity:
         ``observed``: ``(score, reviewed, offensive or None)`` per comment; ``pinned``:
         an admin's threshold, which wins (``site_threshold.py``).
         """
-        return site_threshold(observations(observed), self.hold_threshold, pinned)
+        return from_rows(observed, self.hold_threshold, pinned)
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""
