@@ -1,6 +1,6 @@
 """The toxicity filter on the desk in Chromium, French and Arabic: the To-check queue with the
-score and the reasons as chips, the two decisions by keyboard, the overview's figures,
-the Settings section; axe-core finds nothing serious."""
+score and the reasons as chips, the two decisions by keyboard, the overview's figures and
+the site's hold threshold, the Settings section; axe-core finds nothing serious."""
 
 from __future__ import annotations
 
@@ -87,7 +87,51 @@ def test_a_held_insult_is_shown_with_its_reasons_and_decided_by_keyboard(
     assert page.locator("#toxicity-precision").inner_text() == "0 %"
     assert page.locator("#toxicity-recall").inner_text() == "—"
     assert t(lang, "overview.toxicity") in page.locator("main").inner_text()
+    # One decision: the site still holds from the model's own threshold, and says why.
+    line = page.locator(".toxicity-threshold[data-site=default]").inner_text()
+    assert line == t(
+        lang,
+        "overview.toxicity_threshold.model",
+        site="default",
+        threshold="68 %",
+        needed="30",
+        decisions="1",
+    )
     assert serious_violations(page, axe) == []
+    assert page.errors == []
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_reported_comment_the_model_let_through_can_be_called_offensive(
+    browser: Any, fresh: LiveServer, axe: Path, lang: str
+) -> None:
+    """A confirmed report of a published comment is a miss the site's threshold learns from."""
+    missed = post(fresh, "Ces élus ne savent que voler.", "/article", lang="fr")
+    admin = Admin(fresh)
+    assert missed in _public(fresh, "/article")
+    for n in range(3):
+        answer = httpx.post(
+            f"{fresh.url}/api/comments/{missed}/reports",
+            json={"reason": "abuse"},
+            headers={"X-Forwarded-For": f"203.0.113.{n + 1}"},
+            timeout=10,
+        )
+        assert answer.status_code == 201, answer.text
+    page = open_desk(browser, fresh, lang, path="#/queue/reported")
+    card = page.locator(f"#c{missed}")
+    button = card.locator("[data-action=offensive]")
+    assert button.inner_text().startswith(t(lang, "action.offensive"))
+    assert card.locator("[data-action=not_offensive]").count() == 0
+    assert serious_violations(page, axe) == []
+    button.click()
+    page.wait_for_selector(f"#c{missed}", state="detached")
+    settled(page)
+    figures = admin.get("/overview")["toxicity"]
+    assert figures["decisions"]["false_negatives"] == 1
+    (threshold,) = figures["thresholds"]
+    assert (threshold["reported_missed"], threshold["decisions"]) == (1, 1)
+    assert missed not in _public(fresh, "/article")
     assert page.errors == []
     page.context.close()
 

@@ -37,6 +37,8 @@ class Hook:
     secret: str
     script: list[Answer] = field(default_factory=list)
     calls: list[HookCall] = field(default_factory=list)
+    # Answers written back (after their delay), whether or not anyone still listened.
+    answered: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -80,6 +82,8 @@ def _handler(hook: Hook) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # Causerie stopped waiting (a timeout): nothing to answer to
+            with hook.lock:
+                hook.answered += 1
 
         def log_message(self, *args: object) -> None:
             """Quiet."""

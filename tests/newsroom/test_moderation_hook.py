@@ -4,7 +4,6 @@ failure (timeout, error, malformed answer, bad signature, refused address) falli
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,7 +100,7 @@ def test_no_opinion_changes_nothing_and_approve_never_beats_a_moderators_rule(
         ((500, {"oops": True}, 0.0), "error", "HTTP 500"),
         ((200, b"not json", 0.0), "invalid", "the answer is not JSON"),
         ((200, {"action": "maybe"}, 0.0), "invalid", "no valid action in the answer"),
-        ((200, {"action": "approve"}, 2.0), "timeout", "no answer within 800 ms"),
+        ((200, {"action": "approve"}, 10.0), "timeout", "no answer within 800 ms"),
     ],
 )
 def test_a_failed_hook_leaves_causeries_verdict_and_the_comment_is_kept(
@@ -113,10 +112,13 @@ def test_a_failed_hook_leaves_causeries_verdict_and_the_comment_is_kept(
     error: str,
 ) -> None:
     hook.script.append(answer)
-    started = time.monotonic()
     with caplog.at_level(logging.WARNING, logger="causerie.moderation_hook"):
         made = post(hooked.client, "Un avis")
-    assert time.monotonic() - started < 1.8  # the reader never waits for a stuck hook
+    # The reader never waits for a stuck hook: the slow one answers "approve" after 10 s,
+    # and the post is back before that answer (an order, not a clock: a bound of 1.8 s
+    # failed once under load), with the verdict "timeout".
+    if outcome == "timeout":
+        assert hook.answered == 0
     assert made["state"] == "approved" and made["id"] in public_ids(hooked.client)
     (failed,) = _card(hooked, made["id"])["reasons"]
     assert failed["code"] == "hook_failed" and outcome in failed["text"] and error in failed["text"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from causerie.spam.blog import author_phrase, is_reference_domain, topic_overlap
-from causerie.spam.context import context_reasons, with_author_model
+from causerie.spam.context import SITE_TALK_WEIGHT, context_reasons, with_author_model
 from causerie.spam.signals import text_signals
 from causerie.spam.verdict import CommentSample
 
@@ -79,7 +79,8 @@ def test_relevance_to_the_post() -> None:
     assert codes(content=off, **post)["off_topic"] > 0
     # Short thanks say nothing either way, and no post known means no check.
     assert codes(content="Thanks!", **post) == {}
-    assert codes(content=off) == {}
+    # (The template itself still talks about the site: that is site talk, not topic.)
+    assert codes(content=off) == {"site_talk": 2 * SITE_TALK_WEIGHT}
 
 
 def test_author_phrase_reason_and_learned_author_push() -> None:

@@ -123,3 +123,48 @@ def test_blog_spam_with_an_anchor_name_and_generic_praise_is_caught(
     verdict = shipped.check(sample)
     assert verdict.is_spam
     assert "author_phrase" in {r.code for r in verdict.reasons}
+
+
+SITE_TALK_SPAM = CommentSample(
+    "Hi there, I came across your blog via Google and subscribed to your RSS feed. "
+    "Keep up the good work!",
+    author="Travel & Leisure",
+    url="http://cheap-trips.example",
+    article_title="Sourdough for beginners",
+)
+SITE_TALK_READERS = [
+    CommentSample(
+        "Great post, thanks for sharing! My sourdough finally rose after I fed the starter twice.",
+        author="Julia",
+        url="https://julia-bakes.example",
+        article_title="Sourdough for beginners",
+    ),
+    CommentSample(
+        "Your RSS feed seems broken since the redesign, the items have no dates.",
+        author="Ben",
+        url="https://ben.example",
+        article_title="Sourdough for beginners",
+    ),
+    CommentSample(
+        "Great article, I bookmarked it.",
+        author="Ben",
+        url="https://ben.example",
+        article_title="Sourdough for beginners",
+    ),
+]
+
+
+def test_blog_spam_that_talks_about_the_blog_is_caught_with_its_reasons(shipped: Filter) -> None:
+    verdict = shipped.check(SITE_TALK_SPAM)
+    assert verdict.is_spam
+    assert {"site_talk", "author_phrase"} <= {r.code for r in verdict.reasons}
+
+
+@pytest.mark.parametrize("sample", SITE_TALK_READERS, ids=lambda s: s.content[:30])
+def test_readers_praise_and_a_single_remark_about_the_blog_are_ham(
+    shipped: Filter, sample: object
+) -> None:
+    assert isinstance(sample, CommentSample)
+    verdict = shipped.check(sample)
+    assert verdict.verdict is Verdict.HAM
+    assert "site_talk" not in {r.code for r in verdict.reasons}

@@ -153,3 +153,40 @@ def test_signal_lessons_are_bounded_and_undone_by_approvals(tiny_model: GlobalMo
     teach(spam_filter, [LINK_TALK] * 2, False)
     fired = spam_filter.analyse(sample(LINK_TALK)).signals.values
     assert all(layer.signals.get(j, 0.0) == 0.0 for j in range(len(fired)) if fired[j] > 0)
+
+
+def _lesson_logit(spam_filter: Filter, text: str, gate: float | None = None) -> float:
+    """A comment's text logit plus the site's lessons as they apply to it (gated by default)."""
+    analysis = spam_filter.analyse(sample(text))
+    layer = spam_filter._sites[SITE]
+    if gate is None:
+        gate = layer.spam_gate(content_word_buckets(words(analysis.normalized)))
+    current = analysis.base_logit - sum(r.weight for r in analysis.context)
+    return current + layer.logit(analysis.hashed, analysis.text_logit, gate)
+
+
+def test_a_new_campaigns_first_lesson_stops_at_the_target_margin(
+    tiny_model: GlobalModel,
+) -> None:
+    """Its size counts the earlier lessons that will apply to it once it is remembered.
+
+    A spam sharing one word with a decided one is unlike it (gate closed) until it is
+    decided itself; measured with the gate closed, its lesson overshot by the earlier
+    lessons' weight on the shared word (Instagram group 2's stream: FPR 0.93 → 1.39 %).
+    """
+    spam_filter = Filter(tiny_model, MemoryLearningLog(), refresh_interval=0.0)
+    teach(spam_filter, DECIDED[:1], True)
+    other = (
+        "Investissez dans le portefeuille Zenthor, gains garantis, cliquez http://zenthor.example"
+    )
+    layer = spam_filter._sites[SITE]
+    shared = content_word_buckets(words(normalize(other))) & set(layer.delta)
+    assert shared and all(layer.delta[b] > 0.0 for b in shared)
+    assert layer.spam_gate(content_word_buckets(words(normalize(other)))) == 0.0
+    # Once remembered, the earlier lessons apply to it in full: the step is measured so.
+    before = _lesson_logit(spam_filter, other, gate=1.0)
+    assert before > _lesson_logit(spam_filter, other)
+    teach(spam_filter, [other], True)
+    assert layer.spam_gate(content_word_buckets(words(normalize(other)))) == 1.0
+    expected = min(layer.limits.target_margin, before + layer.limits.step_spam)
+    assert _lesson_logit(spam_filter, other) == pytest.approx(expected, abs=1e-3)

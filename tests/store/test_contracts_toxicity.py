@@ -154,3 +154,58 @@ def test_each_model_replays_only_its_own_lessons(engine: Engine) -> None:
         (first, True, "Gagnez 1000 €")
     ]
     assert [(e.id, e.is_spam, e.sample.lang) for e in seen_toxicity] == [(second, False, "fr")]
+
+
+def test_a_sites_toxicity_observations_are_its_scored_comments_and_last_decisions(
+    engine: Engine,
+) -> None:
+    """What the site's learned threshold reads: scores, held or not, the last decision."""
+    comments = SqlCommentStore(engine)
+    desk = SqlModerationStore(engine)
+    site_id = comments.ensure_site("default").id
+    held = _add(comments, "Con", CommentState.PENDING, toxicity_score=0.9, toxicity_flag="hold")
+    published = _add(comments, "Nul", CommentState.APPROVED, toxicity_score=0.4)
+    _add(comments, "Merci", CommentState.APPROVED, toxicity_score=0.02)
+    _add(comments, "Pas noté", CommentState.APPROVED)  # the model was off: not counted
+    other = comments.ensure_site("autre")
+    new = NewComment(
+        parent_id=None,
+        state=CommentState.APPROVED,
+        author="X",
+        text="Ailleurs",
+        html="<p>Ailleurs</p>",
+        created=time.time(),
+        toxicity_score=0.5,
+    )
+    comments.insert_comment(other.id, "/x", "X", new)
+
+    def said(comment_id: int, flagged: bool, offensive: bool, batch: str, kind: str) -> dict:
+        return {
+            "site_id": site_id,
+            "comment_id": comment_id,
+            "filter_spam": flagged,
+            "moderator_spam": offensive,
+            "batch": batch,
+            "kind": kind,
+        }
+
+    desk.add_decisions(
+        [
+            said(held.id, True, True, "a", "toxicity"),
+            said(held.id, True, False, "b", "toxicity"),
+            said(published.id, False, True, "c", "toxicity"),
+            said(published.id, False, False, "d", "spam"),  # says nothing of toxicity
+        ]
+    )
+    assert comments.toxicity_observations(site_id, 100) == [
+        (pytest.approx(0.9), True, False),  # the last decision wins
+        (pytest.approx(0.4), False, True),  # a published comment called offensive: a miss
+        (pytest.approx(0.02), False, None),
+    ]
+    assert comments.toxicity_observations(site_id, 2) == [
+        (pytest.approx(0.4), False, True),
+        (pytest.approx(0.02), False, None),
+    ]
+    desk.mark_undone("b")  # undone: the decision before it stands again
+    assert comments.toxicity_observations(site_id, 100)[0] == (pytest.approx(0.9), True, True)
+    assert comments.toxicity_observations(other.id, 100) == [(pytest.approx(0.5), False, None)]

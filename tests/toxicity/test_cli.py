@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 from click.testing import CliRunner
 
 from causerie.cli import main
@@ -89,9 +90,11 @@ def test_train_writes_a_model_that_loads_and_learnt(tiny_data: Path, tmp_path: P
 
 
 def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: Path) -> None:
-    report = tmp_path / "loso.json"
+    report, saved = tmp_path / "loso.json", tmp_path / "scores.npz"
     code, out = run(
-        "generalization", "--data", str(tiny_data), "--only", "mlma_fr", "--json", str(report)
+        "generalization",
+        *("--data", str(tiny_data), "--only", "mlma_fr", "--json", str(report)),
+        *("--scores", str(saved), "--stream"),
     )
     assert code == 0, out
     assert "| mlma_fr | french |" in out
@@ -99,6 +102,21 @@ def test_generalization_prints_ours_and_the_baseline(tiny_data: Path, tmp_path: 
     (result,) = json.loads(report.read_text())
     assert result["unit"] == "mlma_fr" and result["ours"]["n"] == 8
     assert set(result["baseline"]) == set(result["ours"])
+    assert "arrays" not in result
+    with np.load(saved) as scores:
+        assert scores["mlma_fr/ours"].shape == scores["mlma_fr/labels"].shape == (8,)
+        assert scores["mlma_fr/thresholds"][0] == result["thresholds"]["ours_crossfit"]
+    # The stream replay, inline and from the saved scores: the same table.
+    table = out[out.index("moderated stream") :]
+    assert "| mlma_fr | 4 |" in table
+    code, replayed = run("stream", str(saved), "--json", str(tmp_path / "stream.json"))
+    assert code == 0, replayed
+    assert replayed.strip() == table.strip()
+    (streamed,) = json.loads((tmp_path / "stream.json").read_text())
+    assert set(streamed["sides"]) == {"ours", "baseline"}
+    assert set(streamed["sides"]["ours"]) == {"static", "site", "online"}
+    code, out = run("stream", str(saved), "--only", "omcd")
+    assert code != 0 and "no such unit" in out
 
 
 def test_generalization_rejects_an_unknown_unit(tiny_data: Path) -> None:

@@ -18,7 +18,7 @@ from causerie.core.accounts import Session
 from causerie.core.errors import InvalidField
 from causerie.core.moderation import ModerationService
 from causerie.core.oidc import PRESETS
-from causerie.core.overview import DAY, overview_data
+from causerie.core.overview import DAY, overview_data, toxicity_thresholds
 from causerie.core.readers import METHODS
 from causerie.core.sites import CLOSE_FROM, REPORT_ACTIONS, TOXICITY_POLICIES, WHO_MAY_COMMENT
 from causerie.spam.sensitivity import parse_sensitivity
@@ -185,6 +185,17 @@ def _words(lang: str) -> ChartText:
     text = admin_catalog(lang)
     labels = {name: text.get(f"admin.chart.{name}", name) for name, _ in SERIES}
     return ChartText(labels, text.get("admin.chart.title", "Last 30 days"), lang)
+
+
+@router.get(
+    "/api/admin/sites/{name}/toxicity-threshold",
+    summary="A site's toxicity hold threshold and the decisions it rests on",
+)
+def get_toxicity_threshold(request: Request, name: str, session: Reading) -> JSONBody:
+    """The threshold in force (``source``: model, learned or pinned), the learned one, the
+    decisions counted and the expected precision, recall and false-positive rate."""
+    found = toxicity_thresholds(moderation(request), session, name)
+    return JSONBody(found[0] if found else {"site": name, "policy": "off", "threshold": None})
 
 
 @router.get("/api/admin/overview", summary="Counts, 30-day history, precision and recall")

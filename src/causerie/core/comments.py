@@ -27,7 +27,14 @@ from causerie.core.errors import (
 from causerie.core.moderation_hook import CommentDraft, ExternalModeration
 from causerie.core.ratelimit import RateLimiter
 from causerie.core.sites import DEFAULT_SITE, SiteSettings
-from causerie.core.toxicity import ToxicityJudge, assess, edited_state, settled_flag
+from causerie.core.toxicity import (
+    HoldThresholds,
+    SiteHold,
+    ToxicityJudge,
+    assess,
+    edited_state,
+    settled_flag,
+)
 from causerie.spam import CommentSample, PassThroughFilter, SpamFilter, SpamVerdict
 from causerie.store.contracts.comments import CommentStore
 from causerie.store.records import (
@@ -121,6 +128,8 @@ class CommentService:
     hook: ExternalModeration | None = None
     # The toxicity model with each site's learned layer (core/toxicity.py); None: not loaded.
     toxicity: ToxicityJudge | None = None
+    # Each site's toxicity hold threshold, learned from its moderators (cached per process).
+    toxicity_holds: HoldThresholds = field(default_factory=HoldThresholds)
 
     # -- helpers --------------------------------------------------------------
 
@@ -141,6 +150,19 @@ class CommentService:
     def site_settings(self, site: SiteRecord) -> SiteSettings:
         """The effective settings of a site."""
         return SiteSettings.for_site(self.settings, site)
+
+    def toxicity_hold(self, site: SiteRecord, conf: SiteSettings) -> float | None:
+        """The site's learned toxicity hold threshold for a new comment (None: pinned in
+        its settings, or the model is off or absent; ``thresholds`` then decides)."""
+        if self.toxicity is None or conf.toxicity_policy == "off":
+            return None
+        return self.toxicity_holds.threshold(self.toxicity, self.store, site.id, conf)
+
+    def toxicity_threshold(self, site: SiteRecord, conf: SiteSettings) -> SiteHold | None:
+        """The site's toxicity hold threshold in force and what it rests on (read now)."""
+        if self.toxicity is None or conf.toxicity_policy == "off":
+            return None
+        return self.toxicity_holds.explain(self.toxicity, self.store, site.id, conf)
 
     def emit(
         self, kind: str, site: SiteRecord, thread: ThreadRecord, comment: CommentRecord
@@ -251,7 +273,9 @@ class CommentService:
             spam_sensitivity=conf.spam_sensitivity,
         )
         verdict = self.spam.check(sample)
-        toxic = assess(self.toxicity, conf, text, reader.lang, site.name)
+        toxic = assess(
+            self.toxicity, conf, text, reader.lang, site.name, self.toxicity_hold(site, conf)
+        )
         html = markup.render(text)
         admitted = admit(
             verdict,
@@ -415,7 +439,15 @@ class CommentService:
         moved = admitted.state is not comment.state
         # A held comment stays held; a published one edited into insults goes back to review.
         toxic = edited_state(
-            assess(self.toxicity, conf, new_text, comment.lang, site.name), comment.state
+            assess(
+                self.toxicity,
+                conf,
+                new_text,
+                comment.lang,
+                site.name,
+                self.toxicity_hold(site, conf),
+            ),
+            comment.state,
         )
         change = TextChange(
             text=new_text,

@@ -145,6 +145,7 @@ class ModerationService:
         batch = secrets.token_hex(8)
         audit: list[dict[str, Any]] = []
         decisions: list[dict[str, Any]] = []
+        touched: set[int] = set()
         out = []
         now = self.comments.clock()
         for comment, site, thread in found:
@@ -165,6 +166,7 @@ class ModerationService:
             if offensive is not None:
                 teach(self.comments.toxicity, site.name, comment, offensive)
                 decisions.append(decision_row(site.id, comment, offensive, batch))
+                touched.add(site.id)
             before = {k: _plain(getattr(comment, k)) for k in values}
             entry = _entry(session, action, site, thread, comment.id, batch, before, learned)
             if offensive is not None:
@@ -177,6 +179,8 @@ class ModerationService:
             self.comments.emit("moderated", site, thread, updated)
             out.append(updated)
         self.store.add_decisions(decisions)
+        for site_id in touched:  # the site's threshold reads its decisions again
+            self.comments.toxicity_holds.forget(site_id)
         self.store.audit(audit)
         return out
 
@@ -273,7 +277,11 @@ class ModerationService:
             raise Conflict("nothing_to_undo")
         for entry in entries:
             self._revert(session, entry)
-        self.store.mark_undone(str(entries[0]["batch"]))
+        self.store.mark_undone(str(entries[0]["batch"]))  # its decisions go with it
+        for site in {str(e["site"]) for e in entries if e.get("site")}:
+            found = self.comments.store.site(site)
+            if found is not None:
+                self.comments.toxicity_holds.forget(found.id)
         first = entries[0]
         self.store.audit(
             [

@@ -144,6 +144,7 @@ class OutboxWorker:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._busy = 0
+        self._runs = 0  # batches begun (drain tells a quiet outbox from one between batches)
         self._lease_until = 0.0
         self._ask_lease_at = 0.0  # another process holds the lease: not asked before then
         # The clean-up of finished messages: once an hour across the fleet.
@@ -187,8 +188,12 @@ class OutboxWorker:
         self.wake()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            # Idle before the read and no batch begun during it: otherwise the read may
+            # predate a batch's settle and miss the follow-ups (mails) that it queued.
+            runs, idle = self._runs, self._busy == 0
             due = self.store.next_due()
-            if self._busy == 0 and (due is None or due > self.clock()):
+            quiet = idle and self._busy == 0 and self._runs == runs
+            if quiet and (due is None or due > self.clock()):
                 return True
             self._wake.set()
             time.sleep(0.02)
@@ -278,6 +283,7 @@ class OutboxWorker:
     def run_once(self, pool: ThreadPoolExecutor | None = None) -> int:
         """Claim one batch of due messages, handle it, record the outcomes; how many."""
         self._busy += 1
+        self._runs += 1
         try:
             claimed = self.clock()
             batch = self.store.claim(

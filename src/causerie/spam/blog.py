@@ -17,6 +17,8 @@ something. The website field's mere presence is never evidence.
     ('best', 'mattress')
     >>> author_phrase("Sarah Price")
     ()
+    >>> author_category("Travel & Leisure")
+    ('travel', 'leisure')
 """
 
 from __future__ import annotations
@@ -53,6 +55,31 @@ _COMMERCIAL = _word_set(
     """
 )
 _LETTERS_RE = re.compile(r"[^\W\d_]+")
+
+# The topic categories of article directories and web directories (written
+# from general knowledge of them, in English and French, after the WordPress
+# training part showed names such as "Home Improvement" or "Technology"): a
+# blog spammer's name is often one of them, a reader's never is.
+_CATEGORY = _word_set(
+    """
+    arts entertainment automotive auto autos cars car motorcycles business businesses finance
+    financial careers career jobs job employment communications computers computer internet
+    technology tech electronics gadgets software education reference family parenting kids
+    teens food drink drinks cooking recipes gaming games game health healthy fitness wellness
+    medicine medical beauty hobbies hobby home house garden gardening improvement decor
+    kitchen remodeling remodel real estate realty insurance legal law marketing advertising
+    news society politics pets pet animals animal relationships relationship dating wedding
+    weddings religion spirituality science shopping sports sport travel leisure recreation
+    tourism women woman womens men mens fashion style music movies photography investing
+    lifestyle outdoors environment energy crafts diy books culture healthcare jewelry
+    jewellery clothing furniture nutrition diet weight loss life living interior design
+    maison jardin santé voyage voyages mode beauté cuisine immobilier moto loisirs
+    technologie informatique emploi famille animaux mariage actualité société éducation
+    décoration déco bricolage musique jeux
+    """
+)
+# Words that join categories in a directory's name ("Travel & Leisure").
+_CATEGORY_JOINERS = _word_set("and et of the for ideas tips general")
 
 # Sites a reader links to in order to explain or prove something: their pages
 # are written by many hands or by an institution, not by the commenter.
@@ -129,6 +156,22 @@ def author_phrase(author: str) -> tuple[str, ...]:
     if lower or len(tokens) >= 4 or len(found) >= 2:
         return found
     return ()
+
+
+def author_category(author: str) -> tuple[str, ...]:
+    """The words of an author name made only of directory categories, else ``()``.
+
+    "House & Home Improvement", "Technology", "Pets/animal" are categories, and
+    so is a name made only of the commercial nouns above ("Cheap Hotels");
+    "Sarah Price", "Club rando" and "jb" are not.
+    """
+    if tx.find_urls(author):
+        return ()
+    tokens = [t.casefold() for t in _LETTERS_RE.findall(author)]
+    topics = [t for t in tokens if t in _CATEGORY or t in _COMMERCIAL]
+    if not topics or any(t not in _CATEGORY_JOINERS for t in tokens if t not in topics):
+        return ()
+    return tuple(topics)
 
 
 def content_words(text: str, normalized: str | None = None) -> frozenset[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from causerie.spam import text as tx
-from causerie.spam.blog import author_phrase, is_reference_domain, topic_overlap
+from causerie.spam.blog import author_category, author_phrase, is_reference_domain, topic_overlap
 from causerie.spam.lexicon import (
     DISPOSABLE_MAIL,
     SALES_NAME_RE,
@@ -19,6 +19,7 @@ from causerie.spam.lexicon import (
     theme_hits,
 )
 from causerie.spam.signals import has_email
+from causerie.spam.site_talk import site_cues
 from causerie.spam.verdict import CommentSample, SpamReason
 
 HONEYPOT_WEIGHT = 12.0
@@ -26,6 +27,9 @@ HONEYPOT_WEIGHT = 12.0
 # part and the written blog comments' training part; the later WordPress
 # comments (held out by date) were never looked at while setting them.
 AUTHOR_PHRASE_WEIGHT = 2.5
+# An author name made only of directory categories ("Travel & Leisure",
+# "Technology") with a website field (``blog.author_category``).
+AUTHOR_CATEGORY_WEIGHT = 4.0
 WEBSITE_REFERENCE_WEIGHT = -1.0
 # About what one link adds through the model's link features (link_any plus
 # a fifth of link_count): a link to a reference site is not evidence.
@@ -37,6 +41,26 @@ AUTHOR_MODEL_MAX = 3.0
 ON_TOPIC_WEIGHT = -0.75
 OFF_TOPIC_WEIGHT = 1.0
 OFF_TOPIC_MIN_WORDS = 6
+# A comment that talks about the blog instead of the post (``site_talk.py``):
+# bookmarking the site, its feed, theme or speed, "new to blogging", "came
+# across your blog", "webmaster", spinner synonyms… At least
+# SITE_TALK_MIN_CUES different cues (one alone is what real readers write
+# too: "your RSS feed is broken", "nice blog!"), SITE_TALK_WEIGHT each, at
+# most SITE_TALK_MAX_CUES of them. Generic praise ("keep up the good work")
+# is a cue only beside another one, and only when the comment shares no word
+# with the post. Set by hand on the WordPress training and validation parts
+# (docs/spam.md, "Blog comments"); SITE_TALK = False turns it off.
+SITE_TALK = True
+SITE_TALK_MIN_CUES = 2
+SITE_TALK_WEIGHT = 1.5
+SITE_TALK_MAX_CUES = 3
+# Reasons that may hold a comment but never discard it on their own: the
+# filter discards only if the score without them would (``Filter.check``).
+HOLD_ONLY_REASONS = frozenset({"site_talk"})
+# "Says nothing about the post" is read only in a comment that carries nothing
+# of its own: a link or an e-mail address in the text is specific (and already
+# weighed by the model's link and e-mail features).
+OFF_TOPIC_PLAIN_ONLY = True
 # An e-mail address is ordinary in a comment ("write to me at … about the
 # project"), and the learned model now reads it as slight ham evidence (the
 # written blog readers give theirs). An e-mail *beside an offer of money or a
@@ -98,6 +122,12 @@ def _author(sample: CommentSample) -> list[SpamReason]:
         if found:
             words = ", ".join(dict.fromkeys(found))
             reasons.append(SpamReason("author_keyword", {"words": words}, 1.5))
+        elif sample.url and (category := author_category(author)):
+            # A directory category as the name, beside a website: the anchor a
+            # blog spammer pays for ("Home Improvement" -> his site). No one
+            # is called that; without a website it is a handle ("Gaming 101").
+            words = ", ".join(dict.fromkeys(category))
+            reasons.append(SpamReason("author_phrase", {"words": words}, AUTHOR_CATEGORY_WEIGHT))
         elif phrase := author_phrase(author):
             words = ", ".join(dict.fromkeys(phrase))
             reasons.append(SpamReason("author_phrase", {"words": words}, AUTHOR_PHRASE_WEIGHT))
@@ -140,16 +170,39 @@ def _links(sample: CommentSample) -> list[SpamReason]:
 
 
 def _topic(sample: CommentSample, normalized: str | None) -> list[SpamReason]:
-    """Whether the comment talks about the post it is left under (when the caller knows it)."""
+    """Whether the comment talks about the post it is left under (when the caller knows it),
+    and whether it talks about the blog instead."""
     overlap = topic_overlap(sample.content, sample.article_title, sample.article_text, normalized)
+    reasons = _site_talk(sample, normalized, off_topic=overlap is not None and not overlap[0])
     if overlap is None:
-        return []
+        return reasons
     shared, mine = overlap
     if shared:
-        return [SpamReason("on_topic", {"count": shared}, ON_TOPIC_WEIGHT * min(shared, 2))]
-    if mine >= OFF_TOPIC_MIN_WORDS:
-        return [SpamReason("off_topic", {"count": mine}, OFF_TOPIC_WEIGHT)]
-    return []
+        reasons.append(SpamReason("on_topic", {"count": shared}, ON_TOPIC_WEIGHT * min(shared, 2)))
+    elif mine >= OFF_TOPIC_MIN_WORDS and not (OFF_TOPIC_PLAIN_ONLY and _specific(sample)):
+        reasons.append(SpamReason("off_topic", {"count": mine}, OFF_TOPIC_WEIGHT))
+    return reasons
+
+
+def _specific(sample: CommentSample) -> bool:
+    """The text gives a link or an e-mail address of its own."""
+    content = sample.content
+    return ("." in content and bool(tx.find_urls(tx.strip_html(content)))) or (
+        "@" in content and has_email(content)
+    )
+
+
+def _site_talk(sample: CommentSample, normalized: str | None, off_topic: bool) -> list[SpamReason]:
+    """The comment talks about the blog, its owner or its look rather than the post."""
+    if not SITE_TALK:
+        return []
+    norm = normalized if normalized is not None else tx.normalize(sample.content)
+    cues = site_cues(norm, off_topic)
+    if len(cues) < SITE_TALK_MIN_CUES:
+        return []
+    count = min(len(cues), SITE_TALK_MAX_CUES)
+    words = ", ".join(list(cues.values())[:2])
+    return [SpamReason("site_talk", {"words": words}, SITE_TALK_WEIGHT * count)]
 
 
 def _email_offer(sample: CommentSample, normalized: str | None) -> list[SpamReason]:

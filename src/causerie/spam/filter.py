@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from causerie.spam.context import HONEYPOT_WEIGHT, context_reasons, with_author_model
+from causerie.spam.context import (
+    HOLD_ONLY_REASONS,
+    HONEYPOT_WEIGHT,
+    context_reasons,
+    with_author_model,
+)
 from causerie.spam.features import HashedText, content_word_buckets, hash_text
 from causerie.spam.layers import SiteLayers
 from causerie.spam.model import MODEL_DIR, GlobalModel
@@ -188,6 +193,17 @@ class Filter:
         logit = analysis.base_logit + sum(r.weight for r in site_reasons)
         score = _sigmoid(logit)
         verdict = self._decide(score, sample)
+        # Blog signals set by hand hold a comment for a moderator; they never
+        # make it discarded, nor remembered as blatant, on their own (a reader
+        # may talk about the blog).
+        held = sum(r.weight for r in analysis.context if r.code in HOLD_ONLY_REASONS)
+        if (
+            verdict is Verdict.DISCARD
+            and held > 0
+            and not sample.honeypot_filled
+            and _sigmoid(logit - held) < self.discard_threshold
+        ):
+            verdict = Verdict.SPAM
         wave = self._wave(sample, analysis, score, masked)
         if wave.held:
             site_reasons.append(wave_reason(wave))
@@ -197,7 +213,7 @@ class Filter:
         # Remember blatant spam on its own evidence, so edited copies are caught
         # too. Only blatant: remembering every spam verdict would also remember
         # the filter's own false positives and push their look-alikes over.
-        sure = _sigmoid(analysis.base_logit) >= self.discard_threshold
+        sure = _sigmoid(analysis.base_logit - held) >= self.discard_threshold
         if self.remember_spam and verdict is not Verdict.HAM and sure:
             with self._lock:
                 self._site(sample.site).memory.add(masked.signature)
@@ -309,7 +325,10 @@ class Filter:
         # Context (speed, honeypot) is left out: the lesson is about the text.
         current = analysis.base_logit - sum(r.weight for r in analysis.context)
         distinctive = content_word_buckets(words(analysis.normalized))
-        gate = layer.spam_gate(distinctive)
+        # A spam decision's sketch is remembered below, so from then on the
+        # spam lessons apply to this comment in full: its margin is measured
+        # that way, or each new campaign's first lesson would overshoot.
+        gate = 1.0 if example.is_spam else layer.spam_gate(distinctive)
         total = current + layer.logit(analysis.hashed, analysis.text_logit, gate)
         rare = self.rare_words(analysis.normalized)
         scale = self.model.scale_vector()

@@ -257,6 +257,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "fr": "il ne dit rien de l'article sous lequel il est posté",
         "ar": "لا يقول شيئا عن المقال الذي نشر تحته",
     },
+    "site_talk": {
+        "en": "it talks about the blog, not the post, as template spam does ({words})",
+        "fr": "il parle du blog et non de l'article, comme les commentaires types ({words})",
+        "ar": "يتحدث عن المدونة لا عن المقال كما تفعل التعليقات المكررة ({words})",
+    },
     "website_approved": {
         "en": "the author's website was approved before on this site ({domain})",
         "fr": "le site de l'auteur a déjà été approuvé ici ({domain})",

@@ -253,6 +253,41 @@ class SqlCommentStore(SiteRows, CommentPages):
         with self._read() as conn:
             return bool(conn.scalar(query))
 
+    def toxicity_observations(
+        self, site_id: int, limit: int
+    ) -> list[tuple[float, bool, bool | None]]:
+        """The site's last ``limit`` scored comments, oldest first, as its moderators saw them.
+
+        ``(score, reviewed, offensive)``: reviewed when the toxicity model flagged or
+        held it; offensive is the last "offensive" / "not offensive" decision on it
+        (undone decisions are gone from ``decisions``), None without one.
+        """
+        c, d = t.comments.c, t.decisions.c
+        scored = (
+            select(c.id, c.toxicity_score, c.toxicity_flag)
+            .where(c.toxicity_score.is_not(None))
+            .where(c.thread_id.in_(select(t.threads.c.id).where(t.threads.c.site_id == site_id)))
+            .order_by(c.id.desc())
+            .limit(limit)
+        )
+        with self._read() as conn:
+            rows = conn.execute(scored).all()
+            if not rows:
+                return []
+            # Oldest decision first: the last one said on a comment wins.
+            said = dict(
+                conn.execute(
+                    select(d.comment_id, d.moderator_spam)
+                    .where(d.site_id == site_id, d.kind == "toxicity")
+                    .where(d.comment_id >= rows[-1].id)
+                    .order_by(d.id)
+                ).all()
+            )
+        return [
+            (float(score), flag is not None, None if said.get(i) is None else bool(said[i]))
+            for i, score, flag in reversed(rows)
+        ]
+
     def recent_activity(self, ip_hash: str | None, text: str, now: float) -> Activity:
         """Comments in the last 10 minutes from one (hashed) address, and with the same text."""
         params = {

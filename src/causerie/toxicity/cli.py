@@ -14,6 +14,7 @@ import click
 
 if TYPE_CHECKING:
     from causerie.toxicity.classifier import ToxicityModel
+    from causerie.toxicity.stream import StreamResult
 
 DEFAULT_DATA = Path("../shared/data")
 # A new folder by default: a retrained model never overwrites the shipped one unasked.
@@ -129,8 +130,25 @@ def train(data_dir: Path, out: Path) -> None:
 @click.option("--only", multiple=True, help="Evaluate only this unit (repeatable).")
 @click.option("--jobs", type=int, default=1, show_default=True, help="Units trained at once.")
 @click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+@click.option(
+    "--scores",
+    "scores_out",
+    type=click.Path(path_type=Path),
+    help="Write each held-out unit's labels and scores (.npz) for `toxicity stream`.",
+)
+@click.option(
+    "--stream",
+    "with_stream",
+    is_flag=True,
+    help="Also replay a moderated stream on each unit: global threshold against the site's own.",
+)
 def generalization_command(
-    data_dir: Path, only: tuple[str, ...], jobs: int, json_out: Path | None
+    data_dir: Path,
+    only: tuple[str, ...],
+    jobs: int,
+    json_out: Path | None,
+    scores_out: Path | None,
+    with_stream: bool,
 ) -> None:
     """Leave-one-source-out: our model and a TF-IDF baseline on each unseen source."""
     from causerie.toxicity.datasets import UNITS
@@ -140,6 +158,7 @@ def generalization_command(
         family_table,
         markdown_table,
         run,
+        save_scores,
     )
 
     _require_data(data_dir)
@@ -156,6 +175,37 @@ def generalization_command(
         click.echo(f"\n{title}:")
         for line in [*markdown_table(results, rule), "", *family_table(results, rule)]:
             click.echo(line)
+    if scores_out:
+        save_scores(results, scores_out)
+    if with_stream:
+        from causerie.toxicity.stream import from_units
+
+        _print_stream(from_units(results))
+    if json_out:
+        payload = [{k: v for k, v in r.__dict__.items() if k != "arrays"} for r in results]
+        json_out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+@toxicity.command(name="stream")
+@click.argument("scores_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--only", multiple=True, help="Replay only this unit (repeatable).")
+@click.option("--json", "json_out", type=click.Path(path_type=Path), help="Write every figure.")
+def stream_command(scores_file: Path, only: tuple[str, ...], json_out: Path | None) -> None:
+    """Replay a moderated stream on saved held-out scores (``generalization --scores``)."""
+    from causerie.toxicity.stream import from_file
+
+    results = from_file(scores_file, only)
+    if not results:
+        raise click.ClickException(f"{scores_file}: no such unit saved")
+    _print_stream(results)
     if json_out:
         payload = [r.__dict__ for r in results]
         json_out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
+
+
+def _print_stream(results: list[StreamResult]) -> None:
+    from causerie.toxicity.stream import markdown_table, sensitivity_table
+
+    click.echo("\nmoderated stream, second half (means over the shuffled orders):")
+    for line in [*markdown_table(results), "", *sensitivity_table(results)]:
+        click.echo(line)

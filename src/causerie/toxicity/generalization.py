@@ -67,6 +67,9 @@ class UnitResult:
     thresholds: dict[str, float] = field(default_factory=dict)
     crossfit: dict[str, Metrics] = field(default_factory=dict)
     scripts: dict[str, dict[str, Metrics]] = field(default_factory=dict)
+    # The held-out unit's labels and scores in row order (``labels``, ``ours``,
+    # ``baseline``): what a stream replay (``toxicity/stream.py``) reads. Not in the JSON.
+    arrays: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
 
 def baseline_fit_score(
@@ -174,6 +177,7 @@ def evaluate_unit(unit: str) -> UnitResult:
             "baseline": binary_metrics(labels, base >= base_cf_hold),
             "ours_reject": binary_metrics(labels, ours >= ours_reject),
         },
+        arrays={"labels": labels.astype(np.float64), "ours": ours, "baseline": base},
     )
     scripts = np.asarray([rows[i].script for i in test])
     if unit in SPLIT_BY_SCRIPT:
@@ -186,6 +190,18 @@ def evaluate_unit(unit: str) -> UnitResult:
                 "baseline_crossfit": binary_metrics(labels[mask], base[mask] >= base_cf_hold),
             }
     return result
+
+
+def save_scores(results: Sequence[UnitResult], path: Path) -> None:
+    """Every held-out unit's labels, scores and static thresholds in one ``.npz``."""
+    arrays: dict[str, npt.NDArray[np.float64]] = {}
+    for r in results:
+        for key, values in r.arrays.items():
+            arrays[f"{r.unit}/{key}"] = values
+        arrays[f"{r.unit}/thresholds"] = np.asarray(
+            [r.thresholds["ours_crossfit"], r.thresholds["baseline_crossfit"]]
+        )
+    np.savez_compressed(path, **arrays)  # type: ignore[arg-type]
 
 
 def _sides(result: UnitResult, rule: str) -> tuple[Metrics, Metrics]:

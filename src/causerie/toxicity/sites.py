@@ -18,7 +18,7 @@ insult the model knows by name) stays outside the n-grams, so no number of
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from causerie.spam.text import words
 from causerie.spam.verdict import CommentSample
 from causerie.toxicity.classifier import ToxicityModel, ToxicityVerdict
 from causerie.toxicity.model import MODEL_DIR
+from causerie.toxicity.site_threshold import SiteThreshold, from_rows
 
 # Below this, a site's correction is not worth naming as a reason (logits).
 SHOWN_FROM = 0.3
@@ -94,6 +95,16 @@ class SiteToxicity:
         """
         sample = CommentSample(content=text, author=author, lang=lang, site=site)
         self.layers.learn(sample, offensive, source=source)
+
+    def site_threshold(
+        self, observed: Sequence[tuple[float, bool, bool | None]], pinned: float | None
+    ) -> SiteThreshold:
+        """The site's hold threshold from its scored comments and decisions (oldest first).
+
+        ``observed``: ``(score, reviewed, offensive or None)`` per comment; ``pinned``:
+        an admin's threshold, which wins (``site_threshold.py``).
+        """
+        return from_rows(observed, self.hold_threshold, pinned)
 
     def site_decisions(self, site: str) -> int:
         """How many trusted decisions this process has applied for ``site``."""

@@ -84,6 +84,12 @@ class CommentStore(Protocol):
     ) -> CommentRecord | None:
         """Move a comment to another moderation state (``event`` to the outbox with it)."""
 
+    def toxicity_observations(
+        self, site_id: int, limit: int
+    ) -> list[tuple[float, bool, bool | None]]:
+        """The site's last ``limit`` scored comments, oldest first: ``(score, reviewed by a
+        moderator because flagged or held, her last offensive / not offensive or None)``."""
+
     def pin(self, comment_id: int, pinned: bool) -> CommentRecord | None:
         """Pin a comment to the top of its thread (or unpin it)."""
 

@@ -14,7 +14,12 @@
     const out = [];
     /* The toxicity model flagged, held or refused it: the two lessons come first. */
     if (toxic(c)) out.push("not_offensive", "offensive");
-    if (c.reports && c.reports.open > 0) out.push("keep");
+    if (c.reports && c.reports.open > 0) {
+      out.push("keep");
+      /* Readers reported a comment the toxicity model let through: "offensive" rejects it
+         and tells the site's threshold it missed one (docs/toxicity.md). */
+      if (!toxic(c) && c.toxicity && c.state !== "deleted") out.push("offensive");
+    }
     if (c.state === "pending" || c.state === "deleted") out.push("approve");
     if (c.state === "spam") out.push("not_spam");
     if (c.state !== "deleted") out.push("reject");

@@ -34,7 +34,21 @@
       el("dl", { class: "stats" },
         el("div", { class: "stat" }, el("dt", {}, t("overview.precision")), el("dd", { id: "toxicity-precision" }, percent(x.precision))),
         el("div", { class: "stat" }, el("dt", {}, t("overview.recall")), el("dd", { id: "toxicity-recall" }, percent(x.recall)))),
-      el("p", {}, t("overview.toxicity_explain", x.decisions))];
+      el("p", {}, t("overview.toxicity_explain", x.decisions)),
+      ...(x.thresholds || []).map(thresholdLine)];
+  }
+
+  /* Each site's hold threshold: the model's, learned from its moderators, or pinned. */
+  function thresholdLine(h) {
+    const pct = (v) => (v === null || v === undefined ? "—" : A.number(Math.round(v * 100)) + " %");
+    const e = h.expected || {};
+    const m = h.at_model || {};
+    return el("p", { class: "toxicity-threshold", "data-site": h.site }, t("overview.toxicity_threshold." + h.source, {
+      site: h.site, threshold: pct(h.threshold), model_threshold: pct(h.model_threshold), learned: pct(h.learned),
+      decisions: A.number(h.decisions), needed: A.number(h.needed), held_offensive: A.number(h.held_offensive),
+      held_clean: A.number(h.held_clean), reported_missed: A.number(h.reported_missed),
+      precision: pct(e.precision), recall: pct(e.recall), fpr: pct(e.fpr),
+      model_precision: pct(m.precision), model_recall: pct(m.recall), model_fpr: pct(m.fpr) }));
   }
 
   /* The chart's figures as a table, for whoever does not read the picture. */
