@@ -307,6 +307,7 @@ class OutboxWorker:
         just added: each batch costs the writer one transaction, not two.
         """
         self._busy += 1
+        self._runs += 1
         try:
             limit = self.options.batch
             lease = self.options.lease_seconds
@@ -322,6 +323,7 @@ class OutboxWorker:
                 if not leads_on or self._stopping.is_set() or not self._may_work():
                     self._added = len(self.store.settle(results, claimed))
                     break
+                self._runs += 1  # another batch begins (drain)
                 _, batch = self.store.settle_and_claim(results, claimed, self.name, lease, limit)
             return handled
         finally:
