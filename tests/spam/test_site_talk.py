@@ -7,6 +7,8 @@ developer's link or a single remark about the site do not.
 from __future__ import annotations
 
 import math
+import re
+import re._parser as sre_parser
 
 import pytest
 
@@ -162,3 +164,35 @@ def test_site_talk_holds_but_never_discards_on_its_own() -> None:
     assert analysis.base_logit > sure  # sure enough for a discard with the site talk …
     assert analysis.base_logit - talk < sure  # … and not without it
     assert shipped.check(sample).verdict is Verdict.SPAM
+
+
+def test_the_look_ahead_changes_no_match() -> None:
+    """Each cue's pattern finds what the plain alternation finds, at the same place."""
+    rows = ds.blog_comments() + ds.written_training()
+    texts = [normalize(t) for t in TEMPLATES + READERS] + [normalize(r.text) for r in rows]
+    compiled = [st._CUE_RES[cue][1] for cue in st._CUES]
+    plain = [re.compile("|".join(f"(?:{p})" for p in ps)) for ps in st._CUES.values()]
+    compiled += [st._GENERIC_RE, st._SAVED_IT_RE]
+    plain += [re.compile("|".join(f"(?:{p})" for p in ps)) for ps in (st._GENERIC, st._SAVED_IT)]
+    assert all(p.pattern.startswith("(?=[") for p in compiled)
+    found = 0
+    for text in texts:
+        for fast, slow in zip(compiled, plain, strict=True):
+            a, b = fast.search(text), slow.search(text)
+            assert (a and a.span()) == (b and b.span())
+            found += a is not None
+    assert found > 50
+
+
+@pytest.mark.parametrize(
+    ("pattern", "first"),
+    [
+        (r"\brss\b|[a-c]x", set("rabc")),
+        (r"(?:your|the) feed|(?:ab)+", set("yta")),
+        (r"(?:a )?blog", None),  # may start with either: not worked out
+        (r".feed", None),
+        (r"[^x]y", None),
+    ],
+)
+def test_first_characters(pattern: str, first: set[str] | None) -> None:
+    assert st._first_chars(list(sre_parser.parse(pattern))) == first
