@@ -356,49 +356,84 @@ _GATES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _first_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """Every character a match of a parsed pattern can start with (None: unknown)."""
-    for op, arg in items:
-        if op is _c.AT:  # \b and the like consume nothing: the next item starts
-            continue
+# Every match of a cue starts with one of the few strings of PREFIX letters
+# its patterns allow (worked out from the parsed patterns): a look-ahead for
+# them lets the engine leave most positions after a test or two in C instead
+# of trying each alternative there (~4 times faster on blog spam; the look-
+# ahead changes no match, ``tests/spam/test_site_talk.py``).
+PREFIX = 3
+_MAX_PREFIXES = 400
+
+
+def _prefixes(items: list[tuple[Any, Any]], size: int = PREFIX) -> set[str] | None:
+    """Strings of ``size`` characters or fewer, one of which starts every match.
+
+    ``None`` when the parsed pattern may start with something not worked out
+    here (``.``, a class such as ``\\w``, a look-around) or match nothing.
+    A prefix stops at a repeated item (``x+``, ``x?``: once, or left out).
+    """
+    found: set[str] = set()
+
+    def walk(seq: list[tuple[Any, Any]], start: str) -> None:
+        if len(found) > _MAX_PREFIXES:
+            return
+        if len(start) >= size:
+            found.add(start[:size])
+            return
+        rest = list(seq)
+        while rest and rest[0][0] is _c.AT:  # \b and the like consume nothing
+            rest.pop(0)
+        if not rest:
+            found.add(start)
+            return
+        (op, arg), after = rest[0], rest[1:]
         if op is _c.LITERAL:
-            return {chr(arg)}
-        if op is _c.IN:
-            if not all(o in (_c.LITERAL, _c.RANGE) for o, _ in arg):
-                return None
-            chars: set[str] = set()
+            walk(after, start + chr(arg))
+        elif op is _c.IN and all(o in (_c.LITERAL, _c.RANGE) for o, _ in arg):
             for o, a in arg:
-                chars.update({chr(a)} if o is _c.LITERAL else map(chr, range(a[0], a[1] + 1)))
-            return chars
-        if op is _c.BRANCH:
-            union: set[str] = set()
+                for char in [chr(a)] if o is _c.LITERAL else map(chr, range(a[0], a[1] + 1)):
+                    walk(after, start + char)
+        elif op is _c.BRANCH:
             for alternative in arg[1]:
-                first = _first_chars(list(alternative))
-                if first is None:
-                    return None
-                union |= first
-            return union
-        if op is _c.SUBPATTERN:
-            return _first_chars(list(arg[3]))
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and arg[0] >= 1:
-            return _first_chars(list(arg[2]))
-        return None  # optional items, '.', classes, look-arounds: not worked out
-    return None
+                walk(list(alternative) + after, start)
+        elif op is _c.SUBPATTERN:
+            walk(list(arg[3]) + after, start)
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+            if arg[0] == 0:
+                walk(after, start)  # the item left out
+            # Once (what follows a repeat is not worked out): the prefix stops there.
+            walk([*arg[2], (None, None)], start)
+        else:
+            found.add(start)  # not worked out: the prefix stops here
+
+    walk(items, "")
+    if "" in found or len(found) > _MAX_PREFIXES:
+        return None
+    return found
+
+
+def _trie(strings: set[str]) -> str:
+    """An alternation of the strings grouped by first character (each tested once in C)."""
+    groups: dict[str, set[str]] = {}
+    for string in strings:
+        groups.setdefault(string[0], set()).add(string[1:])
+    branches = []
+    for first, rests in sorted(groups.items()):
+        if "" in rests:  # a shorter string already covers the longer ones
+            branches.append(re.escape(first))
+        else:
+            inner = "|".join(re.escape(r) for r in sorted(rests))
+            branches.append(f"{re.escape(first)}(?:{inner})")
+    return "|".join(branches)
 
 
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for all, behind a look-ahead for the characters a match can start with.
-
-    The look-ahead changes no match (every match starts with one of those
-    characters) but lets the engine leave most positions after one test
-    instead of trying each alternative there: ~5 times faster on blog spam.
-    """
+    """One pattern for all, behind a look-ahead for the strings a match can start with."""
     joined = "|".join(f"(?:{p})" for p in patterns)
-    first = _first_chars(list(_parser.parse(joined)))
-    if first is None:
+    starts = _prefixes(list(_parser.parse(joined)))
+    if starts is None:
         return re.compile(joined)
-    chars = "".join(re.escape(c) for c in sorted(first))
-    return re.compile(f"(?=[{chars}])(?:{joined})")
+    return re.compile(f"(?={_trie(starts)})(?:{joined})")
 
 
 # Template blog spam is short: only the start of a comment is read (a
@@ -407,9 +442,8 @@ MAX_CHARS = 2000
 _CUE_RES = {cue: (_GATES[cue], _compile(patterns)) for cue, patterns in _CUES.items()}
 # Any gate at all: most comments (>90 % of the data sets' rows) have none and
 # stop here, at the cost of one search.
-_ANY_GATE_RE = re.compile(
-    "|".join(re.escape(g) for g in sorted({g for gs in _GATES.values() for g in gs}))
-)
+# Grouped by first letter: 4 times faster than the plain alternation.
+_ANY_GATE_RE = re.compile(_trie({g for gs in _GATES.values() for g in gs}))
 _GENERIC_RE = _compile(_GENERIC)
 _SAVED_IT_RE = _compile(_SAVED_IT)
 CUES = (*_CUES, "saved_it", "generic_praise")
