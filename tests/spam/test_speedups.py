@@ -156,3 +156,14 @@ def test_the_32_bit_memory_answers_as_the_64_bit_one() -> None:
         assert len(fast) == plain.size
         checked += fast.best_match(signature)[1] > 0
     assert checked > 100  # near copies were found, not only misses
+
+
+def test_words_of_the_last_text_are_a_fresh_list() -> None:
+    """Splitting one text again gives the same words, and a caller's changes stay its own."""
+    first = words("merci pour cet article")
+    first.append("changed")
+    again = words("merci pour cet article")
+    assert again == ["merci", "pour", "cet", "article"]
+    assert again is not words("merci pour cet article")
+    assert words("autre texte") == ["autre", "texte"]
+    assert words("merci pour cet article") == ["merci", "pour", "cet", "article"]
