@@ -13,7 +13,14 @@ import numpy as np
 import pytest
 
 from causerie.spam import lexicon
-from causerie.spam.features import DIMENSIONS, char_ngram_hashes, hash_text, word_ngram_hashes
+from causerie.spam.features import (
+    DIMENSIONS,
+    char_ngram_hashes,
+    hash_text,
+    word_bucket,
+    word_buckets,
+    word_ngram_hashes,
+)
 from causerie.spam.memory import _A, _B, PERMUTATIONS, SpamMemory, minhash
 from causerie.spam.text import normalize, words
 
@@ -167,3 +174,9 @@ def test_words_of_the_last_text_are_a_fresh_list() -> None:
     assert again is not words("merci pour cet article")
     assert words("autre texte") == ["autre", "texte"]
     assert words("merci pour cet article") == ["merci", "pour", "cet", "article"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_buckets_are_word_bucket(text: str) -> None:
+    tokens = [*words(normalize(text)), "\U0001f600" * 40, "zzzzzzzzzzzzzzzzzzzz"]
+    assert word_buckets(tokens).tolist() == [word_bucket(t) for t in tokens]
