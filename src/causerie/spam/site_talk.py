@@ -396,7 +396,7 @@ def _prefixes(items: list[tuple[Any, Any]], size: int = PREFIX) -> set[str] | No
         elif op is _c.BRANCH:
             for alternative in arg[1]:
                 walk(list(alternative) + after, start)
-        elif op is _c.SUBPATTERN:
+        elif op is _c.SUBPATTERN and not arg[1] and not arg[2]:  # no (?i:...) flags
             walk(list(arg[3]) + after, start)
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
             if arg[0] == 0:
