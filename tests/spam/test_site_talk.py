@@ -7,6 +7,8 @@ developer's link or a single remark about the site do not.
 from __future__ import annotations
 
 import math
+import re
+import re._parser as sre_parser
 
 import pytest
 
@@ -162,3 +164,49 @@ def test_site_talk_holds_but_never_discards_on_its_own() -> None:
     assert analysis.base_logit > sure  # sure enough for a discard with the site talk …
     assert analysis.base_logit - talk < sure  # … and not without it
     assert shipped.check(sample).verdict is Verdict.SPAM
+
+
+def test_the_look_ahead_changes_no_match() -> None:
+    """Each cue's pattern finds what the plain alternation finds, at the same place."""
+    rows = ds.blog_comments() + ds.written_training()
+    texts = [normalize(t) for t in TEMPLATES + READERS] + [normalize(r.text) for r in rows]
+    compiled = [st._CUE_RES[cue][1] for cue in st._CUES]
+    plain = [re.compile("|".join(f"(?:{p})" for p in ps)) for ps in st._CUES.values()]
+    compiled += [st._GENERIC_RE, st._SAVED_IT_RE]
+    plain += [re.compile("|".join(f"(?:{p})" for p in ps)) for ps in (st._GENERIC, st._SAVED_IT)]
+    assert all(p.pattern.startswith("(?=") for p in compiled)
+    found = 0
+    for text in texts:
+        for fast, slow in zip(compiled, plain, strict=True):
+            a, b = fast.search(text), slow.search(text)
+            assert (a and a.span()) == (b and b.span())
+            found += a is not None
+    assert found > 50
+
+
+@pytest.mark.parametrize(
+    ("pattern", "starts"),
+    [
+        (r"\brss\b|[a-c]x", {"rss", "ax", "bx", "cx"}),
+        (r"(?:your|the) feed|(?:ab)+c", {"you", "the", "ab"}),
+        (r"e-?mail|book ?mark", {"e-", "ema", "boo"}),
+        (r"(?:a )?blog", {"a ", "blo"}),  # after a repeated item: not worked out
+        (r"(?:ab)?", None),  # may match nothing
+        (r".feed", None),
+        (r"[^x]y", None),
+        (r"x|\w+", None),
+        (r"x|(?i:ab)", None),  # case-blind: not worked out
+    ],
+)
+def test_match_starts(pattern: str, starts: set[str] | None) -> None:
+    assert st._prefixes(list(sre_parser.parse(pattern))) == starts
+
+
+def test_the_gate_trie_finds_any_gate() -> None:
+    """The grouped gate pattern finds a gate exactly when some gate string is in the text."""
+    gates = {g for gs in st._GATES.values() for g in gs}
+    rows = ds.blog_comments() + ds.written_training()
+    texts = [normalize(t) for t in TEMPLATES + READERS] + [normalize(r.text) for r in rows]
+    texts += [g[1:] for g in gates] + [f"x{g}y" for g in gates]
+    for text in texts:
+        assert (st._ANY_GATE_RE.search(text) is not None) == any(g in text for g in gates)

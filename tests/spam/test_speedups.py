@@ -13,8 +13,15 @@ import numpy as np
 import pytest
 
 from causerie.spam import lexicon
-from causerie.spam.features import DIMENSIONS, char_ngram_hashes, hash_text, word_ngram_hashes
-from causerie.spam.memory import _A, _B, minhash
+from causerie.spam.features import (
+    DIMENSIONS,
+    char_ngram_hashes,
+    hash_text,
+    word_bucket,
+    word_buckets,
+    word_ngram_hashes,
+)
+from causerie.spam.memory import _A, _B, PERMUTATIONS, SpamMemory, minhash
 from causerie.spam.text import normalize, words
 
 TEXTS = [
@@ -94,3 +101,82 @@ def test_minhash_matches_the_textbook_formula() -> None:
         assert signature is not None
         assert np.array_equal(signature, table.min(axis=1))
     assert minhash(np.zeros(3, dtype=np.int64)) is None
+
+
+class _PlainMemory:
+    """The near-duplicate memory as first written: 64-bit values, compared and summed."""
+
+    def __init__(self, capacity: int) -> None:
+        self.signatures = np.full((capacity, PERMUTATIONS), np.iinfo(np.uint64).max, np.uint64)
+        self.slots: dict[bytes, int] = {}
+        self.next = self.size = 0
+
+    def add(self, signature: np.ndarray) -> None:
+        key = signature.tobytes()
+        if key in self.slots:
+            return
+        slot = self.next
+        self.slots.pop(self.signatures[slot].tobytes(), None)
+        self.signatures[slot] = signature
+        self.slots[key] = slot
+        self.next = (slot + 1) % len(self.signatures)
+        self.size = min(self.size + 1, len(self.signatures))
+
+    def best_match(self, signature: np.ndarray) -> tuple[float, int]:
+        if self.size == 0:
+            return 0.0, 0
+        equal = (self.signatures[: self.size] == signature).sum(axis=1)
+        return float(equal.max()) / PERMUTATIONS, int((equal >= PERMUTATIONS // 2).sum())
+
+    def forget_similar(self, signature: np.ndarray, threshold: float) -> int:
+        if self.size == 0:
+            return 0
+        similar = (self.signatures[: self.size] == signature).mean(axis=1)
+        hits = np.flatnonzero(similar >= threshold)
+        for slot in hits:
+            self.slots.pop(self.signatures[slot].tobytes(), None)
+        self.signatures[hits] = np.iinfo(np.uint64).max
+        return len(hits)
+
+
+def test_the_32_bit_memory_answers_as_the_64_bit_one() -> None:
+    """Lookups, near copies, repeats, the ring's wrap-around and forgotten slots."""
+    rng = np.random.default_rng(11)
+    fast, plain = SpamMemory(capacity=50), _PlainMemory(capacity=50)
+    # Signature values are the top 32 bits of 64-bit hashes; 2^32 - 1 included.
+    templates = [rng.integers(0, 1 << 32, PERMUTATIONS, dtype=np.uint64) for _ in range(12)]
+    templates[0][:40] = (1 << 32) - 1
+    checked = 0
+    for _ in range(600):
+        signature = templates[rng.integers(len(templates))].copy()
+        # A near copy: some values changed (0 to 64 of them).
+        changed = rng.integers(0, PERMUTATIONS + 1)
+        where = rng.choice(PERMUTATIONS, changed, replace=False)
+        signature[where] = rng.integers(0, 1 << 32, changed, dtype=np.uint64)
+        action = rng.random()
+        if action < 0.4:
+            fast.add(signature)
+            plain.add(signature)
+        elif action < 0.5:
+            assert fast.forget_similar(signature, 0.5) == plain.forget_similar(signature, 0.5)
+        assert fast.best_match(signature) == plain.best_match(signature)
+        assert len(fast) == plain.size
+        checked += fast.best_match(signature)[1] > 0
+    assert checked > 100  # near copies were found, not only misses
+
+
+def test_words_of_the_last_text_are_a_fresh_list() -> None:
+    """Splitting one text again gives the same words, and a caller's changes stay its own."""
+    first = words("merci pour cet article")
+    first.append("changed")
+    again = words("merci pour cet article")
+    assert again == ["merci", "pour", "cet", "article"]
+    assert again is not words("merci pour cet article")
+    assert words("autre texte") == ["autre", "texte"]
+    assert words("merci pour cet article") == ["merci", "pour", "cet", "article"]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_word_buckets_are_word_bucket(text: str) -> None:
+    tokens = [*words(normalize(text)), "\U0001f600" * 40, "zzzzzzzzzzzzzzzzzzzz"]
+    assert word_buckets(tokens).tolist() == [word_bucket(t) for t in tokens]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from causerie.spam.features import word_bucket
+from causerie.spam.features import word_buckets
 from causerie.spam.text import words
 
 LANGUAGES = ("en", "fr", "ar")
@@ -69,6 +69,6 @@ def strongest_words(weights: npt.NDArray[np.float32], normalized: str, limit: in
     if not unique:
         return []
     # One gather for all words: indexing numpy once per word costs more.
-    found = weights[[word_bucket(w) for w in unique]].tolist()
+    found = weights[word_buckets(unique)].tolist()
     ranked = sorted((-s, w) for s, w in zip(found, unique, strict=True) if s > 0)
     return [w for _, w in ranked[:limit]]

@@ -263,9 +263,10 @@ class WaveDetector:
         """
         if signature is None:
             return NOT_A_WAVE
-        cluster = self._find(signature, now)
+        keys = _band_keys(signature)
+        cluster = self._find(signature, now, keys)
         if cluster is None:
-            cluster = self._create(signature, now)
+            cluster = self._create(signature, now, keys)
         cluster.copies += 1
         cluster.last_seen = now
         who = author if author is not None else next(self._anonymous)
@@ -307,15 +308,23 @@ class WaveDetector:
         )
         return WaveCheck(held, cluster.copies, authors)
 
-    def _find(self, signature: Signature, now: float) -> Cluster | None:
+    def _find(
+        self, signature: Signature, now: float, keys: list[int] | None = None
+    ) -> Cluster | None:
         """The live cluster this signature belongs to (an expired one is restarted)."""
         best: tuple[float, int] | None = None
-        for key in _band_keys(signature):
-            cid = self._bands.get(key)
-            cluster = self._clusters.get(cid) if cid is not None else None
-            if cid is None or cluster is None:
+        bands = self._bands
+        # Several bands often lead to one cluster: each is compared once, in
+        # the order first met (the first of equal similarities wins, as before).
+        candidates = dict.fromkeys(
+            cid for cid in map(bands.get, keys or _band_keys(signature)) if cid is not None
+        )
+        for cid in candidates:
+            cluster = self._clusters.get(cid)
+            if cluster is None:
                 continue
-            similarity = float((cluster.signature == signature).mean())
+            # count / ROWS * BANDS: the same float as the mean of the booleans.
+            similarity = np.count_nonzero(cluster.signature == signature) / signature.size
             if similarity >= self.settings.similarity and (best is None or similarity > best[0]):
                 best = (similarity, cid)
         if best is None:
@@ -336,14 +345,14 @@ class WaveDetector:
             cluster.authors.clear()
             cluster.variants.clear()
 
-    def _create(self, signature: Signature, now: float) -> Cluster:
+    def _create(self, signature: Signature, now: float, keys: list[int] | None = None) -> Cluster:
         self._forget_stale(now)
         while len(self._clusters) >= self.settings.capacity:
             self._evict()
         cid = next(self._ids)
         cluster = Cluster(signature.astype(np.uint32), now, now)
         self._clusters[cid] = cluster
-        for key in _band_keys(signature):
+        for key in keys or _band_keys(signature):
             self._bands[key] = cid
         return cluster
 
