@@ -158,7 +158,10 @@ def test_sign_in_in_a_pop_up_post_and_sign_out(browser: Any, server: Served) -> 
         popup.fill("input[name=login]", "samira")
         popup.fill("input[name=password]", "any")
         popup.click("button[type=submit]")
-        popup.click("button[type=submit]")  # the provider's consent page
+        # The provider's consent page: once the login form is gone (clicking at once
+        # could press the login page's button again while it loads, seen under load).
+        popup.wait_for_selector("input[name=login]", state="detached")
+        popup.click("button[type=submit]")
         popup.wait_for_event("close")
 
         as_samira = _t("signin.as", "fr", name="Samira")

@@ -29,9 +29,13 @@ only beside one about the site.
 from __future__ import annotations
 
 import re
-import re._constants as _c
-import re._parser as _parser
 from typing import Any
+
+try:  # CPython's own pattern parser (3.11+); private, so a speed-up only (see _compile)
+    import re._constants as _c
+    import re._parser as _parser
+except ImportError:  # pragma: no cover - another Python: plain patterns, same matches
+    _c = _parser = None
 
 # A web site or blog as a thing (never "page" alone: "love your page" is an
 # Instagram reader's praise).
@@ -430,7 +434,10 @@ def _trie(strings: set[str]) -> str:
 def _compile(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for all, behind a look-ahead for the strings a match can start with."""
     joined = "|".join(f"(?:{p})" for p in patterns)
-    starts = _prefixes(list(_parser.parse(joined)))
+    try:
+        starts = _prefixes(list(_parser.parse(joined))) if _parser is not None else None
+    except (AttributeError, TypeError, ValueError):  # the private parser changed shape
+        starts = None
     if starts is None:
         return re.compile(joined)
     return re.compile(f"(?={_trie(starts)})(?:{joined})")
